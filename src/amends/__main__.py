@@ -1,0 +1,3 @@
+from amends.cli import main
+
+main(prog_name="amends")

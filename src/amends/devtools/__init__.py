@@ -1,0 +1,1 @@
+"""Tools for developing Amends itself (documentation generation)."""

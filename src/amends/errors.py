@@ -1,0 +1,29 @@
+"""Errors a person can act on.
+
+Every error Amends raises on purpose is an :class:`AmendsError`. Its message is one line that
+names what is wrong and what is allowed; the command line prints it after ``error:``.
+"""
+
+
+class AmendsError(Exception):
+    """Base of every deliberate error. ``field`` names the input at fault, where there is one."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class BadInput(AmendsError, ValueError):
+    """Input that is not of the allowed form. Nothing was changed."""
+
+
+class NotFound(AmendsError, LookupError):
+    """The thing named does not exist."""
+
+
+class Refused(AmendsError):
+    """The request is well formed but a rule forbids it (a hold, a missing purpose, ...)."""

@@ -1,0 +1,79 @@
+"""The record's API: everything later parts of Amends use to write, read and prove.
+
+Appending::
+
+    from amends.record import api as record
+
+    with transaction.atomic():
+        ...  # change state
+        record.append("post.published", {"account": "house:news"}, actor="alice",
+                      subject="post:12", content=text)
+
+An append joins the caller's transaction: it is committed, or rolled back, with the change it
+records. Bad input raises :class:`amends.errors.BadInput` before anything is written.
+"""
+
+from amends.record.checkpoints import checkpoint_if_due, rotate_key, sign_checkpoint
+from amends.record.checkpoints import latest as latest_checkpoint
+from amends.record.content import (
+    active_holds,
+    destroy,
+    place_hold,
+    read,
+    release_hold,
+    seal,
+    unseal,
+)
+from amends.record.kinds import KINDS, label
+from amends.record.log import (
+    Appended,
+    ConsistencyProof,
+    Event,
+    InclusionProof,
+    RecordCorrupt,
+    StoredEntry,
+    append,
+    append_events,
+    consistency_proof,
+    entries,
+    entries_about,
+    event,
+    inclusion_proof,
+    size,
+    tree_root,
+)
+from amends.record.verify import Result as VerifyResult
+from amends.record.verify import verify
+
+__all__ = [
+    "KINDS",
+    "Appended",
+    "ConsistencyProof",
+    "Event",
+    "InclusionProof",
+    "RecordCorrupt",
+    "StoredEntry",
+    "VerifyResult",
+    "active_holds",
+    "append",
+    "append_events",
+    "checkpoint_if_due",
+    "consistency_proof",
+    "destroy",
+    "entries",
+    "entries_about",
+    "event",
+    "inclusion_proof",
+    "label",
+    "latest_checkpoint",
+    "place_hold",
+    "read",
+    "release_hold",
+    "rotate_key",
+    "seal",
+    "sign_checkpoint",
+    "size",
+    "tree_root",
+    "unseal",
+    "verify",
+]

@@ -1,0 +1,74 @@
+"""Signed checkpoints of the log, and signing-key rotation.
+
+A checkpoint is signed while the head row is locked, so checkpoints never go backwards in size.
+They are signed on demand (``amends checkpoint``) and automatically after commits once
+``AMENDS_CHECKPOINT_INTERVAL`` seconds have passed since the last one.
+"""
+
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import transaction
+
+from amends.record import keys, log
+from amends.record.models import Checkpoint, Head
+from amends.record.note import CheckpointBody, Signer
+
+_last_due_check = 0.0
+
+
+def sign_checkpoint() -> Checkpoint:
+    """Sign the current tree head now and store it."""
+    signer = keys.signing_store().signer()
+    with transaction.atomic():
+        head = Head.objects.select_for_update().get(pk=1)
+        return _sign(signer, head.size)
+
+
+def _sign(signer: Signer, n: int) -> Checkpoint:
+    root = log.tree_root(n)
+    body = CheckpointBody(settings.RECORD_ORIGIN, n, root)
+    return Checkpoint.objects.create(
+        size=n,
+        root=root,
+        note=signer.sign(body.text()),
+        signer=str(signer.verifier),
+        created_at=datetime.now(UTC),
+    )
+
+
+def latest() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-id").first()
+
+
+def checkpoint_if_due() -> Checkpoint | None:
+    """Sign a checkpoint if the log grew and the interval has passed. Cheap to call often."""
+    global _last_due_check
+    interval = settings.CHECKPOINT_INTERVAL
+    now = time.monotonic()
+    if interval and now - _last_due_check < min(interval, 1.0):
+        return None
+    _last_due_check = now
+    newest = latest()
+    if newest is not None:
+        age = (datetime.now(UTC) - newest.created_at).total_seconds()
+        if age < interval or newest.size == log.size():
+            return None
+    elif log.size() == 0:
+        return None
+    return sign_checkpoint()
+
+
+def rotate_key(*, actor: str | None = None) -> Checkpoint:
+    """Replace the signing key. The rotation is an entry, and the new key signs a checkpoint
+    that covers it, so a verifier that trusts the new key learns the old one from the record."""
+    store = keys.signing_store()
+    old = store.signer()
+    new = Signer.generate(old.name)
+    with transaction.atomic(durable=True):
+        log.append("key.rotated", {"from": str(old.verifier), "to": str(new.verifier)}, actor=actor)
+    store.replace(new)
+    with transaction.atomic():
+        head = Head.objects.select_for_update().get(pk=1)
+        return _sign(new, head.size)

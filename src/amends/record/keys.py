@@ -1,0 +1,139 @@
+"""Keys the record uses, kept outside the database.
+
+The signing key signs checkpoints; the sealing key encrypts sealed content. By default both are
+files (``AMENDS_SIGNING_KEY_FILE``, ``AMENDS_SEALING_KEY_FILE``), created on first use with
+mode 0600. Another store (a KMS, an HSM) fits behind the same two small interfaces: name its
+class in ``AMENDS_SIGNING_KEY_STORE`` / ``AMENDS_SEALING_KEY_STORE``.
+"""
+
+import base64
+import os
+import secrets
+from functools import cache
+from hashlib import sha256
+from pathlib import Path
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from amends.errors import AmendsError
+from amends.record.note import NoteError, Signer
+
+
+class KeyStoreError(AmendsError):
+    """A key file that cannot be read, written or understood."""
+
+
+class SigningKeyStore(Protocol):
+    def signer(self) -> Signer:
+        """The current signing key, created if there is none yet."""
+
+    def replace(self, signer: Signer) -> None:
+        """Make ``signer`` the current key (key rotation)."""
+
+
+class SealingKeyStore(Protocol):
+    def key(self) -> bytes:
+        """The 32-byte AES-256-GCM key, created if there is none yet."""
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` with mode 0600, atomically, replacing any old file."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _create_once(path: Path, text: str) -> None:
+    """Create ``path`` with ``text`` unless another process got there first."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _read(path: Path, what: str) -> str:
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise KeyStoreError(f"{what} {path} cannot be read: {error.strerror}") from None
+    if not text:
+        raise KeyStoreError(f"{what} {path} is empty")
+    return text
+
+
+class FileSigningKeyStore:
+    """The signing key as a Go-note private key line in a file."""
+
+    def __init__(self, path: Path | None = None, name: str | None = None):
+        self.path = Path(path or settings.SIGNING_KEY_FILE)
+        self.name = name or settings.RECORD_ORIGIN
+
+    def signer(self) -> Signer:
+        if not self.path.exists():
+            _create_once(self.path, Signer.generate(self.name).private_text())
+        return _parse_signer(self.path, self.path.stat().st_mtime_ns)
+
+    def replace(self, signer: Signer) -> None:
+        _write_private(self.path, signer.private_text())
+
+
+@cache
+def _parse_signer_cached(path: Path, mtime: int, text: str) -> Signer:
+    try:
+        return Signer.parse(text)
+    except NoteError as error:
+        raise KeyStoreError(f"signing key file {path}: {error}") from None
+
+
+def _parse_signer(path: Path, mtime: int) -> Signer:
+    return _parse_signer_cached(path, mtime, _read(path, "signing key file"))
+
+
+class FileSealingKeyStore:
+    """The sealing key as base64 in a file."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path or settings.SEALING_KEY_FILE)
+
+    def key(self) -> bytes:
+        if not self.path.exists():
+            _create_once(self.path, base64.b64encode(secrets.token_bytes(32)).decode())
+        text = _read(self.path, "sealing key file")
+        try:
+            key = base64.b64decode(text, validate=True)
+        except ValueError:
+            raise KeyStoreError(f"sealing key file {self.path} is not base64") from None
+        if len(key) != 32:
+            raise KeyStoreError(f"sealing key file {self.path} must hold 32 bytes, not {len(key)}")
+        return key
+
+
+def signing_store() -> SigningKeyStore:
+    dotted = getattr(settings, "SIGNING_KEY_STORE", None)
+    return import_string(dotted)() if dotted else FileSigningKeyStore()
+
+
+def sealing_store() -> SealingKeyStore:
+    dotted = getattr(settings, "SEALING_KEY_STORE", None)
+    return import_string(dotted)() if dotted else FileSealingKeyStore()
+
+
+def key_id(key: bytes) -> bytes:
+    """Four bytes that tell sealing keys apart without revealing them."""
+    return sha256(b"amends sealing key id\n" + key).digest()[:4]

@@ -1,0 +1,47 @@
+"""The closed list of record event kinds. Each is registered once, with its label.
+
+An entry of any other kind is refused. Later parts of Amends add their kinds here, never
+elsewhere, so that an auditor can read the whole vocabulary of the record in one place.
+"""
+
+KINDS: dict[str, str] = {
+    # posts
+    "post.published": "Post published",
+    "post.revised": "Post corrected",
+    "post.deleted": "Post deleted",
+    "post.changed_outside": "Post changed outside Amends",
+    "post.deleted_outside": "Post deleted outside Amends",
+    "apology.published": "Apology published",
+    "reply.published": "Reply published",
+    # deletions
+    "deletion.requested": "Deletion requested",
+    "deletion.approved": "Deletion approved",
+    "deletion.rejected": "Deletion rejected",
+    # incidents
+    "incident.opened": "Incident opened",
+    "incident.closed": "Incident closed",
+    # holds and retention
+    "hold.placed": "Hold placed",
+    "hold.released": "Hold released",
+    "retention.destroyed": "Content destroyed at the end of retention",
+    # content custody
+    "content.sealed": "Content sealed",
+    "content.accessed": "Sealed content accessed",
+    "export.created": "Evidence pack exported",
+    # the log itself
+    "key.rotated": "Signing key rotated",
+    "record.note": "Note",
+}
+
+
+def label(kind: str) -> str:
+    return KINDS[kind]
+
+
+def check(kind: object) -> str:
+    from amends.errors import BadInput
+
+    if not isinstance(kind, str) or kind not in KINDS:
+        allowed = ", ".join(sorted(KINDS))
+        raise BadInput(f"kind: unknown event kind {kind!r}; allowed: {allowed}", field="kind")
+    return kind

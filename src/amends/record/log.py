@@ -1,0 +1,406 @@
+"""Appending to the log, reading it, and proving things about it.
+
+Appends run in the caller's transaction. The sequence number comes from a compare-and-swap on
+the head row, so concurrent writers (processes on PostgreSQL, or SQLite's single writer) never
+fork the log or leave a gap: a transaction that rolls back takes its sequence numbers with it.
+"""
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from hashlib import sha256
+
+import rfc8785
+from django.db import connection, transaction
+
+from amends.errors import AmendsError, BadInput
+from amends.record import kinds, merkle
+from amends.record.canonical import canonical
+from amends.record.models import node_key
+
+LEAF_VERSION = 1
+MAX_SUBJECT = 200
+MAX_ACTOR = 150
+
+
+class RecordCorrupt(AmendsError):
+    """The stored log is missing something it must have. Run ``amends verify``."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """A validated event, ready to append. Build with :func:`event`."""
+
+    kind: str
+    data: bytes  # canonical JSON of the event's data
+    actor: str | None
+    subject: str | None
+    content: bytes | None
+
+
+@dataclass(frozen=True)
+class Appended:
+    seq: int
+    leaf: bytes
+    leaf_hash: bytes
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    seq: int
+    kind: str
+    subject: str | None
+    leaf: bytes
+    leaf_hash: bytes
+
+
+def _text(value: object, field: str, limit: int) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise BadInput(f"{field}: must be non-empty text or absent", field=field)
+    if len(value) > limit:
+        raise BadInput(f"{field}: must be at most {limit} characters", field=field)
+    return value
+
+
+def _content_bytes(content: object) -> bytes | None:
+    if content is None:
+        return None
+    if isinstance(content, str):
+        try:
+            return content.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadInput("content: text must be valid Unicode", field="content") from None
+    if isinstance(content, bytes | bytearray | memoryview):
+        return bytes(content)
+    raise BadInput(
+        f"content: must be text (str) or bytes, not {type(content).__name__}", field="content"
+    )
+
+
+def event(
+    kind: str,
+    data: Mapping | None = None,
+    *,
+    actor: str | None = None,
+    subject: str | None = None,
+    content: str | bytes | None = None,
+) -> Event:
+    """Check an event and put its data in canonical form. Raises BadInput; writes nothing."""
+    kinds.check(kind)
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise BadInput(f"data: must be a JSON object, not {type(data).__name__}", field="data")
+    return Event(
+        kind=kind,
+        data=canonical(dict(data)),
+        actor=_text(actor, "actor", MAX_ACTOR),
+        subject=_text(subject, "subject", MAX_SUBJECT),
+        content=_content_bytes(content),
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _json(value: object) -> bytes:
+    return rfc8785.dumps(value)
+
+
+def leaf_bytes(
+    *,
+    seq: int,
+    kind: str,
+    time: str,
+    actor: str | None,
+    subject: str | None,
+    prev: int | None,
+    data: bytes,
+    commitment: bytes | None,
+) -> bytes:
+    """The canonical leaf. Keys are fixed and sorted, so JCS of the whole object is exactly this
+    concatenation; every key is always present, ``content`` second (verification relies on it).
+    """
+    content = None if commitment is None else f"sha256:{commitment.hex()}"
+    return b"".join(
+        [
+            b'{"actor":',
+            _json(actor),
+            b',"content":',
+            _json(content),
+            b',"data":',
+            data,
+            b',"kind":',
+            _json(kind),
+            b',"prev":',
+            _json(prev),
+            b',"seq":',
+            str(seq).encode(),
+            b',"subject":',
+            _json(subject),
+            b',"time":',
+            _json(time),
+            b',"v":',
+            str(LEAF_VERSION).encode(),
+            b"}",
+        ]
+    )
+
+
+def commitment_of(salt: bytes, body: bytes) -> bytes:
+    return sha256(salt + body).digest()
+
+
+def _placeholders(n: int) -> str:
+    return ",".join(["%s"] * n)
+
+
+def _reserve(cursor, count: int) -> int:
+    """Claim ``count`` sequence numbers by compare-and-swap on the head; returns the first."""
+    while True:
+        cursor.execute("SELECT size FROM record_head WHERE id = 1")
+        row = cursor.fetchone()
+        if row is None:
+            raise RecordCorrupt("the record's head row is missing; run amends migrate")
+        size = row[0]
+        cursor.execute(
+            "UPDATE record_head SET size = %s WHERE id = 1 AND size = %s", [size + count, size]
+        )
+        if cursor.rowcount == 1:
+            return size
+
+
+def _previous_by_subject(cursor, subjects: set[str]) -> dict[str, int]:
+    if not subjects:
+        return {}
+    names = sorted(subjects)
+    cursor.execute(
+        "SELECT subject, MAX(seq) FROM record_entry "
+        f"WHERE subject IN ({_placeholders(len(names))}) GROUP BY subject",
+        names,
+    )
+    return dict(cursor.fetchall())
+
+
+def fetch_nodes(cursor, nodes: Iterable[merkle.Node]) -> dict[merkle.Node, bytes]:
+    """Stored hashes of perfect subtrees; level 0 are leaf hashes. Raises RecordCorrupt if any
+    is missing."""
+    nodes = set(nodes)
+    found: dict[merkle.Node, bytes] = {}
+    leaves = [position for level, position in nodes if level == 0]
+    inner = {node_key(level, position): (level, position) for level, position in nodes if level}
+    if leaves:
+        cursor.execute(
+            f"SELECT seq, leaf_hash FROM record_entry WHERE seq IN ({_placeholders(len(leaves))})",
+            leaves,
+        )
+        found.update(((0, seq), bytes(h)) for seq, h in cursor.fetchall())
+    if inner:
+        cursor.execute(
+            f"SELECT key, hash FROM record_node WHERE key IN ({_placeholders(len(inner))})",
+            list(inner),
+        )
+        found.update((inner[key], bytes(h)) for key, h in cursor.fetchall())
+    if len(found) != len(nodes):
+        missing = sorted(nodes - found.keys())[0]
+        raise RecordCorrupt(f"tree node {missing} is missing from the record")
+    return found
+
+
+def append_events(events: Sequence[Event]) -> list[Appended]:
+    """Append validated events in order, in the caller's transaction (or a new one)."""
+    if not events:
+        return []
+    with transaction.atomic(), connection.cursor() as cursor:
+        first = _reserve(cursor, len(events))
+        previous = _previous_by_subject(cursor, {e.subject for e in events if e.subject})
+        end = first + len(events)
+        outside = {
+            sibling
+            for seq in range(first, end)
+            for sibling in merkle.completed_by(seq)
+            if (sibling[1] + 1) << sibling[0] <= first
+        }
+        hashes = fetch_nodes(cursor, outside)
+
+        time = _now()
+        entry_rows, content_rows, node_rows, appended = [], [], [], []
+        for seq, e in zip(range(first, end), events, strict=True):
+            commitment = None
+            if e.content is not None:
+                salt = secrets.token_bytes(32)
+                commitment = commitment_of(salt, e.content)
+                content_rows.append((seq, commitment, salt, e.content, "plain"))
+            prev = previous.get(e.subject) if e.subject else None
+            leaf = leaf_bytes(
+                seq=seq,
+                kind=e.kind,
+                time=time,
+                actor=e.actor,
+                subject=e.subject,
+                prev=prev,
+                data=e.data,
+                commitment=commitment,
+            )
+            h = merkle.leaf_hash(leaf)
+            entry_rows.append((seq, e.kind, e.subject, leaf, h))
+            appended.append(Appended(seq, leaf, h))
+            if e.subject:
+                previous[e.subject] = seq
+            hashes[(0, seq)] = h
+            for level, position in merkle.completed_by(seq):
+                h = merkle.node_hash(hashes[(level, position)], h)
+                hashes[(level + 1, (position + 1) >> 1)] = h
+                node_rows.append((node_key(level + 1, (position + 1) >> 1), h))
+
+        cursor.executemany(
+            "INSERT INTO record_entry (seq, kind, subject, leaf, leaf_hash) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            entry_rows,
+        )
+        if content_rows:
+            cursor.executemany(
+                "INSERT INTO record_content (seq, commitment, salt, body, state) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                content_rows,
+            )
+        if node_rows:
+            cursor.executemany("INSERT INTO record_node (key, hash) VALUES (%s, %s)", node_rows)
+        transaction.on_commit(_after_commit)
+    return appended
+
+
+def append(
+    kind: str,
+    data: Mapping | None = None,
+    *,
+    actor: str | None = None,
+    subject: str | None = None,
+    content: str | bytes | None = None,
+) -> Appended:
+    """Append one event in the caller's transaction. Raises BadInput before writing anything."""
+    return append_events([event(kind, data, actor=actor, subject=subject, content=content)])[0]
+
+
+def _after_commit() -> None:
+    from amends.record.checkpoints import checkpoint_if_due
+
+    checkpoint_if_due()
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def size() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT size FROM record_head WHERE id = 1")
+        row = cursor.fetchone()
+    if row is None:
+        raise RecordCorrupt("the record's head row is missing; run amends migrate")
+    return row[0]
+
+
+def _stored(rows) -> list[StoredEntry]:
+    return [
+        StoredEntry(seq, kind, subject, bytes(leaf), bytes(h))
+        for seq, kind, subject, leaf, h in rows
+    ]
+
+
+def entries(start: int = 0, limit: int = 100) -> list[StoredEntry]:
+    if start < 0:
+        raise BadInput("from: must be 0 or more", field="from")
+    if limit < 1:
+        raise BadInput("limit: must be 1 or more", field="limit")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seq, kind, subject, leaf, leaf_hash FROM record_entry "
+            "WHERE seq >= %s ORDER BY seq LIMIT %s",
+            [start, limit],
+        )
+        return _stored(cursor.fetchall())
+
+
+def entries_about(subject: str) -> list[StoredEntry]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seq, kind, subject, leaf, leaf_hash FROM record_entry "
+            "WHERE subject = %s ORDER BY seq",
+            [subject],
+        )
+        return _stored(cursor.fetchall())
+
+
+def tree_root(n: int) -> bytes:
+    """The root of the first ``n`` entries, from the stored perfect subtrees."""
+    with connection.cursor() as cursor:
+        hashes = fetch_nodes(cursor, merkle.frontier(n))
+    return merkle.range_hash(0, n, hashes)
+
+
+# --- proofs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InclusionProof:
+    seq: int
+    size: int
+    leaf_hash: bytes
+    hashes: list[bytes]
+    root: bytes
+
+
+@dataclass(frozen=True)
+class ConsistencyProof:
+    old_size: int
+    new_size: int
+    old_root: bytes
+    new_root: bytes
+    hashes: list[bytes]
+
+
+def _check_size(n: int, field: str) -> None:
+    current = size()
+    if not 0 <= n <= current:
+        raise BadInput(
+            f"{field}: must be between 0 and the log size {current} (got {n})", field=field
+        )
+
+
+def inclusion_proof(seq: int, n: int, root: bytes | None = None) -> InclusionProof:
+    """Prove entry ``seq`` is in the tree of size ``n``; checked against ``root`` if given (a
+    signed checkpoint's), else against the root computed from the stored tree."""
+    _check_size(n, "size")
+    if not 0 <= seq < n:
+        raise BadInput(f"seq: must be between 0 and {n - 1} for a tree of size {n}", field="seq")
+    ranges = merkle.inclusion_ranges(seq, n)
+    needed = merkle.nodes_for(ranges) | set(merkle.frontier(n)) | {(0, seq)}
+    with connection.cursor() as cursor:
+        hashes = fetch_nodes(cursor, needed)
+    proof = [merkle.range_hash(a, b, hashes) for a, b in ranges]
+    expected = root if root is not None else merkle.range_hash(0, n, hashes)
+    leaf = hashes[(0, seq)]
+    if not merkle.verify_inclusion(seq, n, leaf, proof, expected):
+        raise RecordCorrupt(f"the stored tree does not prove entry {seq}; run amends verify")
+    return InclusionProof(seq, n, leaf, proof, expected)
+
+
+def consistency_proof(old: int, new: int) -> ConsistencyProof:
+    """Prove the tree of size ``old`` is a prefix of the tree of size ``new``."""
+    _check_size(new, "to")
+    if not 0 <= old <= new:
+        raise BadInput(f"from: must be between 0 and {new} (got {old})", field="from")
+    ranges = merkle.consistency_ranges(old, new)
+    needed = merkle.nodes_for(ranges) | set(merkle.frontier(old)) | set(merkle.frontier(new))
+    with connection.cursor() as cursor:
+        hashes = fetch_nodes(cursor, needed)
+    proof = [merkle.range_hash(a, b, hashes) for a, b in ranges]
+    old_root = merkle.range_hash(0, old, hashes)
+    new_root = merkle.range_hash(0, new, hashes)
+    if not merkle.verify_consistency(old, new, old_root, new_root, proof):
+        raise RecordCorrupt(f"the stored tree is not consistent from {old} to {new}")
+    return ConsistencyProof(old, new, old_root, new_root, proof)

@@ -1,0 +1,120 @@
+"""Django settings for Amends, read from ``AMENDS_*`` environment variables.
+
+See docs/configuration.md for every variable. Bad values stop start-up with a message that
+names the variable and what is allowed.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from platformdirs import user_data_dir
+
+from amends.conf import env_bool, env_int, env_list, env_path, env_secret, env_str
+
+HOME = env_path("AMENDS_HOME", Path(user_data_dir("amends", appauthor=False)))
+try:
+    HOME.mkdir(parents=True, exist_ok=True, mode=0o700)
+except OSError as error:
+    raise ImproperlyConfigured(
+        f"AMENDS_HOME ({HOME}) cannot be created: {error.strerror}"
+    ) from None
+
+DEBUG = env_bool("AMENDS_DEBUG", False)
+ALLOWED_HOSTS = env_list("AMENDS_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+
+
+def _secret_key() -> str:
+    configured = env_secret("AMENDS_SECRET_KEY")
+    if configured:
+        return configured
+    path = HOME / "secret-key"
+    if not path.exists():
+        with open(path, "x", opener=lambda p, f: os.open(p, f, 0o600)) as handle:
+            handle.write(secrets.token_urlsafe(50))
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+
+
+def _database(url: str) -> dict:
+    if not url.startswith(("sqlite:", "postgres:", "postgresql:")):
+        raise ImproperlyConfigured(
+            "AMENDS_DATABASE_URL must start with sqlite:/// or postgres:// "
+            f"(got {url.split(':', 1)[0]!r})"
+        )
+    try:
+        config = dj_database_url.parse(url)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"AMENDS_DATABASE_URL cannot be read: {error}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            # Writers queue for the lock instead of failing; every transaction takes the write
+            # lock up front, so a read-then-write can never be refused half way.
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            # WAL lets readers run beside the writer; FULL makes every commit durable.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        }
+    else:
+        config["CONN_HEALTH_CHECKS"] = True
+    config["ATOMIC_REQUESTS"] = False
+    return config
+
+
+DATABASE_URL = env_str("AMENDS_DATABASE_URL", f"sqlite:///{HOME / 'amends.sqlite3'}")
+DATABASES = {"default": _database(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "amends.record",
+    "amends.site",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "amends.urls"
+WSGI_APPLICATION = "amends.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env_str("AMENDS_TIME_ZONE", "Europe/London")
+USE_I18N = False
+USE_TZ = True
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# The record: keys live outside the database.
+RECORD_ORIGIN = env_str("AMENDS_RECORD_ORIGIN", "localhost/amends")
+if any(c.isspace() or c == "+" for c in RECORD_ORIGIN):
+    raise ImproperlyConfigured(
+        f"AMENDS_RECORD_ORIGIN must contain no spaces and no '+' (got {RECORD_ORIGIN!r})"
+    )
+SIGNING_KEY_FILE = env_path("AMENDS_SIGNING_KEY_FILE", HOME / "keys" / "signing.key")
+SEALING_KEY_FILE = env_path("AMENDS_SEALING_KEY_FILE", HOME / "keys" / "sealing.key")
+CHECKPOINT_INTERVAL = env_int("AMENDS_CHECKPOINT_INTERVAL", 60, minimum=0, maximum=86400)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("AMENDS_LOG_LEVEL", "WARNING")},
+}

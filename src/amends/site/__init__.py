@@ -1,0 +1,1 @@
+"""The public site: what the public and verifiers read."""

@@ -1,0 +1,92 @@
+"""Shared fixtures. Keys always live in a fresh temporary folder, never in a user's home."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _keys_in_tmp(settings, tmp_path):
+    settings.SIGNING_KEY_FILE = tmp_path / "keys" / "signing.key"
+    settings.SEALING_KEY_FILE = tmp_path / "keys" / "sealing.key"
+    settings.CHECKPOINT_INTERVAL = 3600
+
+
+def is_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def drop_triggers() -> None:
+    """Drop the append-only triggers, as an administrator with the database could."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'DROP TRIGGER "{name}"')
+        else:
+            cursor.execute(
+                "SELECT tgname, relname FROM pg_trigger JOIN pg_class ON pg_class.oid = tgrelid "
+                "WHERE NOT tgisinternal AND relname LIKE 'record_%%'"
+            )
+            for name, table in cursor.fetchall():
+                cursor.execute(f'DROP TRIGGER "{name}" ON "{table}"')
+
+
+@pytest.fixture
+def fresh_database(tmp_path):
+    """An empty, migrated database of the kind under test, for tests that run processes.
+
+    Yields the environment those processes need (AMENDS_HOME, AMENDS_DATABASE_URL).
+    """
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "AMENDS_HOME": str(home), "AMENDS_CHECKPOINT_INTERVAL": "3600"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    name = None
+    if is_postgres():
+        import psycopg
+
+        db = settings.DATABASES["default"]
+        name = f"amends_proc_{uuid.uuid4().hex[:12]}"
+        admin = psycopg.connect(
+            host=db["HOST"],
+            port=db["PORT"] or 5432,
+            user=db["USER"],
+            password=db["PASSWORD"] or None,
+            dbname="postgres",
+            autocommit=True,
+        )
+        admin.execute(f'CREATE DATABASE "{name}"')
+        password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+        env["AMENDS_DATABASE_URL"] = (
+            f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
+        )
+    else:
+        env["AMENDS_DATABASE_URL"] = f"sqlite:///{home / 'amends.sqlite3'}"
+    amends(["migrate"], env)
+    yield env
+    if name is not None:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def amends(args: list[str], env: dict, *, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the real ``amends`` command line in a new process."""
+    result = subprocess.run(
+        [sys.executable, "-m", "amends", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"amends {' '.join(args)} failed: {result.stderr}")
+    return result
