@@ -93,3 +93,26 @@ def test_killing_a_writer_at_random_moments_loses_nothing_acknowledged(fresh_dat
         assert acks <= set(entries), "an acknowledged append was lost"
         assert len(entries) == len(set(entries))
     assert len(acks) > kills  # the writers really were writing when killed
+
+
+def test_verifying_in_several_processes_agrees_with_one(fresh_database):
+    support = Path(__file__).parent / "support" / "parallel_verify.py"
+    result = subprocess.run(
+        [sys.executable, str(support), "300", "201"],
+        env=fresh_database,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["before"]["chunks"] >= 4
+    assert out["before"]["one"] == out["before"]["many"]
+    assert out["before"]["one"]["ok"] is True
+    assert out["before"]["one"]["size"] == 300
+    assert out["after"]["one"] == out["after"]["many"]
+    assert out["after"]["many"] == {
+        "ok": False,
+        "seq": 201,
+        "error": "entry 201: content does not match its commitment",
+    }

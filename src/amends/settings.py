@@ -56,8 +56,11 @@ def _database(url: str) -> dict:
             # lock up front, so a read-then-write can never be refused half way.
             "timeout": 30,
             "transaction_mode": "IMMEDIATE",
-            # WAL lets readers run beside the writer; FULL makes every commit durable.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+            # WAL lets readers run beside the writer; FULL makes every commit durable. A larger
+            # page cache keeps the upper tree nodes that every proof reads in memory.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;"
+            ),
         }
     else:
         config["CONN_HEALTH_CHECKS"] = True
@@ -110,6 +113,10 @@ if any(c.isspace() or c == "+" for c in RECORD_ORIGIN):
     )
 SIGNING_KEY_FILE = env_path("AMENDS_SIGNING_KEY_FILE", HOME / "keys" / "signing.key")
 SEALING_KEY_FILE = env_path("AMENDS_SEALING_KEY_FILE", HOME / "keys" / "sealing.key")
+# Another key store (a KMS, an HSM): the dotted path of a class with the same methods as
+# amends.record.keys.FileSigningKeyStore / FileSealingKeyStore.
+SIGNING_KEY_STORE = env_str("AMENDS_SIGNING_KEY_STORE")
+SEALING_KEY_STORE = env_str("AMENDS_SEALING_KEY_STORE")
 CHECKPOINT_INTERVAL = env_int("AMENDS_CHECKPOINT_INTERVAL", 60, minimum=0, maximum=86400)
 
 LOGGING = {

@@ -14,8 +14,14 @@ def _api():
 
 
 @click.command()
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes to verify a large log with (default: one per core).",
+)
 @command
-def verify():
+def verify(workers: int | None):
     """Verify the whole record from stored data: every leaf, every content commitment, every
     checkpoint's root and signature, and the consistency between checkpoints.
 
@@ -23,7 +29,7 @@ def verify():
 
     Example: amends verify --json
     """
-    result = _api().verify()
+    result = _api().verify(workers=workers)
     if not result.ok:
         raise Failed(f"entry {result.seq}: {result.error}", result.as_json())
     return result.as_json(), (

@@ -22,6 +22,7 @@ from amends.record.models import node_key
 LEAF_VERSION = 1
 MAX_SUBJECT = 200
 MAX_ACTOR = 150
+SALT_SIZE = 32
 
 
 class RecordCorrupt(AmendsError):
@@ -186,29 +187,50 @@ def _previous_by_subject(cursor, subjects: set[str]) -> dict[str, int]:
     return dict(cursor.fetchall())
 
 
-def fetch_nodes(cursor, nodes: Iterable[merkle.Node]) -> dict[merkle.Node, bytes]:
-    """Stored hashes of perfect subtrees; level 0 are leaf hashes. Raises RecordCorrupt if any
-    is missing."""
-    nodes = set(nodes)
-    found: dict[merkle.Node, bytes] = {}
+def _fetch(cursor, nodes: set[merkle.Node], *, with_size: bool = False):
+    """Stored hashes of perfect subtrees (level 0: leaf hashes), and the head size if asked,
+    in one round trip. Nodes not stored are simply absent from the result."""
     leaves = [position for level, position in nodes if level == 0]
     inner = {node_key(level, position): (level, position) for level, position in nodes if level}
+    parts, params = [], []
     if leaves:
-        cursor.execute(
-            f"SELECT seq, leaf_hash FROM record_entry WHERE seq IN ({_placeholders(len(leaves))})",
-            leaves,
+        parts.append(
+            "SELECT 0, seq, leaf_hash FROM record_entry "
+            f"WHERE seq IN ({_placeholders(len(leaves))})"
         )
-        found.update(((0, seq), bytes(h)) for seq, h in cursor.fetchall())
+        params += leaves
     if inner:
-        cursor.execute(
-            f"SELECT key, hash FROM record_node WHERE key IN ({_placeholders(len(inner))})",
-            list(inner),
+        parts.append(
+            f"SELECT 1, key, hash FROM record_node WHERE key IN ({_placeholders(len(inner))})"
         )
-        found.update((inner[key], bytes(h)) for key, h in cursor.fetchall())
+        params += list(inner)
+    if with_size:
+        parts.append("SELECT 2, size, NULL FROM record_head WHERE id = 1")
+    found: dict[merkle.Node, bytes] = {}
+    head = None
+    if parts:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for table, key, h in cursor.fetchall():
+            if table == 0:
+                found[(0, key)] = bytes(h)
+            elif table == 1:
+                found[inner[key]] = bytes(h)
+            else:
+                head = key
+    return found, head
+
+
+def _require(found: dict, nodes: set[merkle.Node]) -> dict[merkle.Node, bytes]:
     if len(found) != len(nodes):
         missing = sorted(nodes - found.keys())[0]
-        raise RecordCorrupt(f"tree node {missing} is missing from the record")
+        raise RecordCorrupt(f"tree node {missing} is missing from the record; run amends verify")
     return found
+
+
+def fetch_nodes(cursor, nodes: Iterable[merkle.Node]) -> dict[merkle.Node, bytes]:
+    """Stored hashes of perfect subtrees; raises RecordCorrupt if any is missing."""
+    nodes = set(nodes)
+    return _require(_fetch(cursor, nodes)[0], nodes)
 
 
 def append_events(events: Sequence[Event]) -> list[Appended]:
@@ -232,7 +254,7 @@ def append_events(events: Sequence[Event]) -> list[Appended]:
         for seq, e in zip(range(first, end), events, strict=True):
             commitment = None
             if e.content is not None:
-                salt = secrets.token_bytes(32)
+                salt = secrets.token_bytes(SALT_SIZE)
                 commitment = commitment_of(salt, e.content)
                 content_rows.append((seq, commitment, salt, e.content, "plain"))
             prev = previous.get(e.subject) if e.subject else None
@@ -270,7 +292,8 @@ def append_events(events: Sequence[Event]) -> list[Appended]:
             )
         if node_rows:
             cursor.executemany("INSERT INTO record_node (key, hash) VALUES (%s, %s)", node_rows)
-        transaction.on_commit(_after_commit)
+        # robust: a checkpoint that cannot be signed now must not fail a committed change.
+        transaction.on_commit(_after_commit, robust=True)
     return appended
 
 
@@ -363,25 +386,33 @@ class ConsistencyProof:
     hashes: list[bytes]
 
 
-def _check_size(n: int, field: str) -> None:
-    current = size()
+def _proof_nodes(needed: set[merkle.Node], n: int, field: str) -> dict[merkle.Node, bytes]:
+    """Fetch ``needed`` and check that a tree of size ``n`` exists, in one round trip."""
+    with connection.cursor() as cursor:
+        found, current = _fetch(cursor, needed, with_size=True)
+    if current is None:
+        raise RecordCorrupt("the record's head row is missing; run amends migrate")
     if not 0 <= n <= current:
         raise BadInput(
             f"{field}: must be between 0 and the log size {current} (got {n})", field=field
         )
+    return _require(found, needed)
 
 
 def inclusion_proof(seq: int, n: int, root: bytes | None = None) -> InclusionProof:
     """Prove entry ``seq`` is in the tree of size ``n``; checked against ``root`` if given (a
     signed checkpoint's), else against the root computed from the stored tree."""
-    _check_size(n, "size")
-    if not 0 <= seq < n:
+    in_tree = 0 <= seq < n
+    plan = [merkle.range_nodes(a, b) for a, b in merkle.inclusion_ranges(seq, n)] if in_tree else []
+    needed = {node for nodes in plan for node in nodes}
+    if in_tree:
+        needed.add((0, seq))
+        if root is None:
+            needed.update(merkle.frontier(n))
+    hashes = _proof_nodes(needed, n, "size")
+    if not in_tree:
         raise BadInput(f"seq: must be between 0 and {n - 1} for a tree of size {n}", field="seq")
-    ranges = merkle.inclusion_ranges(seq, n)
-    needed = merkle.nodes_for(ranges) | set(merkle.frontier(n)) | {(0, seq)}
-    with connection.cursor() as cursor:
-        hashes = fetch_nodes(cursor, needed)
-    proof = [merkle.range_hash(a, b, hashes) for a, b in ranges]
+    proof = [merkle.fold([hashes[node] for node in nodes]) for nodes in plan]
     expected = root if root is not None else merkle.range_hash(0, n, hashes)
     leaf = hashes[(0, seq)]
     if not merkle.verify_inclusion(seq, n, leaf, proof, expected):
@@ -391,14 +422,13 @@ def inclusion_proof(seq: int, n: int, root: bytes | None = None) -> InclusionPro
 
 def consistency_proof(old: int, new: int) -> ConsistencyProof:
     """Prove the tree of size ``old`` is a prefix of the tree of size ``new``."""
-    _check_size(new, "to")
     if not 0 <= old <= new:
         raise BadInput(f"from: must be between 0 and {new} (got {old})", field="from")
-    ranges = merkle.consistency_ranges(old, new)
-    needed = merkle.nodes_for(ranges) | set(merkle.frontier(old)) | set(merkle.frontier(new))
-    with connection.cursor() as cursor:
-        hashes = fetch_nodes(cursor, needed)
-    proof = [merkle.range_hash(a, b, hashes) for a, b in ranges]
+    plan = [merkle.range_nodes(a, b) for a, b in merkle.consistency_ranges(old, new)]
+    needed = {node for nodes in plan for node in nodes}
+    needed.update(merkle.frontier(old), merkle.frontier(new))
+    hashes = _proof_nodes(needed, new, "to")
+    proof = [merkle.fold([hashes[node] for node in nodes]) for nodes in plan]
     old_root = merkle.range_hash(0, old, hashes)
     new_root = merkle.range_hash(0, new, hashes)
     if not merkle.verify_consistency(old, new, old_root, new_root, proof):

@@ -63,12 +63,7 @@ class TreeStream:
         self.size += 1
 
     def root(self) -> bytes:
-        if not self.stack:
-            return EMPTY_ROOT
-        h = self.stack[-1]
-        for left in reversed(self.stack[:-1]):
-            h = sha256(b"\x01" + left + h).digest()
-        return h
+        return fold(self.stack)
 
 
 # --- which perfect subtrees a range, a proof or a tree head needs ---------------------------
@@ -101,15 +96,19 @@ def range_nodes(a: int, b: int) -> list[Node]:
     return nodes
 
 
-def range_hash(a: int, b: int, hashes: Mapping[Node, bytes]) -> bytes:
-    """``MTH(D[a:b])`` from the perfect subtree hashes named by :func:`range_nodes`."""
-    if a == b:
+def fold(parts: Sequence[bytes]) -> bytes:
+    """The hash of adjacent perfect subtrees, largest first, as the RFC's split nests them."""
+    if not parts:
         return EMPTY_ROOT
-    parts = [hashes[node] for node in range_nodes(a, b)]
     h = parts[-1]
     for left in reversed(parts[:-1]):
-        h = node_hash(left, h)
+        h = sha256(b"\x01" + left + h).digest()
     return h
+
+
+def range_hash(a: int, b: int, hashes: Mapping[Node, bytes]) -> bytes:
+    """``MTH(D[a:b])`` from the perfect subtree hashes named by :func:`range_nodes`."""
+    return fold([hashes[node] for node in range_nodes(a, b)])
 
 
 def inclusion_ranges(m: int, n: int) -> list[Range]:

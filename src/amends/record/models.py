@@ -15,6 +15,21 @@ def node_key(level: int, position: int) -> int:
     return (level << NODE_LEVEL_SHIFT) | position
 
 
+class SequenceField(models.BigIntegerField):
+    """A 64-bit key that SQLite keeps as the table's rowid (``INTEGER PRIMARY KEY``).
+
+    SQLite makes only a column declared exactly ``integer`` the rowid; Django declares
+    ``bigint``, which would add a second index beside the rowid and send every read of the log
+    in order, and every proof lookup, through both.
+    """
+
+    def db_type(self, connection):
+        return "integer" if connection.vendor == "sqlite" else super().db_type(connection)
+
+    def rel_db_type(self, connection):
+        return self.db_type(connection)
+
+
 class Head(models.Model):
     """The one row that sequences appends: ``size`` moves by compare-and-swap, only upwards."""
 
@@ -27,7 +42,7 @@ class Head(models.Model):
 class Entry(models.Model):
     """One leaf of the log: the exact canonical JSON bytes and their RFC 9162 leaf hash."""
 
-    seq = models.BigIntegerField(primary_key=True)
+    seq = SequenceField(primary_key=True)
     kind = models.CharField(max_length=64)
     subject = models.CharField(max_length=200, null=True, blank=True)
     leaf = models.BinaryField()
@@ -47,7 +62,7 @@ class Entry(models.Model):
 class Node(models.Model):
     """A cached perfect subtree hash above the leaves, for fast proofs. Key: :func:`node_key`."""
 
-    key = models.BigIntegerField(primary_key=True)
+    key = SequenceField(primary_key=True)
     hash = models.BinaryField(max_length=32)
 
     class Meta:

@@ -20,12 +20,15 @@ from hashlib import sha256
 from django.db import connection
 
 from amends.record import keys, log, merkle, sealing
+from amends.record.log import SALT_SIZE
 from amends.record.models import Checkpoint
 from amends.record.note import CheckpointBody, NoteError, UntrustedNote, Verifier, open_note
 
 BATCH = 20_000
 # Below this many entries one process verifies faster than several.
 PARALLEL_FROM = 200_000
+MIN_CHUNK_BITS = 14
+ROTATION = b',"kind":"key.rotated",'  # a cheap filter; the parsed leaf decides
 
 
 @dataclass
@@ -184,21 +187,26 @@ def _scan(start: int, end: int, sizes: list[int]) -> _Scan:
     stack = scan.stack
     push, pop = stack.append, stack.pop
     expected = start
+    # Both backends return bytes for binary columns (sqlite3, psycopg 3), so the loop below
+    # uses them as they come.
     with connection.chunked_cursor() as cursor:
+        # Salt and body come joined (the salt is 32 bytes): one object per row instead of two.
+        joined = "c.salt || c.body"
+        if connection.vendor == "sqlite":
+            joined = f"CAST({joined} AS BLOB)"
         cursor.execute(
-            "SELECT e.seq, e.kind, e.leaf, e.leaf_hash, c.state, c.salt, c.body, c.commitment "
+            f"SELECT e.seq, e.leaf, e.leaf_hash, c.state, {joined} "
             "FROM record_entry e LEFT JOIN record_content c ON c.seq = e.seq "
             "WHERE e.seq >= %s AND e.seq < %s ORDER BY e.seq",
             [start, end],
         )
         try:
             while rows := cursor.fetchmany(BATCH):
-                for seq, kind, leaf, stored_hash, state, salt, body, commitment in rows:
+                for seq, leaf, stored_hash, state, salted in rows:
                     if seq != expected:
                         raise _Failure(expected, f"entry {expected} is missing")
-                    leaf = bytes(leaf)
                     h = sha(b"\x00" + leaf).digest()
-                    if h != bytes(stored_hash):
+                    if h != stored_hash:
                         raise _Failure(seq, f"entry {seq}: leaf data does not match its leaf hash")
                     if b',"seq":%d,"subject":' % seq not in leaf:
                         raise _Failure(seq, f"entry {seq}: leaf data belongs to another position")
@@ -214,30 +222,36 @@ def _scan(start: int, end: int, sizes: list[int]) -> _Scan:
                         if state is None:
                             raise _Failure(seq, f"entry {seq}: its content is missing")
                         scan.contents += 1
+                        committed = leaf[at + 8 : at + 72]
                         if state == "plain":
-                            actual = sha(bytes(salt) + bytes(body)).hexdigest().encode()
+                            actual = sha(salted).hexdigest().encode()
                         elif state == "sealed":
                             if sealing_key is None:
                                 sealing_key = keys.sealing_store().key()
                             try:
                                 opened = sealing.open_sealed(
-                                    sealing_key, seq, bytes(commitment), bytes(body)
+                                    sealing_key,
+                                    seq,
+                                    bytes.fromhex(committed.decode()),
+                                    salted[SALT_SIZE:],
                                 )
-                            except sealing.SealError as error:
-                                raise _Failure(seq, str(error)) from None
-                            actual = sha(bytes(salt) + opened).hexdigest().encode()
+                            except (sealing.SealError, ValueError) as error:
+                                raise _Failure(seq, f"entry {seq}: {error}") from None
+                            actual = sha(salted[:SALT_SIZE] + opened).hexdigest().encode()
                             scan.sealed += 1
                         elif state == "destroyed":
-                            actual = bytes(commitment).hex().encode()
+                            actual = committed  # content and salt are gone; the leaf stands
                             scan.destroyed += 1
                         else:
                             raise _Failure(seq, f"entry {seq}: content in unknown state {state!r}")
-                        if actual != leaf[at + 8 : at + 72]:
+                        if actual != committed:
                             raise _Failure(
                                 seq, f"entry {seq}: content does not match its commitment"
                             )
-                    if kind == "key.rotated":
-                        scan.rotations.append((seq, json.loads(leaf)["data"]))
+                    if ROTATION in leaf:
+                        parsed = json.loads(leaf)
+                        if parsed["kind"] == "key.rotated":
+                            scan.rotations.append((seq, parsed["data"]))
                     n = seq - start
                     while n & 1:
                         h = sha(b"\x01" + pop() + h).digest()
@@ -257,7 +271,7 @@ def _chunks(n: int, workers: int) -> list[tuple[int, int]]:
     """Aligned power-of-two ranges covering ``[0, n)``, a few per worker."""
     if workers <= 1 or n < PARALLEL_FROM:
         return [(0, n)]
-    size = 1 << max(14, (n // (workers * 4)).bit_length())
+    size = 1 << max(MIN_CHUNK_BITS, (n // (workers * 4)).bit_length())
     return [(a, min(a + size, n)) for a in range(0, n, size)]
 
 
@@ -305,13 +319,13 @@ def _verify(result: Result, workers: int) -> None:
     prefix = merkle.TreeStream()
     for scan in scans:
         for s, stack in scan.at.items():
-            roots[s] = _fold(prefix.stack + stack)
+            roots[s] = merkle.fold(prefix.stack + stack)
         if scan.failure:
             break
         if scan is not scans[-1]:
             prefix.push(scan.stack[0])
         else:
-            roots[head_size] = _fold(prefix.stack + scan.stack)
+            roots[head_size] = merkle.fold(prefix.stack + scan.stack)
     for cp in sorted(checkpoints, key=lambda cp: (cp.size, cp.id)):
         if first is not None and first[0] < cp.size:
             break
@@ -333,12 +347,3 @@ def _verify(result: Result, workers: int) -> None:
         result.destroyed += scan.destroyed
     result.size = head_size
     result.root = roots.get(head_size, merkle.EMPTY_ROOT).hex()
-
-
-def _fold(stack: list[bytes]) -> bytes:
-    if not stack:
-        return merkle.EMPTY_ROOT
-    h = stack[-1]
-    for left in reversed(stack[:-1]):
-        h = sha256(b"\x01" + left + h).digest()
-    return h

@@ -1,0 +1,275 @@
+"""``make bench``: measure Amends and print tables, figures beside their baselines and targets.
+
+Environment: AMENDS_BENCH_ENTRIES (default 1,000,000) sets the size of the log to verify;
+AMENDS_BENCH_DIR (default /tmp/amends-bench) keeps built logs between runs;
+AMENDS_BENCH_POSTGRES_URL (default the server on 127.0.0.1:5432) for the PostgreSQL rows.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ENTRIES = int(os.environ.get("AMENDS_BENCH_ENTRIES", "1000000"))
+WORK = Path(os.environ.get("AMENDS_BENCH_DIR", "/tmp/amends-bench"))
+POSTGRES = os.environ.get("AMENDS_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+FORMAT_VERSION = "2"  # bump when the stored format changes, to rebuild cached logs
+
+
+def env_for(home: Path, database_url: str | None = None) -> dict:
+    env = {**os.environ, "AMENDS_HOME": str(home), "AMENDS_CHECKPOINT_INTERVAL": "3600"}
+    env["AMENDS_DATABASE_URL"] = database_url or f"sqlite:///{home / 'amends.sqlite3'}"
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def step(args: list[str], env: dict) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.record", *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def pss_of_tree(root_pid: int) -> int:
+    """Proportional set size, in bytes, of a process and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    total, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            continue
+    return total
+
+
+def timed_command(args: list[str], env: dict) -> tuple[float, int, str]:
+    """Run a command; return its wall time, the peak memory of its whole process tree, stdout."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True)
+    peak = 0
+    stop = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, pss_of_tree(process.pid))
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed: {out}")
+    return seconds, peak, out
+
+
+def table(title: str, header: list[str], rows: list[list[str]]) -> str:
+    lines = [
+        f"### {title}",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(" --- " for _ in header) + "|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def built_log() -> tuple[Path, dict]:
+    home = WORK / f"log-{ENTRIES}"
+    marker = home / "built.json"
+    if marker.exists():
+        info = json.loads(marker.read_text())
+        if info.get("format") == FORMAT_VERSION and info.get("size") == ENTRIES:
+            return home, {**info, "cached": True}
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    info = step(["build", str(ENTRIES)], env_for(home))
+    info["format"] = FORMAT_VERSION
+    marker.write_text(json.dumps(info))
+    return home, {**info, "cached": False}
+
+
+def postgres_database() -> str | None:
+    try:
+        import psycopg
+
+        admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=3)
+    except Exception as error:
+        print(f"(PostgreSQL rows skipped: {error})".strip())
+        return None
+    name = f"amends_bench_{uuid.uuid4().hex[:8]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return name
+
+
+def drop_postgres(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def bench_verification(home: Path, info: dict) -> str:
+    env = env_for(home)
+    base = step(["baseline"], env)
+    amends = [sys.executable, "-m", "amends", "verify", "--json"]
+    seconds, peak, out = timed_command(amends, env)
+    result = json.loads(out)
+    if not result["ok"] or result["root"] != base["root"]:
+        raise SystemExit(f"verification disagrees with the baseline: {result} {base}")
+    one_seconds, one_peak, _ = timed_command(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from amends.cli import main; "
+            "sys.argv=['amends','verify','--workers','1','--json']; main()",
+        ],
+        env,
+    )
+    ratio = seconds / base["seconds"]
+    mb = 1024 * 1024
+    rows = [
+        ["log size (entries)", f"{result['size']:,}", "", "", ""],
+        ["leaf data (bytes, first entry)", str(info["leaf_bytes"]), "", "", ""],
+        [
+            "build (append_events, 10k batches)",
+            "cached" if info["cached"] else f"{info['seconds']:.1f} s",
+            "",
+            "",
+            "",
+        ],
+        [
+            "bare hashlib root of the same leaves (baseline)",
+            f"{base['seconds']:.2f} s",
+            "1.00×",
+            "",
+            "",
+        ],
+        [
+            "`amends verify` (all cores)",
+            f"{seconds:.2f} s",
+            f"{ratio:.2f}×",
+            "≤ 10 s and ≤ 2.5×",
+            verdict(seconds <= 10 and ratio <= 2.5),
+        ],
+        [
+            "`amends verify --workers 1`",
+            f"{one_seconds:.2f} s",
+            f"{one_seconds / base['seconds']:.2f}×",
+            "",
+            "",
+        ],
+        [
+            "peak memory of `amends verify` (PSS, all processes)",
+            f"{peak / mb:.0f} MB",
+            "",
+            "≤ 300 MB",
+            verdict(peak <= 300 * mb),
+        ],
+        [
+            "peak memory of `amends verify --workers 1`",
+            f"{one_peak / mb:.0f} MB",
+            "",
+            "≤ 300 MB",
+            verdict(one_peak <= 300 * mb),
+        ],
+    ]
+    return table(
+        f"Full verification of a {result['size']:,}-entry SQLite record (content present)",
+        ["measure", "figure", "vs baseline", "target", ""],
+        rows,
+    )
+
+
+def bench_proofs(home: Path) -> str:
+    result = step(["proofs", "2000"], env_for(home))
+    rows = [
+        [
+            "inclusion proofs per second",
+            f"{result['inclusion_per_second']:,.0f}",
+            "≥ 2,000",
+            verdict(result["inclusion_per_second"] >= 2000),
+        ],
+        [
+            "consistency proofs per second",
+            f"{result['consistency_per_second']:,.0f}",
+            "≥ 2,000",
+            verdict(result["consistency_per_second"] >= 2000),
+        ],
+    ]
+    return table(
+        f"Proofs on the {ENTRIES:,}-entry log (each checked before it is returned)",
+        ["measure", "figure", "target", ""],
+        rows,
+    )
+
+
+def bench_appends() -> str:
+    rows = []
+    for label, on_postgres in (("SQLite (WAL, synchronous=FULL)", False), ("PostgreSQL", True)):
+        figures = {}
+        for mode, n in (("single", 2000), ("batch", 20000)):
+            home = WORK / f"appends-{uuid.uuid4().hex[:8]}"
+            home.mkdir(parents=True)
+            name = postgres_database() if on_postgres else None
+            if on_postgres and name is None:
+                break
+            try:
+                url = f"{POSTGRES}/{name}" if name else None
+                figures[mode] = step(["appends", mode, str(n)], env_for(home, url))
+            finally:
+                shutil.rmtree(home, ignore_errors=True)
+                if name:
+                    drop_postgres(name)
+        if len(figures) == 2:
+            single, batch = figures["single"]["per_second"], figures["batch"]["per_second"]
+            rows.append([label, f"{single:,.0f}", f"{batch:,.0f}", f"{batch / single:.1f}×"])
+    return table(
+        "Appends per second (entries with content)",
+        ["database", "one transaction per event", "batches of 100", "batch vs single"],
+        rows,
+    )
+
+
+def main() -> None:
+    WORK.mkdir(parents=True, exist_ok=True)
+    print(f"Amends benchmarks — {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+    home, info = built_log()
+    print(bench_verification(home, info))
+    print(bench_proofs(home))
+    print(bench_appends())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""Settings from AMENDS_* variables fail loudly, naming the variable and what is allowed."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from amends import conf
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("AMENDS_CHECKPOINT_INTERVAL", "soon",
+         "AMENDS_CHECKPOINT_INTERVAL must be a whole number (got 'soon')"),
+        ("AMENDS_CHECKPOINT_INTERVAL", "-5",
+         "AMENDS_CHECKPOINT_INTERVAL must be at least 0 and at most 86400 (got -5)"),
+        ("AMENDS_DEBUG", "maybe", "AMENDS_DEBUG must be true or false (got 'maybe')"),
+        ("AMENDS_DATABASE_URL", "mysql://root@localhost/amends",
+         "AMENDS_DATABASE_URL must start with sqlite:/// or postgres:// (got 'mysql')"),
+        ("AMENDS_RECORD_ORIGIN", "my log", "AMENDS_RECORD_ORIGIN must contain no spaces"),
+    ],
+)
+def test_a_bad_setting_stops_the_command_with_one_clear_line(tmp_path, variable, value, message):
+    env = {**os.environ, "AMENDS_HOME": str(tmp_path), variable: value}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "amends", "verify"], env=env, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: configuration: {message}")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_secret_can_come_from_a_file(tmp_path, monkeypatch):
+    (tmp_path / "secret").write_text("s3cret\n")
+    monkeypatch.delenv("AMENDS_SECRET_KEY", raising=False)
+    monkeypatch.setenv("AMENDS_SECRET_KEY_FILE", str(tmp_path / "secret"))
+    assert conf.env_secret("AMENDS_SECRET_KEY") == "s3cret"
+    monkeypatch.setenv("AMENDS_SECRET_KEY_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ImproperlyConfigured, match=r"AMENDS_SECRET_KEY_FILE names .* cannot be"):
+        conf.env_secret("AMENDS_SECRET_KEY")
+
+
+def test_unset_and_empty_variables_take_the_default(monkeypatch):
+    monkeypatch.setenv("AMENDS_X_TEST", "  ")
+    assert conf.env_int("AMENDS_X_TEST", 7) == 7
+    assert conf.env_bool("AMENDS_X_TEST", True) is True
+    monkeypatch.setenv("AMENDS_X_TEST", "a, b,,c")
+    assert conf.env_list("AMENDS_X_TEST", []) == ["a", "b", "c"]
+
+
+def test_a_missing_database_says_to_migrate(tmp_path):
+    env = {**os.environ, "AMENDS_HOME": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("AMENDS_DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "amends", "verify"], env=env, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr == "error: the database is not set up; run `amends migrate` first\n"
+
+
+def test_keys_are_created_private(settings):
+    from amends.record.keys import FileSealingKeyStore, FileSigningKeyStore
+
+    FileSigningKeyStore().signer()
+    FileSealingKeyStore().key()
+    for path in (settings.SIGNING_KEY_FILE, settings.SEALING_KEY_FILE):
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+        assert oct(path.parent.stat().st_mode & 0o777) == "0o700"
