@@ -60,7 +60,30 @@ def test_one_byte_of_leaf_data_changed_is_named(log, at):
     execute("UPDATE record_entry SET leaf = %s WHERE seq = 7", [flip(leaf(7), at % len(leaf(7)))])
     result = failure()
     assert result.seq == 7
-    assert "leaf" in result.error
+    assert result.error.startswith("entry 7: ")
+
+
+def test_a_changed_entry_no_checkpoint_covers_yet_is_named(log):
+    execute(
+        "UPDATE record_entry SET leaf = %s WHERE seq = 13", [leaf(13).replace(b'"n":13', b'"n":31')]
+    )
+    result = failure()
+    assert (result.seq, result.error) == (13, "entry 13: leaf data does not match its leaf hash")
+
+
+def test_a_rewritten_tail_fails_against_the_tree_stored_at_append_time(log):
+    from amends.record.merkle import leaf_hash
+
+    forged = leaf(13).replace(b'"n":13', b'"n":31')
+    execute(
+        "UPDATE record_entry SET leaf = %s, leaf_hash = %s WHERE seq = 13",
+        [forged, leaf_hash(forged)],
+    )
+    result = failure()
+    assert result.seq == 12
+    assert result.error == (
+        "entries from 12 on do not match the tree stored when they were appended"
+    )
 
 
 def test_leaf_data_and_its_hash_rewritten_together_fail_at_the_checkpoint(log):

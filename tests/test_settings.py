@@ -13,13 +13,22 @@ from amends import conf
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        ("AMENDS_CHECKPOINT_INTERVAL", "soon",
-         "AMENDS_CHECKPOINT_INTERVAL must be a whole number (got 'soon')"),
-        ("AMENDS_CHECKPOINT_INTERVAL", "-5",
-         "AMENDS_CHECKPOINT_INTERVAL must be at least 0 and at most 86400 (got -5)"),
+        (
+            "AMENDS_CHECKPOINT_INTERVAL",
+            "soon",
+            "AMENDS_CHECKPOINT_INTERVAL must be a whole number (got 'soon')",
+        ),
+        (
+            "AMENDS_CHECKPOINT_INTERVAL",
+            "-5",
+            "AMENDS_CHECKPOINT_INTERVAL must be at least 0 and at most 86400 (got -5)",
+        ),
         ("AMENDS_DEBUG", "maybe", "AMENDS_DEBUG must be true or false (got 'maybe')"),
-        ("AMENDS_DATABASE_URL", "mysql://root@localhost/amends",
-         "AMENDS_DATABASE_URL must start with sqlite:/// or postgres:// (got 'mysql')"),
+        (
+            "AMENDS_DATABASE_URL",
+            "mysql://root@localhost/amends",
+            "AMENDS_DATABASE_URL must start with sqlite:/// or postgres:// (got 'mysql')",
+        ),
         ("AMENDS_RECORD_ORIGIN", "my log", "AMENDS_RECORD_ORIGIN must contain no spaces"),
     ],
 )
@@ -27,7 +36,10 @@ def test_a_bad_setting_stops_the_command_with_one_clear_line(tmp_path, variable,
     env = {**os.environ, "AMENDS_HOME": str(tmp_path), variable: value}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     result = subprocess.run(
-        [sys.executable, "-m", "amends", "verify"], env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "amends", "verify"],
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     assert result.returncode == 1
@@ -58,7 +70,10 @@ def test_a_missing_database_says_to_migrate(tmp_path):
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("AMENDS_DATABASE_URL", None)
     result = subprocess.run(
-        [sys.executable, "-m", "amends", "verify"], env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "amends", "verify"],
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     assert result.returncode == 1

@@ -195,19 +195,17 @@ def _scan(start: int, end: int, sizes: list[int]) -> _Scan:
         if connection.vendor == "sqlite":
             joined = f"CAST({joined} AS BLOB)"
         cursor.execute(
-            f"SELECT e.seq, e.leaf, e.leaf_hash, c.state, {joined} "
+            f"SELECT e.seq, e.leaf, c.state, {joined} "
             "FROM record_entry e LEFT JOIN record_content c ON c.seq = e.seq "
             "WHERE e.seq >= %s AND e.seq < %s ORDER BY e.seq",
             [start, end],
         )
         try:
             while rows := cursor.fetchmany(BATCH):
-                for seq, leaf, stored_hash, state, salted in rows:
+                for seq, leaf, state, salted in rows:
                     if seq != expected:
                         raise _Failure(expected, f"entry {expected} is missing")
                     h = sha(b"\x00" + leaf).digest()
-                    if h != stored_hash:
-                        raise _Failure(seq, f"entry {seq}: leaf data does not match its leaf hash")
                     if b',"seq":%d,"subject":' % seq not in leaf:
                         raise _Failure(seq, f"entry {seq}: leaf data belongs to another position")
                     at = leaf.find(b',"content":') + 11
@@ -265,6 +263,22 @@ def _scan(start: int, end: int, sizes: list[int]) -> _Scan:
         except _Failure as failure:
             scan.failure = (failure.seq, failure.error)
     return scan
+
+
+def _locate(start: int, end: int, otherwise: str, checkpoint: int | None = None) -> _Failure:
+    """Name the first entry in ``[start, end)`` whose leaf no longer hashes to the leaf hash it
+    was stored with; if all still match, the range as a whole (``otherwise``)."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(
+            "SELECT seq, leaf, leaf_hash FROM record_entry "
+            "WHERE seq >= %s AND seq < %s ORDER BY seq",
+            [start, end],
+        )
+        while rows := cursor.fetchmany(BATCH):
+            for seq, leaf, stored in rows:
+                if sha256(b"\x00" + leaf).digest() != stored:
+                    return _Failure(seq, f"entry {seq}: leaf data does not match its leaf hash")
+    return _Failure(start if checkpoint is None else max(end - 1, 0), otherwise, checkpoint)
 
 
 def _chunks(n: int, workers: int) -> list[tuple[int, int]]:
@@ -326,16 +340,26 @@ def _verify(result: Result, workers: int) -> None:
             prefix.push(scan.stack[0])
         else:
             roots[head_size] = merkle.fold(prefix.stack + scan.stack)
+    good = 0  # entries [0, good) are proven by a checkpoint whose root they match
     for cp in sorted(checkpoints, key=lambda cp: (cp.size, cp.id)):
         if first is not None and first[0] < cp.size:
             break
         if roots.get(cp.size) != cp.root:
-            raise _Failure(
-                max(cp.size - 1, 0),
+            raise _locate(
+                good,
+                cp.size,
                 f"checkpoint {cp.id} (size {cp.size}) does not match the entries: an entry "
-                f"before {cp.size} was changed, removed or reordered",
+                f"from {good} to {cp.size - 1} was changed, removed or reordered",
                 cp.id,
             )
+        good = cp.size
+    if first is None and roots.get(head_size) != log.tree_root(head_size):
+        # Entries no checkpoint covers yet are held to the tree stored as they were appended.
+        raise _locate(
+            good,
+            head_size,
+            f"entries from {good} on do not match the tree stored when they were appended",
+        )
     if first is not None:
         raise _Failure(*first)
 
