@@ -1,0 +1,57 @@
+"""Corrections rendered for people: HTML with <del>/<ins>, and plain words for platforms that
+cannot strike through. Every piece of user text is escaped."""
+
+import json
+from datetime import datetime
+from html import escape
+
+from amends.text.diff import changes, word_diff
+
+DELETED_LABEL = "deleted text: "
+INSERTED_LABEL = "inserted text: "
+
+
+def correction_html(old: str, new: str) -> str:
+    """The new wording with the wrong words struck through beside the right ones.
+
+    Each change carries a visually hidden label so that a screen reader announces it: colour and
+    strike-through alone say nothing to someone who cannot see them.
+    """
+    parts = []
+    for op in word_diff(old, new):
+        text = escape(op.text)
+        if op.kind == "equal":
+            parts.append(text)
+        elif op.kind == "delete":
+            parts.append(f'<del><span class="visually-hidden">{DELETED_LABEL}</span>{text}</del>')
+        else:
+            parts.append(f'<ins><span class="visually-hidden">{INSERTED_LABEL}</span>{text}</ins>')
+    return "".join(parts)
+
+
+def _quote(text: str) -> str:
+    return f"\u201c{text}\u201d"
+
+
+def plain_correction(old: str, new: str, *, at: datetime, reason: str = "") -> str:
+    """A correction in words: "Correction (14:05): “14 May”, not “4 May”. <reason>"."""
+    said = []
+    for was, now in changes(word_diff(old, new)):
+        if was and now:
+            said.append(f"{_quote(now)}, not {_quote(was)}")
+        elif now:
+            said.append(f"added {_quote(now)}")
+        elif was:
+            said.append(f"removed {_quote(was)}")
+    text = f"Correction ({at:%H:%M}): " + ("; ".join(said) if said else "wording corrected")
+    text += "."
+    reason = reason.strip()
+    if reason:
+        text += " " + reason if reason.endswith((".", "!", "?")) else f" {reason}."
+    return text
+
+
+def json_ld(data: dict) -> str:
+    """JSON for a <script type="application/ld+json"> element that no text can break out of."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
