@@ -90,3 +90,32 @@ def amends(args: list[str], env: dict, *, check: bool = True) -> subprocess.Comp
     if check and result.returncode != 0:
         raise AssertionError(f"amends {' '.join(args)} failed: {result.stderr}")
     return result
+
+
+@pytest.fixture
+def people(db, settings, tmp_path):
+    """The named personas, each with one role, and the house account ``house:news``.
+
+    alice: author · andy: a second author · sam, sally: supervisors · fiona: auditor ·
+    adam: admin · olly: an outsider with no role.
+    """
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import User
+
+    from amends.desk.actions import AddAccount, AddUser
+
+    settings.SITE_DIR = tmp_path / "site"
+    roles = {
+        "alice": "author",
+        "andy": "author",
+        "sam": "supervisor",
+        "sally": "supervisor",
+        "fiona": "auditor",
+        "adam": "admin",
+    }
+    for name, role in roles.items():
+        AddUser(None, name=name, role=role, as_operator=True).run()
+    User.objects.create_user("olly")
+    AddAccount(None, key="house:news", name="Example Police", as_operator=True).run()
+    return SimpleNamespace(**{name: User.objects.get(username=name) for name in [*roles, "olly"]})

@@ -143,9 +143,11 @@ def test_usage_errors_exit_2(args):
 
 
 def test_every_command_documents_itself_with_an_example():
+    import click
+
     from amends.devtools.clidocs import all_commands
 
     for path, command in all_commands():
-        text = command.help or ""
-        if path not in ("amends", "amends record"):
-            assert "Example: amends" in text, path
+        if not isinstance(command, click.Group):
+            assert "Example: amends" in (command.help or ""), path
+        assert (command.help or "").strip(), path

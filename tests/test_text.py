@@ -1,9 +1,9 @@
 """Pure text logic: the word diff, correction renderings, the apology checker, the tone guard."""
 
 import json
-from itertools import pairwise
 from datetime import datetime
 from html.parser import HTMLParser
+from itertools import pairwise
 
 import pytest
 from hypothesis import given

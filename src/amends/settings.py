@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "amends.record",
+    "amends.desk",
     "amends.site",
 ]
 
@@ -118,6 +119,24 @@ SEALING_KEY_FILE = env_path("AMENDS_SEALING_KEY_FILE", HOME / "keys" / "sealing.
 SIGNING_KEY_STORE = env_str("AMENDS_SIGNING_KEY_STORE")
 SEALING_KEY_STORE = env_str("AMENDS_SEALING_KEY_STORE")
 CHECKPOINT_INTERVAL = env_int("AMENDS_CHECKPOINT_INTERVAL", 60, minimum=0, maximum=86400)
+
+# Policy.
+DELETION_GROUNDS = env_list("AMENDS_DELETION_GROUNDS", ["illegal", "offensive", "prejudicial"])
+if not DELETION_GROUNDS or any(not g.replace("_", "").isalnum() for g in DELETION_GROUNDS):
+    raise ImproperlyConfigured(
+        "AMENDS_DELETION_GROUNDS must be comma-separated words, for example "
+        "illegal,offensive,prejudicial"
+    )
+RESPONSE_BUDGETS = {
+    "minor": env_int("AMENDS_BUDGET_MINOR", 3, minimum=1, maximum=100),
+    "serious": env_int("AMENDS_BUDGET_SERIOUS", 5, minimum=1, maximum=100),
+    "critical": env_int("AMENDS_BUDGET_CRITICAL", 8, minimum=1, maximum=100),
+}
+
+# The public site is rendered to static files here.
+SITE_DIR = env_path("AMENDS_SITE_DIR", HOME / "site")
+SITE_TITLE = env_str("AMENDS_SITE_TITLE", "News")
+SITE_URL = env_str("AMENDS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -1,9 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from amends.site import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path(".well-known/amends/checkpoint", views.checkpoint, name="checkpoint"),
-    path(".well-known/amends/key", views.key, name="key"),
+    path("", views.public, name="home"),
+    re_path(r"^(?P<path>.+)$", views.public, name="public"),
 ]

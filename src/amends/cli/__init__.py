@@ -81,9 +81,9 @@ def main():
 
 
 def _register() -> None:
-    from amends.cli import record, server
+    from amends.cli import desk, record, server
 
-    for group in (record, server):
+    for group in (record, server, desk):
         for name, cmd in group.COMMANDS.items():
             main.add_command(cmd, name)
 

@@ -41,12 +41,28 @@ def serve(host: str, port: int, workers: int):
 
     Example: amends serve --host 127.0.0.1 --port 8000
     """
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import DatabaseError
+
+    from amends.cli import _error_line
+    from amends.errors import AmendsError
+
     try:
         setup_django()
-    except Exception as error:  # configuration errors: one line, exit 1
-        click.echo(f"error: {' '.join(str(error).split())}", err=True)
+        from django.conf import settings
+
+        from amends.site.render import render_all
+
+        if not (settings.SITE_DIR / "index.html").exists():
+            render_all()
+    except (AmendsError, ImproperlyConfigured, DatabaseError) as error:
+        click.echo(f"error: {_error_line(error)}", err=True)
         sys.exit(1)
     click.echo(f"Amends is serving on http://{host}:{port}/ (Ctrl-C to stop)")
+    click.echo(
+        f"Data: {settings.HOME}. First users: amends user add NAME --role author|"
+        "supervisor|auditor|admin"
+    )
     argv = [
         sys.executable,
         "-m",

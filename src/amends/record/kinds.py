@@ -13,6 +13,7 @@ KINDS: dict[str, str] = {
     "post.deleted_outside": "Post deleted outside Amends",
     "apology.published": "Apology published",
     "reply.published": "Reply published",
+    "statement.published": "Final statement published",
     # deletions
     "deletion.requested": "Deletion requested",
     "deletion.approved": "Deletion approved",

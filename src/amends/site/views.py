@@ -1,34 +1,49 @@
-"""Public pages. Thin: they read through the record's API and present it."""
+"""Serving the rendered public site. Any web server can serve the same files; this view is the
+fallback inside ``amends serve`` and answers a deleted post's notice with 410 Gone."""
 
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import posixpath
+from pathlib import Path
 
-from amends.record import api as record
-from amends.record.keys import signing_store
+from django.conf import settings
+from django.http import FileResponse, Http404
+from django.views.decorators.http import require_safe
+
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".atom": "application/atom+xml; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+}
 
 
-@require_GET
-def home(request):
-    checkpoint = record.latest_checkpoint()
-    return render(
-        request,
-        "site/home.html",
-        {"size": record.size(), "checkpoint": checkpoint},
+def locate(path: str) -> tuple[Path, int] | None:
+    """The file for a URL path under the site folder, and the status to serve it with."""
+    clean = posixpath.normpath("/" + path).lstrip("/")
+    if clean.startswith("..") or "\x00" in clean:
+        return None
+    root = Path(settings.SITE_DIR)
+    target = root / clean if clean not in ("", ".") else root
+    if path == "" or path.endswith("/"):
+        if (target / "index.html").is_file():
+            return target / "index.html", 200
+        if (target / "gone.html").is_file():
+            return target / "gone.html", 410
+        return None
+    if target.is_file() and not target.name.startswith("."):
+        return target, 200
+    return None
+
+
+@require_safe
+def public(request, path: str = ""):
+    found = locate(path)
+    if found is None:
+        raise Http404("no such page")
+    file, status = found
+    response = FileResponse(
+        open(file, "rb"),  # noqa: SIM115 - FileResponse closes it
+        content_type=TYPES.get(file.suffix, "text/plain; charset=utf-8"),
     )
-
-
-@require_GET
-def checkpoint(request):
-    """The latest signed checkpoint, as a C2SP signed note."""
-    latest = record.latest_checkpoint()
-    if latest is None:
-        return HttpResponse("no checkpoint yet\n", status=404, content_type="text/plain")
-    return HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
-
-
-@require_GET
-def key(request):
-    """The verifier key that signs checkpoints (``<name>+<hash>+<key>``)."""
-    verifier = signing_store().signer().verifier
-    return HttpResponse(f"{verifier}\n", content_type="text/plain; charset=utf-8")
+    response.status_code = status
+    # Short: a correction must reach readers within a minute, even through a cache.
+    response["Cache-Control"] = "public, max-age=60"
+    return response

@@ -1,0 +1,33 @@
+"""Actions: the only way to change anything in Amends.
+
+Each action checks permission, makes its change, appends to the record in the same transaction,
+and after the commit re-renders the public pages it touched. Views, the API and the command line
+build an action and call :meth:`run`; they hold no rules of their own.
+"""
+
+from amends.desk.actions.admin import AddAccount, AddUser
+from amends.desk.actions.base import Action, Forbidden, PolicyViolation
+from amends.desk.actions.custody import PlaceHold, ReleaseHold, Unseal
+from amends.desk.actions.deletions import ApproveDeletion, RejectDeletion, RequestDeletion
+from amends.desk.actions.incidents import CloseIncident, OpenIncident
+from amends.desk.actions.posts import Apologise, Correct, Publish, Reply
+
+__all__ = [
+    "Action",
+    "AddAccount",
+    "AddUser",
+    "Apologise",
+    "ApproveDeletion",
+    "CloseIncident",
+    "Correct",
+    "Forbidden",
+    "OpenIncident",
+    "PlaceHold",
+    "PolicyViolation",
+    "Publish",
+    "RejectDeletion",
+    "ReleaseHold",
+    "Reply",
+    "RequestDeletion",
+    "Unseal",
+]

@@ -1,0 +1,81 @@
+"""Users and accounts."""
+
+import re
+
+from django.contrib.auth.models import Group, User
+
+from amends import platforms
+from amends.desk.actions.base import Action
+from amends.desk.models import ROLES, Account
+from amends.errors import BadInput, Refused
+
+NAME = re.compile(r"^[\w.@+-]{1,150}$")
+
+
+class AddUser(Action):
+    """Add a person with a role. From the command line it runs as the operator of the server."""
+
+    roles = ("admin",)
+    verb = "add users"
+
+    def __init__(
+        self, actor, *, name: str, role: str, password: str | None = None, as_operator: bool = False
+    ):
+        super().__init__(actor)
+        self.name, self.role, self.password, self.as_operator = name, role, password, as_operator
+
+    def validate(self):
+        if not isinstance(self.name, str) or not NAME.match(self.name):
+            raise BadInput("name: 1 to 150 letters, digits and . @ + - _ (no spaces)", field="name")
+        if self.role not in ROLES:
+            raise BadInput(f"role: must be {'|'.join(ROLES)} (got {self.role!r})", field="role")
+
+    def authorize(self):
+        if not self.as_operator:
+            super().authorize()
+
+    def apply(self) -> User:
+        if User.objects.filter(username=self.name).exists():
+            raise Refused(f"name: there is already a user {self.name}")
+        user = User.objects.create_user(self.name, password=self.password)
+        if self.password is None:
+            user.set_unusable_password()
+            user.save()
+        group, _ = Group.objects.get_or_create(name=self.role)
+        user.groups.add(group)
+        return user
+
+
+class AddAccount(Action):
+    roles = ("admin",)
+    verb = "add accounts"
+
+    def __init__(self, actor, *, key: str, name: str = "", as_operator: bool = False):
+        super().__init__(actor)
+        self.key, self.name, self.as_operator = key, name, as_operator
+
+    def validate(self):
+        if not isinstance(self.key, str) or ":" not in self.key:
+            raise BadInput(
+                "account: must be PLATFORM:HANDLE, for example house:news", field="account"
+            )
+        platform, handle = self.key.split(":", 1)
+        if platform not in platforms.PLATFORMS:
+            allowed = ", ".join(platforms.PLATFORMS)
+            raise BadInput(
+                f"account: unknown platform {platform!r}; allowed: {allowed}", field="account"
+            )
+        if not handle or not re.match(r"^[\w.@-]{1,200}$", handle):
+            raise BadInput(
+                "account: the handle must be letters, digits and . @ - _", field="account"
+            )
+
+    def authorize(self):
+        if not self.as_operator:
+            super().authorize()
+
+    def apply(self) -> Account:
+        platform, handle = self.key.split(":", 1)
+        if Account.objects.filter(platform=platform, handle=handle).exists():
+            raise Refused(f"account: {self.key} exists already")
+        return Account.objects.create(platform=platform, handle=handle, name=self.name)

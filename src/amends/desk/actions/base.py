@@ -1,0 +1,89 @@
+"""The action base class and the errors actions raise."""
+
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from amends.errors import AmendsError, BadInput, NotFound, Refused
+
+
+class Forbidden(AmendsError):
+    """The person acting may not do this."""
+
+
+class PolicyViolation(Refused):
+    """A rule of good practice forbids this (a hold, the budget, the tone guard...)."""
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def roles_of(user: User | None) -> set[str]:
+    if user is None:
+        return set()
+    return set(user.groups.values_list("name", flat=True))
+
+
+def text(value: object, field: str, *, limit: int = 100_000) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise BadInput(f"{field}: must not be empty", field=field)
+    if len(value) > limit:
+        raise BadInput(f"{field}: must be at most {limit:,} characters", field=field)
+    return value
+
+
+def get(model, pk: object, field: str):
+    try:
+        return model.objects.get(pk=int(pk))
+    except (ValueError, TypeError):
+        raise BadInput(f"{field}: must be a number (got {pk!r})", field=field) from None
+    except model.DoesNotExist:
+        raise NotFound(f"{field}: there is no {field} {pk}", field=field) from None
+
+
+class Action:
+    """Subclasses set ``roles`` and implement :meth:`apply`; :meth:`validate` and
+    :meth:`authorize` as needed. ``run()`` does the rest."""
+
+    roles: ClassVar[tuple[str, ...]] = ()
+    verb: ClassVar[str] = "do this"
+
+    def __init__(self, actor: User | None):
+        self.actor = actor
+        self.pages: set[str] = set()
+
+    def validate(self) -> None:
+        """Check the input alone. Raise BadInput; touch nothing."""
+
+    def authorize(self) -> None:
+        """Check who may act. Runs inside the transaction, after validate()."""
+        if self.actor is None or not self.actor.is_active:
+            raise Forbidden(f"as: a signed-in user is needed to {self.verb}", field="as")
+        if self.roles and not roles_of(self.actor) & set(self.roles):
+            allowed = " or ".join(self.roles)
+            raise Forbidden(f"as: only {allowed} may {self.verb}; {self.actor.username} may not")
+
+    def apply(self):
+        raise NotImplementedError
+
+    @property
+    def actor_name(self) -> str | None:
+        return self.actor.username if self.actor else None
+
+    def touch(self, *pages: str) -> None:
+        """Public pages to re-render once the change is committed."""
+        self.pages.update(pages)
+
+    def run(self):
+        self.validate()
+        with transaction.atomic():
+            self.authorize()
+            result = self.apply()
+        if self.pages:
+            from amends.site import render
+
+            render.update(self.pages)
+        return result

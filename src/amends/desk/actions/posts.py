@@ -1,0 +1,221 @@
+"""Publishing, correcting, apologising and replying."""
+
+from amends import platforms
+from amends.desk import incidents as incident_rules
+from amends.desk.actions.base import Action, PolicyViolation, get, now, text
+from amends.desk.models import Account, Deletion, Incident, Post, Revision
+from amends.errors import BadInput, NotFound
+from amends.record import api as record
+from amends.text.apology import blocking, check_apology
+from amends.text.tone import humour_markers
+
+WRITERS = ("author", "supervisor")
+RECORD_KINDS = {
+    Post.Kind.POST: "post.published",
+    Post.Kind.APOLOGY: "apology.published",
+    Post.Kind.REPLY: "reply.published",
+    Post.Kind.STATEMENT: "statement.published",
+}
+
+
+def account_by_key(key: object) -> Account:
+    if not isinstance(key, str) or ":" not in key:
+        raise BadInput("account: must be PLATFORM:HANDLE, for example house:news", field="account")
+    platform, handle = key.split(":", 1)
+    account = Account.objects.filter(platform=platform, handle=handle).first()
+    if account is None:
+        raise NotFound(f"account: there is no account {key}; add it with amends account add")
+    return account
+
+
+def current_text(post: Post) -> str:
+    latest = post.revisions.order_by("-n").first()
+    return record.read(latest.seq).decode("utf-8")
+
+
+def is_deleted(post: Post) -> bool:
+    return post.deletions.filter(status=Deletion.Status.DONE).exists()
+
+
+def _publish(action: Action, account: Account, body: str, *, kind: str, data: dict, **links):
+    post = Post.objects.create(
+        account=account, kind=kind, created_by=action.actor, created_at=now(), **links
+    )
+    entry = record.append(
+        RECORD_KINDS[kind],
+        {"account": str(account), "post": post.pk, "kind": kind, **data},
+        actor=action.actor_name,
+        subject=post.subject,
+        content=body,
+    )
+    Revision.objects.create(
+        post=post, n=1, seq=entry.seq, created_by=action.actor, created_at=post.created_at
+    )
+    action.touch(f"post:{post.pk}", "index", "feed")
+    if links.get("in_reply_to") is not None:
+        action.touch(f"post:{links['in_reply_to'].pk}")
+    return post
+
+
+def _guard_tone(incident: Incident | None, words: str, anyway: bool) -> list[str]:
+    """Humour markers that the tone guard refuses (empty when allowed)."""
+    if incident is None or incident.severity not in incident_rules.SERIOUS:
+        return []
+    found = humour_markers(words)
+    if found and not anyway:
+        raise PolicyViolation(
+            f"text: humour ({', '.join(found)}) is wrong after a {incident.severity} incident; "
+            "take it out, or use --anyway if you are sure (it will be recorded)"
+        )
+    return found
+
+
+class Publish(Action):
+    roles = WRITERS
+    verb = "publish posts"
+
+    def __init__(self, actor, *, account: str, text: str):
+        super().__init__(actor)
+        self.account_key, self.text = account, text
+
+    def validate(self):
+        text(self.text, "text")
+        account_by_key(self.account_key)
+
+    def apply(self) -> Post:
+        account = account_by_key(self.account_key)
+        limit = platforms.PLATFORMS[account.platform].limit
+        if limit is not None and len(self.text) > limit:
+            raise BadInput(f"text: {len(self.text)} characters; {account} allows {limit}")
+        return _publish(self, account, self.text, kind=Post.Kind.POST, data={})
+
+
+class Correct(Action):
+    roles = WRITERS
+    verb = "correct posts"
+
+    def __init__(self, actor, *, post, text: str, reason: str, anyway: bool = False):
+        super().__init__(actor)
+        self.post_id, self.text, self.reason, self.anyway = post, text, reason, anyway
+
+    def validate(self):
+        text(self.text, "text")
+        text(self.reason, "reason", limit=2000)
+
+    def apply(self) -> Revision:
+        post = get(Post, self.post_id, "post")
+        if is_deleted(post):
+            raise PolicyViolation(f"post: post {post.pk} was deleted; it cannot be corrected")
+        if self.text == current_text(post):
+            raise BadInput("text: is the same as the current wording; nothing to correct")
+        incident = incident_rules.incident_for(post)
+        humour = _guard_tone(incident, f"{self.text}\n{self.reason}", self.anyway)
+        n = post.revisions.count() + 1
+        entry = record.append(
+            "post.revised",
+            {"post": post.pk, "revision": n, "reason": self.reason, "anyway": bool(humour)},
+            actor=self.actor_name,
+            subject=post.subject,
+            content=self.text,
+        )
+        revision = Revision.objects.create(
+            post=post,
+            n=n,
+            seq=entry.seq,
+            reason=self.reason,
+            created_by=self.actor,
+            created_at=now(),
+        )
+        self.touch(f"post:{post.pk}", "index", "feed", "corrections")
+        return revision
+
+
+class Apologise(Action):
+    """An apology is a reply on the post's own channel, checked by the apology checker."""
+
+    roles = WRITERS
+    verb = "publish apologies"
+
+    def __init__(self, actor, *, post, text: str, check: bool = False, anyway: bool = False):
+        super().__init__(actor)
+        self.post_id, self.text, self.check, self.anyway = post, text, check, anyway
+        self.findings = []
+
+    def validate(self):
+        text(self.text, "text")
+
+    def apply(self) -> Post | None:
+        post = get(Post, self.post_id, "post")
+        limit = platforms.PLATFORMS[post.account.platform].limit
+        self.findings = check_apology(self.text, limit=limit)
+        incident = incident_rules.incident_for(post)
+        if self.check:
+            return None
+        errors = blocking(self.findings)
+        if errors and not self.anyway:
+            raise PolicyViolation(
+                f"text: {errors[0].message}; rewrite it, or use --anyway if you are sure "
+                "(it will be recorded)"
+            )
+        humour = _guard_tone(incident, self.text, self.anyway)
+        return _publish(
+            self,
+            post.account,
+            self.text,
+            kind=Post.Kind.APOLOGY,
+            data={
+                "in_reply_to": post.pk,
+                "findings": [f.as_json() for f in self.findings],
+                "anyway": bool(errors or humour),
+            },
+            in_reply_to=post,
+            incident=incident,
+        )
+
+
+class Reply(Action):
+    """A reply about a post. Once the incident is closed or its budget is spent, replying keeps
+    the matter alive: refused unless the author insists."""
+
+    roles = WRITERS
+    verb = "reply"
+
+    def __init__(self, actor, *, post, text: str, anyway: bool = False):
+        super().__init__(actor)
+        self.post_id, self.text, self.anyway = post, text, anyway
+
+    def validate(self):
+        text(self.text, "text")
+
+    def apply(self) -> Post:
+        post = get(Post, self.post_id, "post")
+        incident = incident_rules.incident_for(post)
+        insisted = []
+        if incident is not None:
+            if not incident.is_open:
+                insisted.append("closed")
+                if not self.anyway:
+                    raise PolicyViolation(
+                        f"post: incident {incident.pk} is closed; move on rather than reply "
+                        "(use --anyway if you must; it will be recorded)"
+                    )
+            used = incident_rules.budget_used(incident)
+            if used >= incident.budget:
+                insisted.append("budget")
+                if not self.anyway:
+                    raise PolicyViolation(
+                        f"post: the response budget of incident {incident.pk} is spent "
+                        f"({used} of {incident.budget}); every further reply keeps the matter "
+                        "alive (use --anyway if you must; it will be recorded)"
+                    )
+        if _guard_tone(incident, self.text, self.anyway):
+            insisted.append("tone")
+        return _publish(
+            self,
+            post.account,
+            self.text,
+            kind=Post.Kind.REPLY,
+            data={"in_reply_to": post.pk, "anyway": insisted},
+            in_reply_to=post,
+            incident=incident if incident is not None and incident.is_open else None,
+        )

@@ -1,0 +1,84 @@
+"""Read-only views of the desk for people: a post's history, an incident's progress."""
+
+import json
+
+from amends.desk import incidents as rules
+from amends.desk.actions.base import get
+from amends.desk.models import Deletion, Incident, Post
+from amends.record import api as record
+from amends.record.models import Content
+
+
+def status(post: Post) -> str:
+    if post.deletions.filter(status=Deletion.Status.DONE).exists():
+        return "deleted"
+    return "corrected" if post.revisions.filter(n__gt=1).exists() else "live"
+
+
+def post_history(post_id) -> dict:
+    post = get(Post, post_id, "post")
+    revisions = list(post.revisions.select_related("created_by").order_by("n"))
+    states = dict(
+        Content.objects.filter(entry_id__in=[r.seq for r in revisions]).values_list(
+            "entry_id", "state"
+        )
+    )
+    out = []
+    for r in revisions:
+        item = {"n": r.n, "at": r.created_at.isoformat(), "by": r.created_by.username}
+        if r.n > 1:
+            item["reason"] = r.reason
+        if states.get(r.seq) == Content.State.PLAIN:
+            item["text"] = record.read(r.seq).decode("utf-8")
+        else:
+            item["text"] = None
+            item["sealed"] = True
+        out.append(item)
+    return {
+        "post": post.pk,
+        "status": status(post),
+        "account": str(post.account),
+        "kind": post.kind,
+        "revisions": out,
+    }
+
+
+def timeline(incident: Incident) -> list[dict]:
+    subjects = [f"incident:{incident.pk}", incident.post.subject]
+    subjects += [p.subject for p in Post.objects.filter(incident=incident)]
+    entries = {e.seq: e for s in subjects for e in record.entries_about(s)}
+    events = []
+    for seq in sorted(entries):
+        leaf = json.loads(entries[seq].leaf)
+        events.append(
+            {
+                "seq": seq,
+                "kind": leaf["kind"],
+                "label": record.label(leaf["kind"]),
+                "at": leaf["time"],
+                "by": leaf["actor"],
+                "subject": leaf["subject"],
+            }
+        )
+    return events
+
+
+def incident_report(incident_id) -> dict:
+    incident = get(Incident, incident_id, "incident")
+    published = incident.post.created_at
+
+    def since(moment):
+        return None if moment is None else round((moment - published).total_seconds())
+
+    return {
+        "incident": incident.pk,
+        "post": incident.post_id,
+        "status": "open" if incident.is_open else "closed",
+        "severity": incident.severity,
+        "summary": incident.summary,
+        "steps": [{"step": s.step, "status": s.status} for s in rules.steps(incident)],
+        "budget": {"used": rules.budget_used(incident), "limit": incident.budget},
+        "time_to_apology": since(rules.first_time(incident, "apology")),
+        "time_to_correction": since(rules.first_time(incident, "correction")),
+        "timeline": timeline(incident),
+    }

@@ -1,0 +1,259 @@
+"""The public site, rendered to static files under ``AMENDS_SITE_DIR``.
+
+Every change re-renders only the pages it touched, each written to a temporary file and renamed
+into place, so a reader (or nginx, or a CDN) never sees half a page. A deleted post's page is a
+notice saved as ``gone.html`` beside no ``index.html``; servers answer it with 410 Gone.
+"""
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from amends.desk import policy
+from amends.desk.models import Deletion, Post, Revision
+from amends.record import api as record
+from amends.record.keys import signing_store
+from amends.text.render import correction_html, json_ld, plain_correction
+
+PAGE_SIZE = 50
+INDEX_SIZE = 20
+FEED_SIZE = 50
+
+CSS = """\
+body{font:1.05rem/1.55 system-ui,sans-serif;max-width:42rem;margin:0 auto;padding:1rem;
+color:#1b1b1b}
+a{color:#0b4ea2}a:focus{outline:3px solid #fd0;background:#fd0;color:#000}
+del{color:#8a1c1c;text-decoration:line-through}ins{color:#0b6b2b;text-decoration:underline}
+.visually-hidden{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;
+overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
+.note{border-left:4px solid #0b4ea2;padding:.25rem .75rem;background:#f3f6fb}
+.notice{border-left:4px solid #8a1c1c;padding:.25rem .75rem;background:#fbf3f3}
+time{white-space:nowrap}
+"""
+
+
+def write(relative: str, content: str | bytes) -> None:
+    path = Path(settings.SITE_DIR) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
+def remove(relative: str) -> None:
+    (Path(settings.SITE_DIR) / relative).unlink(missing_ok=True)
+
+
+@dataclass
+class Correction:
+    n: int
+    at: datetime
+    reason: str
+    html: str
+    plain: str
+
+
+def _texts(post: Post) -> dict[int, str]:
+    revisions = list(post.revisions.order_by("n"))
+    return {r.n: record.read(r.seq).decode("utf-8") for r in revisions}
+
+
+def _deletion(post: Post) -> Deletion | None:
+    return post.deletions.filter(status=Deletion.Status.DONE).first()
+
+
+def post_context(post: Post) -> dict:
+    revisions = list(post.revisions.order_by("n"))
+    texts = {r.n: record.read(r.seq).decode("utf-8") for r in revisions}
+    corrections = [
+        Correction(
+            n=r.n,
+            at=r.created_at,
+            reason=r.reason,
+            html=correction_html(texts[r.n - 1], texts[r.n]),
+            plain=plain_correction(texts[r.n - 1], texts[r.n], at=r.created_at, reason=r.reason),
+        )
+        for r in revisions[1:]
+    ]
+    url = f"{settings.SITE_URL}/posts/{post.pk}/"
+    data = {
+        "@context": "https://schema.org",
+        "@type": "SocialMediaPosting",
+        "url": url,
+        "datePublished": post.created_at.isoformat(),
+        "dateModified": revisions[-1].created_at.isoformat(),
+        "text": texts[revisions[-1].n],
+        "publisher": {"@type": "Organization", "name": post.account.name or str(post.account)},
+    }
+    if corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.plain, "datePublished": c.at.isoformat()}
+            for c in corrections
+        ]
+    responses = post.responses.order_by("created_at").exclude(
+        deletions__status=Deletion.Status.DONE
+    )
+    return {
+        "post": post,
+        "text": texts[revisions[-1].n],
+        "latest": corrections[-1] if corrections else None,
+        "corrections": corrections,
+        "responses": responses,
+        "json_ld": json_ld(data),
+        "site_title": settings.SITE_TITLE,
+    }
+
+
+def render_post(post: Post) -> None:
+    deletion = _deletion(post)
+    if deletion is not None:
+        write(
+            f"posts/{post.pk}/gone.html",
+            render_to_string(
+                "site/gone.html",
+                {
+                    "post": post,
+                    "deletion": deletion,
+                    "site_title": settings.SITE_TITLE,
+                    "ground": policy.ground_in_words(deletion.ground),
+                },
+            ),
+        )
+        remove(f"posts/{post.pk}/index.html")
+        return
+    write(f"posts/{post.pk}/index.html", render_to_string("site/post.html", post_context(post)))
+
+
+def _listing(limit: int):
+    posts = (
+        Post.objects.select_related("account")
+        .exclude(deletions__status=Deletion.Status.DONE)
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    items = []
+    for post in posts:
+        revisions = list(post.revisions.order_by("n"))
+        items.append(
+            {
+                "post": post,
+                "text": record.read(revisions[-1].seq).decode("utf-8"),
+                "corrected": len(revisions) > 1,
+                "updated": revisions[-1].created_at,
+            }
+        )
+    return items
+
+
+def render_index() -> None:
+    write(
+        "index.html",
+        render_to_string(
+            "site/index.html", {"items": _listing(INDEX_SIZE), "site_title": settings.SITE_TITLE}
+        ),
+    )
+
+
+@dataclass
+class Notice:
+    kind: str  # correction or deletion
+    at: datetime
+    post_id: int
+    reason: str
+
+
+def _notices() -> list[Notice]:
+    """Every correction and deletion, oldest first: archive pages stay put as the list grows."""
+    notices = [
+        Notice("correction", r.created_at, r.post_id, r.reason)
+        for r in Revision.objects.filter(n__gt=1).order_by("created_at", "pk")
+    ] + [
+        Notice("deletion", d.decided_at, d.post_id, policy.ground_in_words(d.ground))
+        for d in Deletion.objects.filter(status=Deletion.Status.DONE).order_by("decided_at")
+    ]
+    notices.sort(key=lambda n: n.at)
+    return notices
+
+
+def render_corrections(*, every_page: bool = False) -> None:
+    notices = _notices()
+    pages = max(1, -(-len(notices) // PAGE_SIZE))
+    for number in range(1, pages + 1) if every_page else [pages - 1, pages]:
+        if number < 1:
+            continue
+        chunk = notices[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        context = {
+            "notices": list(reversed(chunk)),
+            "number": number,
+            "pages": pages,
+            "site_title": settings.SITE_TITLE,
+        }
+        html = render_to_string("site/corrections.html", context)
+        write(f"corrections/page/{number}/index.html", html)
+        if number == pages:
+            write("corrections/index.html", html)
+
+
+def render_feed() -> None:
+    items = _listing(FEED_SIZE)
+    updated = max((i["updated"] for i in items), default=None)
+    write(
+        "feed.atom",
+        render_to_string(
+            "site/feed.atom",
+            {
+                "items": items,
+                "updated": updated,
+                "site_url": settings.SITE_URL,
+                "site_title": settings.SITE_TITLE,
+            },
+        ),
+    )
+
+
+def render_well_known() -> None:
+    latest = record.latest_checkpoint()
+    if latest is not None:
+        write(".well-known/amends/checkpoint", latest.note)
+    write(".well-known/amends/key", f"{signing_store().signer().verifier}\n")
+
+
+def update(pages: set[str]) -> None:
+    """Re-render the pages an action touched (``post:ID``, ``index``, ``feed``, ``corrections``)."""
+    root = Path(settings.SITE_DIR)
+    if not (root / "site.css").exists():
+        write("site.css", CSS)
+    if not (root / "corrections" / "index.html").exists():
+        pages = {*pages, "corrections"}
+    for page in sorted(pages):
+        if page.startswith("post:"):
+            post = Post.objects.select_related("account").filter(pk=int(page[5:])).first()
+            if post is not None:
+                render_post(post)
+        elif page == "index":
+            render_index()
+        elif page == "feed":
+            render_feed()
+        elif page == "corrections":
+            render_corrections()
+    render_well_known()
+
+
+def render_all() -> int:
+    """Render every page from scratch; returns the number of posts rendered."""
+    write("site.css", CSS)
+    count = 0
+    for post in Post.objects.select_related("account").iterator():
+        render_post(post)
+        count += 1
+    render_index()
+    render_feed()
+    render_corrections(every_page=True)
+    render_well_known()
+    return count

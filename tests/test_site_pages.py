@@ -1,0 +1,114 @@
+"""The public site: static pages with visible corrections, deletion notices served as 410,
+and no user text unescaped anywhere."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from amends.desk.actions import ApproveDeletion, Correct, Publish, RequestDeletion
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def site(people, settings):
+    return Path(settings.SITE_DIR)
+
+
+def page(client, path):
+    response = client.get(path)
+    return response.status_code, b"".join(response.streaming_content).decode()
+
+
+def test_a_corrected_post_shows_the_wrong_words_struck_through_beside_the_right_ones(
+    people, site, client
+):
+    post = Publish(people.alice, account="house:news", text="Appeal closes on 4 May.").run()
+    Correct(people.alice, post=post.pk, text="Appeal closes on 14 May.", reason="Wrong date").run()
+    status, html = page(client, f"/posts/{post.pk}/")
+    assert status == 200
+    assert '<del><span class="visually-hidden">deleted text: </span>4</del>' in html
+    assert '<ins><span class="visually-hidden">inserted text: </span>14</ins>' in html
+    assert "Wrong date" in html
+    assert re.search(r"Corrected <time datetime=\"[^\"]+\">", html)
+    ld = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert ld["correction"][0]["@type"] == "CorrectionComment"
+    assert "\u201c14\u201d, not \u201c4\u201d" in ld["correction"][0]["text"]
+    _, corrections = page(client, "/corrections/")
+    assert f'href="/posts/{post.pk}/"' in corrections
+    assert "Wrong date" in corrections
+
+
+def test_a_deleted_post_is_a_notice_served_410_that_never_shows_the_content(people, site, client):
+    post = Publish(people.alice, account="house:news", text="Suspect J. Smith of Elm Road").run()
+    deletion = RequestDeletion(
+        people.alice, post=post.pk, ground="prejudicial", explanation="It could harm a trial."
+    ).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    status, html = page(client, f"/posts/{post.pk}/")
+    assert status == 410
+    assert "could have prejudiced an investigation or court proceedings" in html
+    assert "It could harm a trial." in html
+    assert "Smith" not in html
+    for path in ("/", "/feed.atom", "/corrections/"):
+        assert "Smith" not in page(client, path)[1]
+    assert not (site / f"posts/{post.pk}/index.html").exists()
+
+
+def test_user_text_is_escaped_on_every_page(people, site, client):
+    post = Publish(people.alice, account="house:news", text=XSS).run()
+    Correct(people.alice, post=post.pk, text=XSS + " fixed", reason=XSS).run()
+    for path in ("/", f"/posts/{post.pk}/", "/corrections/", "/feed.atom"):
+        _, body = page(client, path)
+        assert "<script>alert" not in body, path
+        assert "<img src=x" not in body, path
+    ET.fromstring(page(client, "/feed.atom")[1].encode())
+
+
+def test_the_pages_work_without_javascript(people, site, client):
+    post = Publish(people.alice, account="house:news", text="Hello").run()
+    for path in ("/", f"/posts/{post.pk}/", "/corrections/"):
+        _, body = page(client, path)
+        scripts = re.findall(r"<script[^>]*>", body)
+        assert all('type="application/ld+json"' in s for s in scripts)
+        assert '<html lang="en-GB">' in body
+        assert 'href="#main"' in body
+
+
+def test_only_the_pages_an_action_touches_are_written_again(people, site):
+    first = Publish(people.alice, account="house:news", text="First").run()
+    before = (site / f"posts/{first.pk}/index.html").stat().st_mtime_ns
+    Publish(people.alice, account="house:news", text="Second").run()
+    assert (site / f"posts/{first.pk}/index.html").stat().st_mtime_ns == before
+
+
+def test_the_feed_lists_the_latest_posts(people, site, client):
+    for i in range(3):
+        Publish(people.alice, account="house:news", text=f"Post {i}").run()
+    feed = ET.fromstring(page(client, "/feed.atom")[1].encode())
+    entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
+    assert [e.find("{http://www.w3.org/2005/Atom}content").text for e in entries] == [
+        "Post 2",
+        "Post 1",
+        "Post 0",
+    ]
+
+
+def test_the_checkpoint_and_key_are_published(people, site, client):
+    from amends.record import api as record
+
+    Publish(people.alice, account="house:news", text="x").run()
+    record.sign_checkpoint()
+    Publish(people.alice, account="house:news", text="y").run()
+    status, note = page(client, "/.well-known/amends/checkpoint")
+    assert status == 200
+    assert note == record.latest_checkpoint().note
+    assert page(client, "/.well-known/amends/key")[1].count("+") >= 2
+
+
+@pytest.mark.parametrize("path", ["/../secret-key", "/posts/../../secret-key", "/%2e%2e/x"])
+def test_nothing_outside_the_site_folder_is_served(people, site, client, path):
+    assert client.get(path).status_code == 404
