@@ -83,16 +83,17 @@ def test_killing_a_writer_at_random_moments_loses_nothing_acknowledged(fresh_dat
     kills = 12
     for round_ in range(kills):
         process = start(f"r{round_}", 0, env)
-        time.sleep(rng.uniform(0.8, 1.6))  # start-up is ~0.6 s; then appends until killed
+        first = process.stdout.readline()  # the writer is appending: kill it at a random moment
+        time.sleep(rng.uniform(0, 0.4))
         process.send_signal(signal.SIGKILL)
         out, _ = process.communicate(timeout=30)
-        acks |= acknowledged(out)
+        acks |= acknowledged(first + out)
         result = verified(env)
         entries = recorded(env)
         assert result["size"] == len(entries)
         assert acks <= set(entries), "an acknowledged append was lost"
         assert len(entries) == len(set(entries))
-    assert len(acks) > kills  # the writers really were writing when killed
+    assert len(acks) >= kills  # every writer was appending when it was killed
 
 
 def test_verifying_in_several_processes_agrees_with_one(fresh_database):

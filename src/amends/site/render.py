@@ -29,6 +29,7 @@ body{font:1.05rem/1.55 system-ui,sans-serif;max-width:42rem;margin:0 auto;paddin
 color:#1b1b1b}
 a{color:#0b4ea2}a:focus{outline:3px solid #fd0;background:#fd0;color:#000}
 del{color:#8a1c1c;text-decoration:line-through}ins{color:#0b6b2b;text-decoration:underline}
+del+ins{margin-left:.3em}
 .visually-hidden{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;
 overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
 .note{border-left:4px solid #0b4ea2;padding:.25rem .75rem;background:#f3f6fb}
