@@ -31,6 +31,7 @@ test: install
 	./scripts/test-all
 
 bench: install
+	./scripts/bench-tools
 	$(BIN)/python -m benchmarks
 
 lint: install

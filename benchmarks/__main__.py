@@ -7,7 +7,10 @@ AMENDS_BENCH_POSTGRES_URL (default the server on 127.0.0.1:5432) for the Postgre
 
 import json
 import os
+import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -268,6 +271,155 @@ def bench_appends() -> str:
     )
 
 
+SITE_POSTS, SITE_CORRECTIONS = 10_000, 1_000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise SystemExit(f"nothing answered on port {port}")
+
+
+def wrk(url: str) -> tuple[float, float]:
+    """Requests per second and p99 latency (ms) at 64 connections for 10 seconds."""
+    out = subprocess.run(
+        ["wrk", "-t2", "-c64", "-d10s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non_2xx:
+        raise SystemExit(f"{url} answered errors under load: {non_2xx.group(1)}")
+    return rps, float(value) * scale
+
+
+def built_site() -> tuple[Path, dict]:
+    home = WORK / f"site-{SITE_POSTS}-{SITE_CORRECTIONS}"
+    marker = home / "built.json"
+    if marker.exists():
+        info = json.loads(marker.read_text())
+        if info.get("format") == FORMAT_VERSION:
+            return home, {**info, "cached": True}
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    info = site_step(["build", str(SITE_POSTS), str(SITE_CORRECTIONS)], env_for(home))
+    info["format"] = FORMAT_VERSION
+    marker.write_text(json.dumps(info))
+    return home, {**info, "cached": False}
+
+
+def site_step(args: list[str], env: dict) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.site", *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_site() -> str:
+    home, info = built_site()
+    env = env_for(home)
+    latency = site_step(["latency", "200"], env)
+    path = f"/posts/{info['sample_post']}/"
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "amends", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for(port)
+        ours = wrk(f"http://127.0.0.1:{port}{path}")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    nginx_dir = WORK / "nginx"
+    nginx_dir.mkdir(exist_ok=True)
+    nginx_port = free_port()
+    (nginx_dir / "nginx.conf").write_text(
+        f"""worker_processes 2;
+pid {nginx_dir}/nginx.pid;
+error_log {nginx_dir}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  default_type text/html;
+  server {{
+    listen 127.0.0.1:{nginx_port};
+    root {home / "site"};
+    location / {{ try_files $uri $uri/index.html =404; }}
+  }}
+}}
+"""
+    )
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    subprocess.run([nginx, "-c", str(nginx_dir / "nginx.conf")], check=True)
+    try:
+        wait_for(nginx_port)
+        theirs = wrk(f"http://127.0.0.1:{nginx_port}{path}")
+    finally:
+        subprocess.run([nginx, "-c", str(nginx_dir / "nginx.conf"), "-s", "stop"], check=False)
+
+    share = ours[0] / theirs[0]
+    rows = [
+        ["site size", f"{info['posts']:,} posts, {info['corrections']:,} corrections", "", ""],
+        [
+            "`amends serve` (2 workers): requests/s",
+            f"{ours[0]:,.0f}",
+            "≥ 50% of nginx",
+            verdict(share >= 0.5),
+        ],
+        ["nginx (2 workers), same files: requests/s", f"{theirs[0]:,.0f}", "baseline", ""],
+        ["`amends serve` share of nginx", f"{share:.0%}", "≥ 50%", verdict(share >= 0.5)],
+        ["`amends serve` p99 latency", f"{ours[1]:.1f} ms", "≤ 20 ms", verdict(ours[1] <= 20)],
+        ["nginx p99 latency", f"{theirs[1]:.1f} ms", "", ""],
+        [
+            "correction: pages re-rendered after commit, p50",
+            f"{latency['render_p50_ms']:.1f} ms",
+            "",
+            "",
+        ],
+        [
+            "correction: pages re-rendered after commit, p95",
+            f"{latency['render_p95_ms']:.1f} ms",
+            "≤ 100 ms",
+            verdict(latency["render_p95_ms"] <= 100),
+        ],
+        [
+            "correction: whole action (record, commit, pages), p95",
+            f"{latency['action_p95_ms']:.1f} ms",
+            "",
+            "",
+        ],
+    ]
+    return table(
+        "Public site: a post page under load (wrk, 64 connections, 10 s) and page updates",
+        ["measure", "figure", "target", ""],
+        rows,
+    )
+
+
 def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     print(f"Amends benchmarks — {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
@@ -275,6 +427,7 @@ def main() -> None:
     print(bench_verification(home, info))
     print(bench_proofs(home))
     print(bench_appends())
+    print(bench_site())
 
 
 if __name__ == "__main__":

@@ -112,3 +112,33 @@ def test_the_checkpoint_and_key_are_published(people, site, client):
 @pytest.mark.parametrize("path", ["/../secret-key", "/posts/../../secret-key", "/%2e%2e/x"])
 def test_nothing_outside_the_site_folder_is_served(people, site, client, path):
     assert client.get(path).status_code == 404
+
+
+def test_corrections_archive_pages_stay_put_as_the_list_grows(people, site, monkeypatch):
+    from amends.site import render
+
+    monkeypatch.setattr(render, "PAGE_SIZE", 3)
+    posts = [Publish(people.alice, account="house:news", text=f"Post {i}").run() for i in range(3)]
+    for i in range(7):
+        Correct(people.alice, post=posts[i % 3].pk, text=f"Post v{i}", reason=f"Reason {i}").run()
+    first = (site / "corrections/page/1/index.html").read_text()
+    assert all(f"Reason {i}" in first for i in range(3))
+    assert "Reason 3" not in first
+    assert "Reason 6" in (site / "corrections/page/3/index.html").read_text()
+    written = (site / "corrections/page/1/index.html").stat().st_mtime_ns
+    Correct(people.alice, post=posts[0].pk, text="Post final", reason="Reason 7").run()
+    assert (site / "corrections/page/1/index.html").stat().st_mtime_ns == written
+    newest = (site / "corrections/index.html").read_text()
+    assert "Reason 7" in newest
+    assert newest.index("Reason 7") < newest.index("Reason 6")
+    render.render_corrections(every_page=True)
+    assert (site / "corrections/page/1/index.html").read_text() == first
+
+
+def test_deferred_rendering_renders_once_at_the_end(people, site):
+    from amends.site import render
+
+    with render.deferred():
+        post = Publish(people.alice, account="house:news", text="Bulk").run()
+        assert not (site / f"posts/{post.pk}/index.html").exists()
+    assert (site / f"posts/{post.pk}/index.html").exists()

@@ -7,12 +7,15 @@ notice saved as ``gone.html`` beside no ``index.html``; servers answer it with 4
 
 import os
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.utils import timezone
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from amends.desk import policy
 from amends.desk.models import Deletion, Post, Revision
@@ -36,6 +39,33 @@ overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
 .notice{border-left:4px solid #8a1c1c;padding:.25rem .75rem;background:#fbf3f3}
 time{white-space:nowrap}
 """
+
+
+def _when(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y, %H:%M}"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def _linebreaksbr(text: str) -> Markup:
+    return Markup("<br>\n").join(escape(text).split("\n"))
+
+
+TEMPLATES = Environment(
+    loader=PackageLoader("amends.site", "templates/public"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+TEMPLATES.filters.update(when=_when, iso=_iso, linebreaksbr=_linebreaksbr)
+
+
+def render_to_string(name: str, context: dict) -> str:
+    return TEMPLATES.get_template(name.removeprefix("site/")).render(context)
 
 
 def write(relative: str, content: str | bytes) -> None:
@@ -133,23 +163,25 @@ def render_post(post: Post) -> None:
 
 
 def _listing(limit: int):
-    posts = (
+    """The latest posts with their current wording, in three queries."""
+    posts = list(
         Post.objects.select_related("account")
         .exclude(deletions__status=Deletion.Status.DONE)
         .order_by("-created_at", "-pk")[:limit]
     )
-    items = []
-    for post in posts:
-        revisions = list(post.revisions.order_by("n"))
-        items.append(
-            {
-                "post": post,
-                "text": record.read(revisions[-1].seq).decode("utf-8"),
-                "corrected": len(revisions) > 1,
-                "updated": revisions[-1].created_at,
-            }
-        )
-    return items
+    revisions: dict[int, list[Revision]] = {}
+    for revision in Revision.objects.filter(post__in=posts).order_by("n"):
+        revisions.setdefault(revision.post_id, []).append(revision)
+    texts = record.read_many(r[-1].seq for r in revisions.values())
+    return [
+        {
+            "post": post,
+            "text": texts.get(revisions[post.pk][-1].seq, b"").decode("utf-8"),
+            "corrected": len(revisions[post.pk]) > 1,
+            "updated": revisions[post.pk][-1].created_at,
+        }
+        for post in posts
+    ]
 
 
 def render_index() -> None:
@@ -169,26 +201,35 @@ class Notice:
     reason: str
 
 
-def _notices() -> list[Notice]:
-    """Every correction and deletion, oldest first: archive pages stay put as the list grows."""
-    notices = [
-        Notice("correction", r.created_at, r.post_id, r.reason)
-        for r in Revision.objects.filter(n__gt=1).order_by("created_at", "pk")
-    ] + [
+def _notices(newest: int | None = None) -> tuple[int, list[Notice]]:
+    """How many corrections and deletions there are, and the ``newest`` of them (all if None),
+    oldest first: archive pages stay put as the list grows."""
+    corrections = Revision.objects.filter(n__gt=1).order_by("-created_at", "-pk")
+    deletions = Deletion.objects.filter(status=Deletion.Status.DONE).order_by("-decided_at")
+    total = corrections.count() + deletions.count()
+    if newest is not None:
+        corrections, deletions = corrections[:newest], deletions[:newest]
+    notices = [Notice("correction", r.created_at, r.post_id, r.reason) for r in corrections] + [
         Notice("deletion", d.decided_at, d.post_id, policy.ground_in_words(d.ground))
-        for d in Deletion.objects.filter(status=Deletion.Status.DONE).order_by("decided_at")
+        for d in deletions
     ]
     notices.sort(key=lambda n: n.at)
-    return notices
+    if newest is not None:
+        notices = notices[-newest:] if newest else []
+    return total, notices
 
 
 def render_corrections(*, every_page: bool = False) -> None:
-    notices = _notices()
-    pages = max(1, -(-len(notices) // PAGE_SIZE))
-    for number in range(1, pages + 1) if every_page else [pages - 1, pages]:
-        if number < 1:
-            continue
-        chunk = notices[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    """Every archive page, or only those a new notice can change: the last one, and the one
+    before it when the newest notice began a new page (its link to "later" appears)."""
+    total, _ = _notices(0)
+    pages = max(1, -(-total // PAGE_SIZE))
+    began_a_page = total % PAGE_SIZE == 1
+    first = 1 if every_page else max(1, pages - 1 if began_a_page else pages)
+    start = (first - 1) * PAGE_SIZE
+    _, notices = _notices(None if every_page else total - start)
+    for number in range(first, pages + 1):
+        chunk = notices[(number - first) * PAGE_SIZE : (number - first + 1) * PAGE_SIZE]
         context = {
             "notices": list(reversed(chunk)),
             "number": number,
@@ -225,8 +266,26 @@ def render_well_known() -> None:
     write(".well-known/amends/key", f"{signing_store().signer().verifier}\n")
 
 
+_deferred: list[set[str]] = []
+
+
+@contextmanager
+def deferred():
+    """Collect the pages actions touch and render them once at the end (bulk imports)."""
+    _deferred.append(set())
+    try:
+        yield
+    finally:
+        pages = _deferred.pop()
+    if pages:
+        update(pages)
+
+
 def update(pages: set[str]) -> None:
     """Re-render the pages an action touched (``post:ID``, ``index``, ``feed``, ``corrections``)."""
+    if _deferred:
+        _deferred[-1].update(pages)
+        return
     root = Path(settings.SITE_DIR)
     if not (root / "site.css").exists():
         write("site.css", CSS)
