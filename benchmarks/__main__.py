@@ -23,6 +23,7 @@ ENTRIES = int(os.environ.get("AMENDS_BENCH_ENTRIES", "1000000"))
 WORK = Path(os.environ.get("AMENDS_BENCH_DIR", "/tmp/amends-bench"))
 POSTGRES = os.environ.get("AMENDS_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 FORMAT_VERSION = "2"  # bump when the stored format changes, to rebuild cached logs
+SITE_FORMAT = "2"  # bump when the rendered site changes, to rebuild the cached site
 
 
 def env_for(home: Path, database_url: str | None = None) -> dict:
@@ -312,12 +313,12 @@ def built_site() -> tuple[Path, dict]:
     marker = home / "built.json"
     if marker.exists():
         info = json.loads(marker.read_text())
-        if info.get("format") == FORMAT_VERSION:
+        if info.get("format") == SITE_FORMAT:
             return home, {**info, "cached": True}
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
     info = site_step(["build", str(SITE_POSTS), str(SITE_CORRECTIONS)], env_for(home))
-    info["format"] = FORMAT_VERSION
+    info["format"] = SITE_FORMAT
     marker.write_text(json.dumps(info))
     return home, {**info, "cached": False}
 

@@ -9,6 +9,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
+
+# Shared, noisy machines: no per-example deadline (speed is measured by make bench instead).
+hypothesis_settings.register_profile("amends", deadline=None)
+hypothesis_settings.load_profile("amends")
 
 ROOT = Path(__file__).resolve().parent.parent
 
