@@ -324,14 +324,7 @@ def built_site() -> tuple[Path, dict]:
 
 
 def site_step(args: list[str], env: dict) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.site", *args],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return step(args, env, "benchmarks.site")
 
 
 def bench_site() -> str:

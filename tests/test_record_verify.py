@@ -203,3 +203,11 @@ def test_a_rotation_entry_forged_after_the_fact_is_caught(log):
 
     checkpoints._sign(stranger, record.size())
     assert "does not trust" in failure().error
+
+
+def test_a_leaf_with_a_mangled_commitment_is_named(log):
+    mangled = leaf(6).replace(b'"content":"sha256:', b'"content":"sha256:zz', 1)[:-3] + b'"}'
+    execute("UPDATE record_entry SET leaf = %s WHERE seq = 6", [mangled])
+    result = failure()
+    assert result.seq == 6
+    assert result.error.startswith("entry 6: ")

@@ -10,6 +10,21 @@ from django.core.exceptions import ImproperlyConfigured
 from amends import conf
 
 
+def verify_with(home, variables: dict) -> subprocess.CompletedProcess:
+    """Run ``amends verify`` in a new process with a fresh home and these settings."""
+    env = {**os.environ, "AMENDS_HOME": str(home), **variables}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    if "AMENDS_DATABASE_URL" not in variables:
+        env.pop("AMENDS_DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "amends", "verify"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [

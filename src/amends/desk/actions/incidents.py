@@ -2,7 +2,7 @@
 
 from amends.desk import policy
 from amends.desk.actions.base import Action, get, now, text
-from amends.desk.actions.posts import _publish
+from amends.desk.actions.posts import publish_post
 from amends.desk.models import Incident, Post
 from amends.errors import BadInput, Refused
 from amends.record import api as record
@@ -68,7 +68,7 @@ class CloseIncident(Action):
         incident = get(Incident, self.incident_id, "incident")
         if not incident.is_open:
             raise Refused(f"incident: incident {incident.pk} is already closed")
-        statement = _publish(
+        statement = publish_post(
             self,
             incident.post.account,
             self.statement,

@@ -37,7 +37,8 @@ def is_deleted(post: Post) -> bool:
     return post.deletions.filter(status=Deletion.Status.DONE).exists()
 
 
-def _publish(action: Action, account: Account, body: str, *, kind: str, data: dict, **links):
+def publish_post(action: Action, account: Account, body: str, *, kind: str, data: dict, **links):
+    """Create a post of ``kind`` with its first revision, recorded with its exact wording."""
     post = Post.objects.create(
         account=account, kind=kind, created_by=action.actor, created_at=now(), **links
     )
@@ -80,14 +81,17 @@ class Publish(Action):
 
     def validate(self):
         text(self.text, "text")
-        account_by_key(self.account_key)
+        if not isinstance(self.account_key, str) or ":" not in self.account_key:
+            raise BadInput(
+                "account: must be PLATFORM:HANDLE, for example house:news", field="account"
+            )
 
     def apply(self) -> Post:
         account = account_by_key(self.account_key)
         limit = platforms.PLATFORMS[account.platform].limit
         if limit is not None and len(self.text) > limit:
             raise BadInput(f"text: {len(self.text)} characters; {account} allows {limit}")
-        return _publish(self, account, self.text, kind=Post.Kind.POST, data={})
+        return publish_post(self, account, self.text, kind=Post.Kind.POST, data={})
 
 
 class Correct(Action):
@@ -158,7 +162,7 @@ class Apologise(Action):
                 "(it will be recorded)"
             )
         humour = _guard_tone(incident, self.text, self.anyway)
-        return _publish(
+        return publish_post(
             self,
             post.account,
             self.text,
@@ -210,7 +214,7 @@ class Reply(Action):
                     )
         if _guard_tone(incident, self.text, self.anyway):
             insisted.append("tone")
-        return _publish(
+        return publish_post(
             self,
             post.account,
             self.text,
