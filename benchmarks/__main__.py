@@ -33,9 +33,10 @@ def env_for(home: Path, database_url: str | None = None) -> dict:
     return env
 
 
-def step(args: list[str], env: dict) -> dict:
+def step(args: list[str], env: dict, module: str = "benchmarks.record") -> dict:
+    """Run one benchmark step in a process of its own; it prints one JSON object last."""
     out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.record", *args],
+        [sys.executable, "-m", module, *args],
         env=env,
         check=True,
         capture_output=True,
@@ -292,7 +293,9 @@ def wait_for(port: int, seconds: float = 30) -> None:
 
 
 def wrk(url: str) -> tuple[float, float]:
-    """Requests per second and p99 latency (ms) at 64 connections for 10 seconds."""
+    """Requests per second and p99 latency (ms) at 64 connections for 10 seconds, after a
+    warm-up (a server's workers may still be starting when its port first answers)."""
+    subprocess.run(["wrk", "-t2", "-c64", "-d3s", url], capture_output=True, check=True)
     out = subprocess.run(
         ["wrk", "-t2", "-c64", "-d10s", "--latency", url],
         capture_output=True,

@@ -142,3 +142,39 @@ def test_deferred_rendering_renders_once_at_the_end(people, site):
         post = Publish(people.alice, account="house:news", text="Bulk").run()
         assert not (site / f"posts/{post.pk}/index.html").exists()
     assert (site / f"posts/{post.pk}/index.html").exists()
+
+
+def call(app, path, method="GET"):
+    seen = {}
+
+    def start_response(status, headers):
+        seen["status"], seen["headers"] = status, dict(headers)
+
+    body = b"".join(app({"REQUEST_METHOD": method, "PATH_INFO": path}, start_response))
+    return seen["status"], seen["headers"], body
+
+
+def test_the_server_serves_public_files_itself_and_the_rest_through_django(people, site):
+    from amends.site.wsgi import public_files
+
+    post = Publish(people.alice, account="house:news", text="Hello").run()
+    gone = Publish(people.alice, account="house:news", text="Secret").run()
+    deletion = RequestDeletion(people.alice, post=gone.pk, ground="illegal", explanation="x").run()
+    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+
+    def django(environ, start_response):
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"from django"]
+
+    app = public_files(django)
+    status, headers, body = call(app, f"/posts/{post.pk}/")
+    assert (status, headers["Content-Type"]) == ("200 OK", "text/html; charset=utf-8")
+    assert b"Hello" in body
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    status, _, body = call(app, f"/posts/{gone.pk}/")
+    assert status == "410 Gone"
+    assert b"Secret" not in body
+    assert call(app, f"/posts/{post.pk}/", "HEAD")[2] == b""
+    assert call(app, "/posts/999/")[2] == b"from django"
+    assert call(app, "/../secret-key")[2] == b"from django"
+    assert call(app, f"/posts/{post.pk}/", "POST")[2] == b"from django"

@@ -2,5 +2,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from amends.site.wsgi import public_files
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amends.settings")
-application = get_wsgi_application()
+application = public_files(get_wsgi_application())
