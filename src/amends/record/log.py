@@ -413,7 +413,9 @@ def inclusion_proof(seq: int, n: int, root: bytes | None = None) -> InclusionPro
     if not in_tree:
         raise BadInput(f"seq: must be between 0 and {n - 1} for a tree of size {n}", field="seq")
     proof = [merkle.fold([hashes[node] for node in nodes]) for nodes in plan]
-    expected = root if root is not None else merkle.range_hash(0, n, hashes)
+    if root is None:
+        root = merkle.fold([hashes[node] for node in merkle.frontier(n)])
+    expected = root
     leaf = hashes[(0, seq)]
     if not merkle.verify_inclusion(seq, n, leaf, proof, expected):
         raise RecordCorrupt(f"the stored tree does not prove entry {seq}; run amends verify")
@@ -425,12 +427,13 @@ def consistency_proof(old: int, new: int) -> ConsistencyProof:
     if not 0 <= old <= new:
         raise BadInput(f"from: must be between 0 and {new} (got {old})", field="from")
     plan = [merkle.range_nodes(a, b) for a, b in merkle.consistency_ranges(old, new)]
+    old_nodes, new_nodes = merkle.frontier(old), merkle.frontier(new)
     needed = {node for nodes in plan for node in nodes}
-    needed.update(merkle.frontier(old), merkle.frontier(new))
+    needed.update(old_nodes, new_nodes)
     hashes = _proof_nodes(needed, new, "to")
     proof = [merkle.fold([hashes[node] for node in nodes]) for nodes in plan]
-    old_root = merkle.range_hash(0, old, hashes)
-    new_root = merkle.range_hash(0, new, hashes)
+    old_root = merkle.fold([hashes[node] for node in old_nodes])
+    new_root = merkle.fold([hashes[node] for node in new_nodes])
     if not merkle.verify_consistency(old, new, old_root, new_root, proof):
         raise RecordCorrupt(f"the stored tree is not consistent from {old} to {new}")
     return ConsistencyProof(old, new, old_root, new_root, proof)

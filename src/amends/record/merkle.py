@@ -10,6 +10,7 @@ subtree hash a proof needs is built from those nodes, so a proof reads O(log n) 
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from hashlib import sha256
 
 EMPTY_ROOT = sha256(b"").digest()
@@ -83,16 +84,18 @@ def range_nodes(a: int, b: int) -> list[Node]:
     """The perfect subtrees whose hashes determine ``MTH(D[a:b])``, left to right.
 
     Ranges that proofs use are either perfect or run to the right edge of the tree; both are the
-    concatenation of aligned power-of-two pieces, largest first.
+    concatenation of aligned power-of-two pieces, largest first. (Hot in proofs: no helpers.)
     """
     nodes = []
     while a < b:
-        if is_perfect(a, b):
-            nodes.append(perfect_node(a, b))
+        n = b - a
+        if n & (n - 1) == 0 and a & (n - 1) == 0:  # perfect and aligned
+            level = n.bit_length() - 1
+            nodes.append((level, a >> level))
             break
-        k = split(b - a)
-        nodes.append(perfect_node(a, a + k))
-        a += k
+        level = (n - 1).bit_length() - 1  # the split: the largest power of two below n
+        nodes.append((level, a >> level))
+        a += 1 << level
     return nodes
 
 
@@ -256,6 +259,11 @@ def completed_by(seq: int) -> list[Node]:
     return siblings
 
 
+@lru_cache(maxsize=4096)
+def _frontier(n: int) -> tuple[Node, ...]:
+    return tuple(range_nodes(0, n))
+
+
 def frontier(n: int) -> list[Node]:
     """The perfect subtrees that make up a tree of size ``n``, left to right."""
-    return range_nodes(0, n)
+    return list(_frontier(n))
