@@ -48,15 +48,7 @@ def verify_with(home, variables: dict) -> subprocess.CompletedProcess:
     ],
 )
 def test_a_bad_setting_stops_the_command_with_one_clear_line(tmp_path, variable, value, message):
-    env = {**os.environ, "AMENDS_HOME": str(tmp_path), variable: value}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "amends", "verify"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = verify_with(tmp_path, {variable: value})
     assert result.returncode == 1
     assert result.stderr.startswith(f"error: configuration: {message}")
     assert result.stderr.count("\n") == 1
@@ -81,16 +73,7 @@ def test_unset_and_empty_variables_take_the_default(monkeypatch):
 
 
 def test_a_missing_database_says_to_migrate(tmp_path):
-    env = {**os.environ, "AMENDS_HOME": str(tmp_path)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("AMENDS_DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "amends", "verify"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = verify_with(tmp_path, {})
     assert result.returncode == 1
     assert result.stderr == "error: the database is not set up; run `amends migrate` first\n"
 
