@@ -1,0 +1,84 @@
+"""`amends serve`: the real server process, on a fresh database, serving the public site."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from tests.conftest import amends
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str, method: str = "GET") -> tuple[int, bytes]:
+    request = urllib.request.Request(url, method=method)  # noqa: S310 - loopback http only
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_serve_answers_posts_notices_and_unknown_pages(fresh_database):
+    env = fresh_database
+    for args in (
+        ["user", "add", "alice", "--role", "author"],
+        ["user", "add", "sam", "--role", "supervisor"],
+        ["account", "add", "house:news"],
+        ["post", "house:news", "--text", "Hello from the force", "--as", "alice"],
+        ["post", "house:news", "--text", "Named a witness", "--as", "alice"],
+        [
+            "delete",
+            "2",
+            "--ground",
+            "prejudicial",
+            "--explain",
+            "Names a witness.",
+            "--as",
+            "alice",
+        ],
+        ["approve", "1", "--as", "sam"],
+    ):
+        amends(args, env)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "amends", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, body = fetch(f"{base}/posts/1/")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline, "amends serve did not answer"
+                time.sleep(0.2)
+        assert status == 200
+        assert b"Hello from the force" in body
+        status, body = fetch(f"{base}/posts/2/")
+        assert status == 410
+        assert b"Names a witness." in body
+        assert b"Named a witness" not in body
+        assert fetch(f"{base}/posts/2/", "HEAD") == (410, b"")
+        assert fetch(f"{base}/posts/99/")[0] == 404
+        assert fetch(f"{base}/")[0] == 200
+        assert fetch(f"{base}/.well-known/amends/key")[1].count(b"+") >= 2
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        output, _ = server.communicate(timeout=30)
+    assert f"Amends is serving on http://127.0.0.1:{port}/" in output
+    assert "amends user add NAME --role" in output
