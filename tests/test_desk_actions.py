@@ -268,3 +268,15 @@ def test_unknown_things_are_named(people):
         Correct(people.alice, post="abc", text="x", reason="y").run()
     with pytest.raises(NotFound, match=r"^account: there is no account house:gone"):
         Publish(people.alice, account="house:gone", text="x").run()
+
+
+def test_a_page_that_cannot_be_written_does_not_undo_a_committed_change(people, monkeypatch):
+    from amends.site import render
+
+    def full_disk(pages):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(render, "update", full_disk)
+    post = Publish(people.alice, account="house:news", text="Still recorded").run()
+    assert post_history(post.pk)["revisions"][0]["text"] == "Still recorded"
+    assert kinds()[-1] == "post.published"

@@ -1,5 +1,6 @@
 """The action base class and the errors actions raise."""
 
+import logging
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -7,6 +8,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from amends.errors import AmendsError, BadInput, NotFound, Refused
+
+logger = logging.getLogger(__name__)
 
 
 class Forbidden(AmendsError):
@@ -85,5 +88,10 @@ class Action:
         if self.pages:
             from amends.site import render
 
-            render.update(self.pages)
+            try:
+                render.update(self.pages)
+            except OSError:
+                # The change is committed and recorded; a page that could not be written must
+                # not make it look undone. `amends site render` writes every page again.
+                logger.exception("public pages %s could not be rendered", sorted(self.pages))
         return result
