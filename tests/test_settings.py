@@ -86,3 +86,25 @@ def test_keys_are_created_private(settings):
     for path in (settings.SIGNING_KEY_FILE, settings.SEALING_KEY_FILE):
         assert oct(path.stat().st_mode & 0o777) == "0o600"
         assert oct(path.parent.stat().st_mode & 0o777) == "0o700"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("not base64!", "is not base64"), ("AAAA", "must hold 32 bytes, not 3")],
+)
+def test_a_bad_sealing_key_file_is_named(settings, content, message):
+    from amends.record.keys import FileSealingKeyStore, KeyStoreError
+
+    settings.SEALING_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+    settings.SEALING_KEY_FILE.write_text(content)
+    with pytest.raises(KeyStoreError, match=message):
+        FileSealingKeyStore().key()
+
+
+def test_a_bad_signing_key_file_is_named(settings):
+    from amends.record.keys import FileSigningKeyStore, KeyStoreError
+
+    settings.SIGNING_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+    settings.SIGNING_KEY_FILE.write_text("PRIVATE+KEY+x+00000000+AAAA")
+    with pytest.raises(KeyStoreError, match=r"signing key file .*: signer key is not an Ed25519"):
+        FileSigningKeyStore().signer()

@@ -114,14 +114,20 @@ class FileSealingKeyStore:
     def key(self) -> bytes:
         if not self.path.exists():
             _create_once(self.path, base64.b64encode(secrets.token_bytes(32)).decode())
-        text = _read(self.path, "sealing key file")
-        try:
-            key = base64.b64decode(text, validate=True)
-        except ValueError:
-            raise KeyStoreError(f"sealing key file {self.path} is not base64") from None
-        if len(key) != 32:
-            raise KeyStoreError(f"sealing key file {self.path} must hold 32 bytes, not {len(key)}")
-        return key
+        return _sealing_key(self.path, self.path.stat().st_mtime_ns)
+
+
+@cache
+def _sealing_key(path: Path, mtime: int) -> bytes:
+    """The key in ``path`` as it was at ``mtime`` (read once, not for every sealed entry)."""
+    text = _read(path, "sealing key file")
+    try:
+        key = base64.b64decode(text, validate=True)
+    except ValueError:
+        raise KeyStoreError(f"sealing key file {path} is not base64") from None
+    if len(key) != 32:
+        raise KeyStoreError(f"sealing key file {path} must hold 32 bytes, not {len(key)}")
+    return key
 
 
 def signing_store() -> SigningKeyStore:
