@@ -4,6 +4,7 @@ Every command takes ``--json`` (one JSON object on stdout). Errors are one line 
 starting with ``error:`` and exit status 1; usage errors exit 2.
 """
 
+import contextlib
 import functools
 import json
 import os
@@ -41,27 +42,36 @@ def _error_line(error: BaseException) -> str:
     return text
 
 
+@contextlib.contextmanager
+def one_line_errors():
+    """Turn a deliberate error, a configuration error or a database error into one line on
+    stderr starting with ``error:``, and exit 1."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import DatabaseError
+
+    from amends.errors import AmendsError
+
+    try:
+        yield
+    except (AmendsError, ImproperlyConfigured, DatabaseError) as error:
+        click.echo(f"error: {_error_line(error)}", err=True)
+        sys.exit(1)
+
+
 def command(func):
     """Wrap a command: set up Django, print ``--json`` output, turn errors into one line."""
 
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
     @functools.wraps(func)
     def wrapper(*args, as_json: bool, **kwargs):
-        from django.core.exceptions import ImproperlyConfigured
-        from django.db import DatabaseError
-
-        from amends.errors import AmendsError
-
         try:
-            setup_django()
-            payload, text = func(*args, **kwargs)
+            with one_line_errors():
+                setup_django()
+                payload, text = func(*args, **kwargs)
         except Failed as failure:
             if as_json and failure.payload is not None:
                 click.echo(json.dumps(failure.payload))
             click.echo(f"error: {failure}", err=True)
-            sys.exit(1)
-        except (AmendsError, ImproperlyConfigured, DatabaseError) as error:
-            click.echo(f"error: {_error_line(error)}", err=True)
             sys.exit(1)
         if as_json:
             click.echo(json.dumps(payload))

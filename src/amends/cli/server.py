@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from amends.cli import command, setup_django
+from amends.cli import command, one_line_errors, setup_django
 
 
 @click.command()
@@ -44,13 +44,7 @@ def serve(host: str, port: int, workers: int):
 
     Example: amends serve --host 127.0.0.1 --port 8000
     """
-    from django.core.exceptions import ImproperlyConfigured
-    from django.db import DatabaseError
-
-    from amends.cli import _error_line
-    from amends.errors import AmendsError
-
-    try:
+    with one_line_errors():
         setup_django()
         from django.conf import settings
 
@@ -58,9 +52,6 @@ def serve(host: str, port: int, workers: int):
 
         if not (settings.SITE_DIR / "index.html").exists():
             render_all()
-    except (AmendsError, ImproperlyConfigured, DatabaseError) as error:
-        click.echo(f"error: {_error_line(error)}", err=True)
-        sys.exit(1)
     click.echo(f"Amends is serving on http://{host}:{port}/ (Ctrl-C to stop)")
     click.echo(
         f"Data: {settings.HOME}. First users: amends user add NAME --role author|"

@@ -42,7 +42,7 @@ def steps(incident: Incident) -> list[Step]:
     apologised = Post.objects.filter(in_reply_to=post, kind=Post.Kind.APOLOGY).exists()
     corrected = Revision.objects.filter(post=post, n__gt=1).exists()
     deletions = Deletion.objects.filter(post=post)
-    deleted = deletions.filter(status=Deletion.Status.DONE).exists()
+    deleted = post.removal is not None
     deleting = deletions.filter(status=Deletion.Status.PENDING).exists()
     laughed = Post.objects.filter(
         Q(in_reply_to=post) | Q(incident=incident), kind=Post.Kind.REPLY

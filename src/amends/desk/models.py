@@ -92,6 +92,18 @@ class Post(models.Model):
     def subject(self) -> str:
         return f"post:{self.pk}"
 
+    @property
+    def removal(self) -> "Deletion | None":
+        """The approved deletion that removed this post, if any."""
+        return self.deletions.filter(status=Deletion.Status.DONE).first()
+
+    @property
+    def status(self) -> str:
+        """live, corrected or deleted: derived from deletions and revisions, never stored."""
+        if self.removal is not None:
+            return "deleted"
+        return "corrected" if self.revisions.filter(n__gt=1).exists() else "live"
+
 
 class Revision(models.Model):
     """One exact wording of a post. Revision 1 is what was published; later ones correct it."""

@@ -4,15 +4,9 @@ import json
 
 from amends.desk import incidents as rules
 from amends.desk.actions.base import get
-from amends.desk.models import Deletion, Incident, Post
+from amends.desk.models import Incident, Post
 from amends.record import api as record
 from amends.record.models import Content
-
-
-def status(post: Post) -> str:
-    if post.deletions.filter(status=Deletion.Status.DONE).exists():
-        return "deleted"
-    return "corrected" if post.revisions.filter(n__gt=1).exists() else "live"
 
 
 def post_history(post_id) -> dict:
@@ -36,7 +30,7 @@ def post_history(post_id) -> dict:
         out.append(item)
     return {
         "post": post.pk,
-        "status": status(post),
+        "status": post.status,
         "account": str(post.account),
         "kind": post.kind,
         "revisions": out,

@@ -415,11 +415,10 @@ def inclusion_proof(seq: int, n: int, root: bytes | None = None) -> InclusionPro
     proof = [merkle.fold([hashes[node] for node in nodes]) for nodes in plan]
     if root is None:
         root = merkle.fold([hashes[node] for node in merkle.frontier(n)])
-    expected = root
     leaf = hashes[(0, seq)]
-    if not merkle.verify_inclusion(seq, n, leaf, proof, expected):
+    if not merkle.verify_inclusion(seq, n, leaf, proof, root):
         raise RecordCorrupt(f"the stored tree does not prove entry {seq}; run amends verify")
-    return InclusionProof(seq, n, leaf, proof, expected)
+    return InclusionProof(seq, n, leaf, proof, root)
 
 
 def consistency_proof(old: int, new: int) -> ConsistencyProof:

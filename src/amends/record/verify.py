@@ -74,7 +74,6 @@ class _Checkpoint:
     size: int
     root: bytes
     note: str
-    signer: str
 
 
 def verify(workers: int | None = None) -> Result:
@@ -97,10 +96,10 @@ def verify(workers: int | None = None) -> Result:
 
 
 def _load_checkpoints() -> list[_Checkpoint]:
-    rows = Checkpoint.objects.order_by("id").values_list("id", "size", "root", "note", "signer")
+    rows = Checkpoint.objects.order_by("id").values_list("id", "size", "root", "note")
     checkpoints = []
     previous = None
-    for id_, size, root, note, signer in rows:
+    for id_, size, root, note in rows:
         where = max(size - 1, 0)
         split = note.rfind("\n\n")
         try:
@@ -118,7 +117,7 @@ def _load_checkpoints() -> list[_Checkpoint]:
                 f"(size {previous.size}) before it",
                 id_,
             )
-        previous = _Checkpoint(id_, size, bytes(root), note, signer)
+        previous = _Checkpoint(id_, size, bytes(root), note)
         checkpoints.append(previous)
     return checkpoints
 

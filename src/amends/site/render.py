@@ -91,15 +91,6 @@ class Correction:
     plain: str
 
 
-def _texts(post: Post) -> dict[int, str]:
-    revisions = list(post.revisions.order_by("n"))
-    return {r.n: record.read(r.seq).decode("utf-8") for r in revisions}
-
-
-def _deletion(post: Post) -> Deletion | None:
-    return post.deletions.filter(status=Deletion.Status.DONE).first()
-
-
 def post_context(post: Post) -> dict:
     revisions = list(post.revisions.order_by("n"))
     texts = {r.n: record.read(r.seq).decode("utf-8") for r in revisions}
@@ -143,7 +134,7 @@ def post_context(post: Post) -> dict:
 
 
 def render_post(post: Post) -> None:
-    deletion = _deletion(post)
+    deletion = post.removal
     if deletion is not None:
         write(
             f"posts/{post.pk}/gone.html",

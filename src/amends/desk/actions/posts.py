@@ -3,7 +3,7 @@
 from amends import platforms
 from amends.desk import incidents as incident_rules
 from amends.desk.actions.base import Action, PolicyViolation, get, now, text
-from amends.desk.models import Account, Deletion, Incident, Post, Revision
+from amends.desk.models import Account, Incident, Post, Revision
 from amends.errors import BadInput, NotFound
 from amends.record import api as record
 from amends.text.apology import blocking, check_apology
@@ -31,10 +31,6 @@ def account_by_key(key: object) -> Account:
 def current_text(post: Post) -> str:
     latest = post.revisions.order_by("-n").first()
     return record.read(latest.seq).decode("utf-8")
-
-
-def is_deleted(post: Post) -> bool:
-    return post.deletions.filter(status=Deletion.Status.DONE).exists()
 
 
 def publish_post(action: Action, account: Account, body: str, *, kind: str, data: dict, **links):
@@ -108,7 +104,7 @@ class Correct(Action):
 
     def apply(self) -> Revision:
         post = get(Post, self.post_id, "post")
-        if is_deleted(post):
+        if post.removal is not None:
             raise PolicyViolation(f"post: post {post.pk} was deleted; it cannot be corrected")
         if self.text == current_text(post):
             raise BadInput("text: is the same as the current wording; nothing to correct")
