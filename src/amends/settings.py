@@ -6,6 +6,7 @@ names the variable and what is allowed.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -75,15 +76,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_htmx",
+    "axes",
     "amends.record",
     "amends.desk",
     "amends.site",
+    "amends.web",
+    "amends.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the "try again later" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "amends.urls"
@@ -93,7 +113,14 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "amends.web.context.desk",
+            ]
+        },
     }
 ]
 
@@ -102,9 +129,67 @@ TIME_ZONE = env_str("AMENDS_TIME_ZONE", "Europe/London")
 USE_I18N = False
 USE_TZ = True
 
+# The staff desk: sign-in, sessions and the browser's own defences.
+LOGIN_URL = "/desk/sign-in/"
+LOGIN_REDIRECT_URL = "/desk/"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # Refuses sign-in while too many recent attempts have failed; the failures are kept in the
+    # database, so every server process sees them.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AMENDS_SIGN_IN_ATTEMPTS", 5, minimum=1, maximum=100)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int("AMENDS_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1, maximum=24 * 60)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "desk/locked.html"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "Amends"
+
+SESSION_COOKIE_AGE = env_int("AMENDS_SESSION_HOURS", 12, minimum=1, maximum=24 * 30) * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "amends.web.views.errors.csrf_failure"
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Strict: nothing inline, nothing from elsewhere. htmx is served from here and configured by a
+# meta tag, so neither scripts nor styles need 'unsafe-inline' or eval.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+    }
+}
+
+STATIC_URL = "/desk/static/"
+# Static files are served by the application itself (WhiteNoise) straight from the installed
+# packages: nothing to collect, nothing to configure.
+WHITENOISE_USE_FINDERS = True
 
 # The record: keys live outside the database.
 RECORD_ORIGIN = env_str("AMENDS_RECORD_ORIGIN", "localhost/amends")
@@ -137,6 +222,20 @@ RESPONSE_BUDGETS = {
 SITE_DIR = env_path("AMENDS_SITE_DIR", HOME / "site")
 SITE_TITLE = env_str("AMENDS_SITE_TITLE", "News")
 SITE_URL = env_str("AMENDS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"AMENDS_SITE_URL must start with http:// or https:// (got {SITE_URL!r})"
+    )
+
+# Served over HTTPS (usually behind a proxy that terminates TLS): cookies only travel encrypted,
+# and browsers are told to insist on HTTPS.
+HTTPS = SITE_URL.startswith("https://")
+CSRF_TRUSTED_ORIGINS = [SITE_URL]
+if HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31_536_000
 
 LOGGING = {
     "version": 1,

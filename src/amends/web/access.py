@@ -1,0 +1,61 @@
+"""Who may see which desk page, and how an action's refusal is shown."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from amends.desk.actions import Forbidden, PolicyViolation
+from amends.desk.actions.base import roles_of
+from amends.errors import AmendsError, BadInput, NotFound, Refused
+
+STAFF = ("author", "supervisor", "auditor", "admin")
+ROLE_NAMES = {
+    "author": "authors",
+    "supervisor": "supervisors",
+    "auditor": "auditors",
+    "admin": "admins",
+}
+
+
+def desk_page(*roles: str) -> Callable:
+    """Only signed-in staff with one of ``roles`` (any staff role when none are given).
+
+    An anonymous visitor is sent to sign in and brought back; a signed-in person without the
+    role gets a 403 page that says who the page is for.
+    """
+    allowed = roles or STAFF
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated or not user.is_active:
+                return redirect_to_login(request.get_full_path())
+            if not roles_of(user) & set(allowed):
+                who = " and ".join(ROLE_NAMES[r] for r in allowed)
+                return refused(request, f"This page is for {who}.", status=403)
+            return view(request, *args, **kwargs)
+
+        wrapper.desk_roles = allowed
+        return wrapper
+
+    return decorate
+
+
+def status_for(error: AmendsError) -> int:
+    if isinstance(error, Forbidden):
+        return 403
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, PolicyViolation | Refused):
+        return 409
+    if isinstance(error, BadInput):
+        return 400
+    return 400
+
+
+def refused(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
+    return render(request, "desk/refused.html", {"message": message}, status=status)

@@ -1,0 +1,34 @@
+from django.urls import include, path
+
+from amends.web.views import approvals, custody, incidents, posts, today
+
+app_name = "desk"
+
+urlpatterns = [
+    path("", today.today, name="today"),
+    path("posts/", posts.index, name="posts"),
+    path("posts/new/", posts.publish, name="publish"),
+    path("posts/<int:post_id>/", posts.detail, name="post"),
+    path("posts/<int:post_id>/correct/", posts.correct, name="correct"),
+    path("posts/<int:post_id>/correct/preview/", posts.correct_preview, name="correct-preview"),
+    path("posts/<int:post_id>/apologise/", posts.apologise, name="apologise"),
+    path("posts/<int:post_id>/apologise/check/", posts.apology_check, name="apology-check"),
+    path("posts/<int:post_id>/reply/", posts.reply, name="reply"),
+    path("posts/<int:post_id>/delete/", posts.request_deletion, name="request-deletion"),
+    path("posts/<int:post_id>/incident/", incidents.open_incident, name="open-incident"),
+    path("incidents/", incidents.index, name="incidents"),
+    path("incidents/<int:incident_id>/", incidents.detail, name="incident"),
+    path("incidents/<int:incident_id>/close/", incidents.close, name="close-incident"),
+    path("approvals/", approvals.index, name="approvals"),
+    path("approvals/<int:deletion_id>/", approvals.decide, name="decide"),
+    path("sealed/", custody.sealed, name="sealed"),
+    path("sealed/<int:post_id>/", custody.unseal, name="unseal"),
+    path("holds/", custody.holds, name="holds"),
+    path("holds/<int:hold_id>/release/", custody.release, name="release-hold"),
+    # Sign-in, second factor and one's own settings.
+    path("", include("amends.web.auth_urls")),
+    # People and accounts (admins).
+    path("", include("amends.web.admin_urls")),
+    # API tokens.
+    path("", include("amends.web.token_urls")),
+]
