@@ -29,6 +29,15 @@ KINDS: dict[str, str] = {
     "content.sealed": "Content sealed",
     "content.accessed": "Sealed content accessed",
     "export.created": "Evidence pack exported",
+    # people and accounts
+    "user.added": "User added",
+    "user.role_set": "Role changed",
+    "user.deactivated": "User deactivated",
+    "user.reactivated": "User reactivated",
+    "user.password_set": "Password set",
+    "user.second_factor_added": "Second factor turned on",
+    "user.second_factor_removed": "Second factor turned off",
+    "account.added": "Account added",
     # the log itself
     "key.rotated": "Signing key rotated",
     "record.note": "Note",

@@ -10,6 +10,15 @@ from amends.desk.actions.base import Action, Forbidden, PolicyViolation
 from amends.desk.actions.custody import PlaceHold, ReleaseHold, Unseal
 from amends.desk.actions.deletions import ApproveDeletion, RejectDeletion, RequestDeletion
 from amends.desk.actions.incidents import CloseIncident, OpenIncident
+from amends.desk.actions.people import (
+    ChangePassword,
+    ConfirmSecondFactor,
+    EnrolSecondFactor,
+    RemoveSecondFactor,
+    SetActive,
+    SetPassword,
+    SetRole,
+)
 from amends.desk.actions.posts import Apologise, Correct, Publish, Reply
 
 __all__ = [
@@ -18,8 +27,11 @@ __all__ = [
     "AddUser",
     "Apologise",
     "ApproveDeletion",
+    "ChangePassword",
     "CloseIncident",
+    "ConfirmSecondFactor",
     "Correct",
+    "EnrolSecondFactor",
     "Forbidden",
     "OpenIncident",
     "PlaceHold",
@@ -27,7 +39,11 @@ __all__ = [
     "Publish",
     "RejectDeletion",
     "ReleaseHold",
+    "RemoveSecondFactor",
     "Reply",
     "RequestDeletion",
+    "SetActive",
+    "SetPassword",
+    "SetRole",
     "Unseal",
 ]

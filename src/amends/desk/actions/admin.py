@@ -6,8 +6,10 @@ from django.contrib.auth.models import Group, User
 
 from amends import platforms
 from amends.desk.actions.base import Action
+from amends.desk.actions.people import check_password, subject_of
 from amends.desk.models import ROLES, Account
 from amends.errors import BadInput, Refused
+from amends.record import api as record
 
 NAME = re.compile(r"^[\w.@+-]{1,150}$")
 
@@ -29,6 +31,8 @@ class AddUser(Action):
             raise BadInput("name: 1 to 150 letters, digits and . @ + - _ (no spaces)", field="name")
         if self.role not in ROLES:
             raise BadInput(f"role: must be {'|'.join(ROLES)} (got {self.role!r})", field="role")
+        if self.password is not None:
+            check_password(self.password, User(username=self.name))
 
     def authorize(self):
         if not self.as_operator:
@@ -36,13 +40,19 @@ class AddUser(Action):
 
     def apply(self) -> User:
         if User.objects.filter(username=self.name).exists():
-            raise Refused(f"name: there is already a user {self.name}")
+            raise Refused(f"name: there is already a user {self.name}", field="name")
         user = User.objects.create_user(self.name, password=self.password)
         if self.password is None:
             user.set_unusable_password()
             user.save()
         group, _ = Group.objects.get_or_create(name=self.role)
         user.groups.add(group)
+        record.append(
+            "user.added",
+            {"user": user.username, "role": self.role},
+            actor=self.actor_name,
+            subject=subject_of(user),
+        )
         return user
 
 
@@ -69,6 +79,8 @@ class AddAccount(Action):
             raise BadInput(
                 "account: the handle must be letters, digits and . @ - _", field="account"
             )
+        if not isinstance(self.name, str) or len(self.name) > 200:
+            raise BadInput("name: must be at most 200 characters", field="name")
 
     def authorize(self):
         if not self.as_operator:
@@ -77,5 +89,12 @@ class AddAccount(Action):
     def apply(self) -> Account:
         platform, handle = self.key.split(":", 1)
         if Account.objects.filter(platform=platform, handle=handle).exists():
-            raise Refused(f"account: {self.key} exists already")
-        return Account.objects.create(platform=platform, handle=handle, name=self.name)
+            raise Refused(f"account: {self.key} exists already", field="account")
+        account = Account.objects.create(platform=platform, handle=handle, name=self.name)
+        record.append(
+            "account.added",
+            {"account": str(account), "name": self.name},
+            actor=self.actor_name,
+            subject=f"account:{account}",
+        )
+        return account

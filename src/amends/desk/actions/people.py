@@ -1,0 +1,331 @@
+"""People: roles, access, passwords and the optional second factor (TOTP).
+
+Admins set roles, deactivate and reactivate people and set passwords; everyone manages their own
+password and second factor. Each change is recorded, so that who could do what, and since when,
+can be shown later. Passwords and secrets never go into the record.
+"""
+
+import math
+import re
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_otp import devices_for_user
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from amends.desk.actions.base import Action, get
+from amends.desk.models import ROLES
+from amends.errors import AmendsError, BadInput, NotFound, Refused
+from amends.record import api as record
+
+CODE = re.compile(r"^[0-9]{6,8}$")
+
+
+class Throttled(Refused):
+    """Too many wrong codes in a row: the next try must wait."""
+
+
+def subject_of(user: User) -> str:
+    return f"user:{user.username}"
+
+
+def check_password(password: object, user: User, field: str = "password") -> str:
+    """Apply AUTH_PASSWORD_VALIDATORS; every complaint goes into one line."""
+    if not isinstance(password, str) or not password:
+        raise BadInput(f"{field}: must not be empty", field=field)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise BadInput(f"{field}: {' '.join(error.messages)}", field=field) from None
+    return password
+
+
+def second_factor(user: User):
+    """The person's confirmed device, or None."""
+    return next(iter(devices_for_user(user, confirmed=True)), None)
+
+
+def _throttled(data: dict, field: str) -> Throttled:
+    wait = max(1, math.ceil((data["locked_until"] - timezone.now()).total_seconds()))
+    unit = "second" if wait == 1 else "seconds"
+    return Throttled(
+        f"{field}: {data['failure_count']} wrong tries in a row; wait {wait} {unit} and try again",
+        field=field,
+    )
+
+
+def verify_code(device, code: object, *, field: str = "code") -> None:
+    """Check a code from the person's authenticator app; raise if it is wrong or too soon.
+
+    django-otp throttles each device: after n wrong codes in a row the next try must wait
+    2^(n-1) seconds. A wrong code's count is committed before the error is raised, so a caller
+    that rolls back cannot undo it.
+    """
+    if not isinstance(code, str) or not CODE.match(code.replace(" ", "")):
+        raise BadInput(f"{field}: the 6 digits your authenticator app shows", field=field)
+    with transaction.atomic():
+        locked = type(device).objects.select_for_update().get(pk=device.pk)
+        allowed, data = locked.verify_is_allowed()
+        verified = allowed and locked.verify_token(code.replace(" ", ""))
+    if not allowed:
+        raise _throttled(data, field)
+    if not verified:
+        raise BadInput(
+            f"{field}: that code is wrong or was used already; wait for the next one", field=field
+        )
+
+
+def end_sessions(user: User) -> int:
+    """Delete every stored session of ``user``; return how many.
+
+    Only database-backed sessions can be listed. With any other engine an inactive user is
+    still refused on the next request, because Django's ModelBackend will not load them.
+    """
+    engine = import_module(settings.SESSION_ENGINE)
+    store = engine.SessionStore
+    if not hasattr(store, "get_model_class"):
+        return 0
+    ended = 0
+    for key, data in store.get_model_class().objects.values_list("session_key", "session_data"):
+        if store().decode(data).get("_auth_user_id") == str(user.pk):
+            store(session_key=key).delete()
+            ended += 1
+    return ended
+
+
+class _Admin(Action):
+    """An admin acting on another person, named by id."""
+
+    roles = ("admin",)
+    # Why an admin may not do this to themselves: it could leave nobody able to undo it.
+    not_yourself: str = ""
+
+    def target(self, pk) -> User:
+        user = get(User, pk, "user")
+        if user == self.actor:
+            raise Refused(f"user: {self.not_yourself}", field="user")
+        return user
+
+
+class SetRole(_Admin):
+    """Give a person exactly one role, replacing the one they had."""
+
+    verb = "change roles"
+    not_yourself = "you cannot change your own role; ask another admin"
+
+    def __init__(self, actor, *, user, role: str):
+        super().__init__(actor)
+        self.user_id, self.role = user, role
+
+    def validate(self):
+        if self.role not in ROLES:
+            raise BadInput(f"role: must be {'|'.join(ROLES)} (got {self.role!r})", field="role")
+
+    def apply(self) -> User:
+        user = self.target(self.user_id)
+        had = sorted(set(user.groups.values_list("name", flat=True)) & set(ROLES))
+        if had == [self.role]:
+            raise Refused(f"role: {user.username} is already {self.role}", field="role")
+        user.groups.remove(*Group.objects.filter(name__in=ROLES))
+        group, _ = Group.objects.get_or_create(name=self.role)
+        user.groups.add(group)
+        record.append(
+            "user.role_set",
+            {"user": user.username, "role": self.role, "was": had},
+            actor=self.actor_name,
+            subject=subject_of(user),
+        )
+        return user
+
+
+class SetActive(_Admin):
+    """Deactivate a person (their sessions end at once) or let them back in."""
+
+    verb = "deactivate or reactivate people"
+    not_yourself = "you cannot deactivate yourself; ask another admin"
+
+    def __init__(self, actor, *, user, active: bool):
+        super().__init__(actor)
+        self.user_id, self.active = user, active
+
+    def apply(self) -> User:
+        user = self.target(self.user_id)
+        if user.is_active == self.active:
+            state = "active" if self.active else "deactivated"
+            raise Refused(f"user: {user.username} is already {state}", field="user")
+        user.is_active = self.active
+        user.save(update_fields=["is_active"])
+        if not self.active:
+            end_sessions(user)
+        record.append(
+            "user.reactivated" if self.active else "user.deactivated",
+            {"user": user.username},
+            actor=self.actor_name,
+            subject=subject_of(user),
+        )
+        return user
+
+
+class SetPassword(_Admin):
+    """An admin sets a person's password (a first one, or a new one when it is forgotten).
+
+    Their other sessions end, because Django ties each session to the password it began with.
+    """
+
+    verb = "set passwords"
+    not_yourself = "change your own password on your settings page, with your current one"
+
+    def __init__(self, actor, *, user, password: str):
+        super().__init__(actor)
+        self.user_id, self.password = user, password
+
+    def apply(self) -> User:
+        user = self.target(self.user_id)
+        user.set_password(check_password(self.password, user))
+        user.save(update_fields=["password"])
+        record.append(
+            "user.password_set",
+            {"user": user.username},
+            actor=self.actor_name,
+            subject=subject_of(user),
+        )
+        return user
+
+
+class ChangePassword(Action):
+    """Change one's own password: the current one, then the new one twice."""
+
+    verb = "change your password"
+
+    def __init__(self, actor, *, current: str, new: str, again: str):
+        super().__init__(actor)
+        self.current, self.new, self.again = current, new, again
+
+    def validate(self):
+        if self.new != self.again:
+            raise BadInput("again: the two new passwords are not the same", field="again")
+
+    def apply(self) -> User:
+        user = self.actor
+        if not isinstance(self.current, str) or not user.check_password(self.current):
+            raise BadInput("current: that is not your current password", field="current")
+        user.set_password(check_password(self.new, user, "new"))
+        user.save(update_fields=["password"])
+        record.append(
+            "user.password_set",
+            {"user": user.username},
+            actor=user.username,
+            subject=subject_of(user),
+        )
+        return user
+
+
+class EnrolSecondFactor(Action):
+    """Start setting up an authenticator app: a new, unconfirmed device with a fresh secret."""
+
+    verb = "set up a second factor"
+
+    def apply(self) -> TOTPDevice:
+        if second_factor(self.actor) is not None:
+            raise Refused(
+                "second factor: it is on already; turn it off first to move it to a new app"
+            )
+        # A set-up that was never finished is replaced, so only the newest secret works.
+        TOTPDevice.objects.filter(user=self.actor, confirmed=False).delete()
+        return TOTPDevice.objects.create(user=self.actor, name="Authenticator app", confirmed=False)
+
+
+def pending_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+
+
+class ConfirmSecondFactor(Action):
+    """Finish setting up: a code from the app proves it holds the secret. Then it is on."""
+
+    verb = "set up a second factor"
+
+    def __init__(self, actor, *, code: str):
+        super().__init__(actor)
+        self.code = code
+
+    def run(self) -> TOTPDevice:
+        # The code is checked first, in its own transaction, so that a wrong one stays counted.
+        super().authorize()
+        device = pending_device(self.actor)
+        if device is None:
+            raise NotFound("second factor: start setting it up first")
+        verify_code(device, self.code)
+        self.device = device
+        return super().run()
+
+    def apply(self) -> TOTPDevice:
+        device = TOTPDevice.objects.select_for_update().get(pk=self.device.pk)
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record.append(
+            "user.second_factor_added",
+            {"user": self.actor.username},
+            actor=self.actor.username,
+            subject=subject_of(self.actor),
+        )
+        return device
+
+
+class RemoveSecondFactor(Action):
+    """Turn the second factor off, proved with a current code or the password.
+
+    A wrong password counts against the device's throttle just as a wrong code does, so neither
+    can be guessed here faster than at sign-in.
+    """
+
+    verb = "turn off a second factor"
+
+    def __init__(self, actor, *, code: str = "", password: str = ""):
+        super().__init__(actor)
+        self.code, self.password = (code or "").strip(), password or ""
+
+    def validate(self):
+        if not self.code and not self.password:
+            raise BadInput(
+                "code: give a code from your authenticator app, or your password", field="code"
+            )
+
+    def run(self) -> None:
+        self.validate()
+        super().authorize()
+        device = second_factor(self.actor)
+        if device is None:
+            raise NotFound("second factor: it is not on")
+        if self.code:
+            verify_code(device, self.code)
+        else:
+            self._check_password(device)
+        return super().run()
+
+    def _check_password(self, device) -> None:
+        failure: AmendsError | None = None
+        with transaction.atomic():
+            locked = type(device).objects.select_for_update().get(pk=device.pk)
+            allowed, data = locked.verify_is_allowed()
+            if not allowed:
+                failure = _throttled(data, "password")
+            elif not self.actor.check_password(self.password):
+                locked.throttle_increment()
+                failure = BadInput("password: that is not your password", field="password")
+        if failure is not None:
+            raise failure
+
+    def apply(self) -> None:
+        for device in devices_for_user(self.actor, confirmed=None):
+            device.delete()
+        record.append(
+            "user.second_factor_removed",
+            {"user": self.actor.username},
+            actor=self.actor.username,
+            subject=subject_of(self.actor),
+        )
