@@ -81,6 +81,10 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(db_index=True)
+    # The current wording while the post is live, so that the desk can list and search posts
+    # without opening the record for each. The exact wording of every revision stays in the
+    # record's content store; this copy is emptied when the post is deleted and sealed.
+    wording = models.TextField(blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["account", "created_at"], name="desk_post_account")]

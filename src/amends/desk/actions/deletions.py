@@ -99,6 +99,8 @@ class ApproveDeletion(_Decide):
             actor=self.actor_name,
             subject=post.subject,
         )
+        post.wording = ""
+        post.save(update_fields=["wording"])
         seqs = list(post.revisions.values_list("seq", flat=True))
         record.seal(seqs, actor=self.actor_name, reason=f"post deleted: {deletion.ground}")
         self.touch(f"post:{post.pk}", "index", "feed", "corrections")

@@ -36,7 +36,12 @@ def current_text(post: Post) -> str:
 def publish_post(action: Action, account: Account, body: str, *, kind: str, data: dict, **links):
     """Create a post of ``kind`` with its first revision, recorded with its exact wording."""
     post = Post.objects.create(
-        account=account, kind=kind, created_by=action.actor, created_at=now(), **links
+        account=account,
+        kind=kind,
+        created_by=action.actor,
+        created_at=now(),
+        wording=body,
+        **links,
     )
     entry = record.append(
         RECORD_KINDS[kind],
@@ -126,6 +131,8 @@ class Correct(Action):
             created_by=self.actor,
             created_at=now(),
         )
+        post.wording = self.text
+        post.save(update_fields=["wording"])
         self.touch(f"post:{post.pk}", "index", "feed", "corrections")
         return revision
 
