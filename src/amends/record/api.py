@@ -13,7 +13,7 @@ An append joins the caller's transaction: it is committed, or rolled back, with 
 records. Bad input raises :class:`amends.errors.BadInput` before anything is written.
 """
 
-from amends.record.checkpoints import checkpoint_if_due, rotate_key, sign_checkpoint
+from amends.record.checkpoints import checkpoint_if_due, health, rotate_key, sign_checkpoint
 from amends.record.checkpoints import latest as latest_checkpoint
 from amends.record.content import (
     active_holds,
@@ -64,6 +64,7 @@ __all__ = [
     "entries",
     "entries_about",
     "event",
+    "health",
     "inclusion_proof",
     "label",
     "latest_checkpoint",

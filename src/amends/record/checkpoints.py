@@ -6,6 +6,7 @@ They are signed on demand (``amends checkpoint``) and automatically after commit
 """
 
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.db import transaction
 
 from amends.record import keys, log
 from amends.record.models import Checkpoint, Head
-from amends.record.note import CheckpointBody, Signer
+from amends.record.note import CheckpointBody, NoteError, Signer, open_note
 
 _last_due_check = 0.0
 
@@ -72,3 +73,30 @@ def rotate_key(*, actor: str | None = None) -> Checkpoint:
     with transaction.atomic():
         head = Head.objects.select_for_update().get(pk=1)
         return _sign(new, head.size)
+
+
+@dataclass(frozen=True)
+class Health:
+    """What a dashboard shows about the record. ``ok`` is a quick check, not full verification:
+    the latest checkpoint carries a good signature by the current key, and its root is the root
+    the stored tree gives at that size."""
+
+    size: int
+    checkpoint: Checkpoint | None
+    ok: bool
+    problem: str = ""
+
+
+def health() -> Health:
+    size = log.size()
+    newest = latest()
+    if newest is None:
+        return Health(size, None, True)
+    try:
+        opened = open_note(newest.note, [keys.signing_store().signer().verifier])
+        body = CheckpointBody.parse(opened.text)
+    except NoteError as error:
+        return Health(size, newest, False, f"checkpoint {newest.pk}: {error}")
+    if body.size != newest.size or body.root != log.tree_root(newest.size):
+        return Health(size, newest, False, f"checkpoint {newest.pk}: root differs from the log")
+    return Health(size, newest, True)
