@@ -1,17 +1,119 @@
-from django.http import Http404
+"""Incidents: the five steps as a guided flow, with the timeline from the record."""
+
+from datetime import datetime
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from amends.desk import incidents as rules
+from amends.desk.actions import CloseIncident, OpenIncident
+from amends.desk.models import Incident, Post
+from amends.desk.reports import incident_report
+from amends.web.access import desk_page
+from amends.web.forms import perform
+from amends.web.views import posts
+from amends.web.views.posts import can_write
+
+STEPS = {
+    "apologise": ("Apologise", "Say sorry plainly, on the same channel."),
+    "amend": ("Make amends", "Correct the post visibly: strike through, say when and why."),
+    "explain": ("Explain deletion", "Only for what is illegal, offensive or prejudicial."),
+    "laugh": ("Laugh at yourself", "A light word after a harmless slip, and only then."),
+    "move_on": ("Move on", "Close with a final statement; then stop responding."),
+}
 
 
-def open_incident(request, **kwargs):
-    raise Http404
+def step_rows(incident: Incident) -> list[dict]:
+    return [
+        {"step": s.step, "status": s.status, "title": STEPS[s.step][0], "hint": STEPS[s.step][1]}
+        for s in rules.steps(incident)
+    ]
 
 
-def index(request, **kwargs):
-    raise Http404
+@desk_page("author", "supervisor")
+@require_POST
+def open_incident(request, post_id: int):
+    action = OpenIncident(
+        request.user,
+        post=post_id,
+        severity=request.POST.get("severity", ""),
+        summary=request.POST.get("summary", ""),
+    )
+    return perform(
+        request,
+        action,
+        template="desk/posts/detail.html",
+        context=posts.detail_context(request, get_object_or_404(Post, pk=post_id)),
+        done=lambda incident: f"/desk/incidents/{incident.pk}/",
+        said=lambda incident: f"Incident {incident.pk} opened.",
+    )
 
 
-def detail(request, **kwargs):
-    raise Http404
+@desk_page()
+def index(request):
+    state = request.GET.get("state", "open")
+    incidents = Incident.objects.select_related("post__account").order_by("-opened_at", "-pk")
+    if state == "open":
+        incidents = incidents.filter(closed_at__isnull=True)
+    elif state == "closed":
+        incidents = incidents.filter(closed_at__isnull=False)
+    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
+    return render(request, "desk/incidents/index.html", {"page": page, "state": state})
 
 
-def close(request, **kwargs):
-    raise Http404
+def _since(report: dict, key: str) -> str | None:
+    seconds = report[key]
+    if seconds is None:
+        return None
+    minutes, _ = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+
+
+@desk_page()
+def detail(request, incident_id: int):
+    incident = get_object_or_404(Incident.objects.select_related("post__account"), pk=incident_id)
+    report = incident_report(incident.pk)
+    steps = [
+        {
+            "step": s["step"],
+            "status": s["status"],
+            "title": STEPS[s["step"]][0],
+            "hint": STEPS[s["step"]][1],
+        }
+        for s in report["steps"]
+    ]
+    for event in report["timeline"]:
+        event["when"] = datetime.fromisoformat(event["at"])
+    context = {
+        "incident": incident,
+        "post": incident.post,
+        "report": report,
+        "steps": steps,
+        "time_to_apology": _since(report, "time_to_apology"),
+        "time_to_correction": _since(report, "time_to_correction"),
+        "can_write": can_write(request.user),
+        "deleted": incident.post.status == "deleted",
+    }
+    return render(request, "desk/incidents/detail.html", context)
+
+
+@desk_page("supervisor")
+@require_http_methods(["GET", "POST"])
+def close(request, incident_id: int):
+    incident = get_object_or_404(Incident, pk=incident_id)
+    context = {"incident": incident, "budget_used": rules.budget_used(incident)}
+    if request.method == "GET":
+        return render(request, "desk/incidents/close.html", context)
+    action = CloseIncident(
+        request.user, incident=incident.pk, statement=request.POST.get("statement", "")
+    )
+    return perform(
+        request,
+        action,
+        template="desk/incidents/close.html",
+        context=context,
+        done=lambda closed: f"/desk/incidents/{closed.pk}/",
+        said=lambda closed: f"Incident {closed.pk} closed. Move on: no more replies.",
+    )

@@ -1,37 +1,340 @@
-from django.http import Http404
+"""Posts: the list with search and filters, a post's whole history, and the composers."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from amends import platforms
+from amends.desk import incidents as rules
+from amends.desk import policy
+from amends.desk.actions import Apologise, Correct, Publish, Reply, RequestDeletion
+from amends.desk.actions.base import roles_of
+from amends.desk.models import Account, Deletion, Incident, Post, Revision
+from amends.desk.reports import post_history
+from amends.record import api as record
+from amends.text.apology import check_apology
+from amends.text.diff import word_diff
+from amends.text.render import correction_html, plain_correction
+from amends.web.access import desk_page
+from amends.web.forms import flag, perform
+
+PAGE_SIZE = 50
+STATUSES = ("live", "corrected", "deleted")
+KINDS = [k for k, _ in Post.Kind.choices]
 
 
-def index(request, **kwargs):
-    raise Http404
+def _day(value: str | None, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{field}: must be a date like 2026-05-14 (got {value!r})") from None
 
 
-def publish(request, **kwargs):
-    raise Http404
+def search(params) -> tuple[object, dict, str | None]:
+    """Posts matching the filters in ``params``, newest first, and the filters as understood."""
+    removed = Deletion.objects.filter(post=OuterRef("pk"), status=Deletion.Status.DONE)
+    revised = Revision.objects.filter(post=OuterRef("pk"), n__gt=1)
+    posts = (
+        Post.objects.select_related("account")
+        .annotate(removed=Exists(removed), revised=Exists(revised))
+        .order_by("-created_at", "-pk")
+    )
+    filters = {
+        "q": params.get("q", "").strip()[:200],
+        "account": params.get("account", ""),
+        "status": params.get("status", ""),
+        "kind": params.get("kind", ""),
+        "since": params.get("since", ""),
+        "until": params.get("until", ""),
+    }
+    error = None
+    if filters["q"]:
+        term = filters["q"]
+        by_number = Q(pk=int(term)) if term.isdigit() else Q()
+        posts = posts.filter(Q(wording__icontains=term) | by_number)
+    if filters["account"]:
+        platform, _, handle = filters["account"].partition(":")
+        posts = posts.filter(account__platform=platform, account__handle=handle)
+    if filters["status"] == "deleted":
+        posts = posts.filter(removed=True)
+    elif filters["status"] == "corrected":
+        posts = posts.filter(removed=False, revised=True)
+    elif filters["status"] == "live":
+        posts = posts.filter(removed=False, revised=False)
+    elif filters["status"]:
+        error = f"status: must be one of {', '.join(STATUSES)} (got {filters['status']!r})"
+    if filters["kind"] in KINDS:
+        posts = posts.filter(kind=filters["kind"])
+    elif filters["kind"]:
+        error = f"kind: must be one of {', '.join(KINDS)} (got {filters['kind']!r})"
+    try:
+        since = _day(filters["since"], "since")
+        until = _day(filters["until"], "until")
+    except ValueError as bad:
+        error, since, until = str(bad), None, None
+    if since:
+        posts = posts.filter(created_at__gte=midnight(since))
+    if until:
+        posts = posts.filter(created_at__lt=midnight(until + timedelta(days=1)))
+    return posts, filters, error
 
 
-def detail(request, **kwargs):
-    raise Http404
+def midnight(day: date) -> datetime:
+    """The start of ``day`` where the desk is (AMENDS_TIME_ZONE)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def correct(request, **kwargs):
-    raise Http404
+@desk_page()
+def index(request):
+    posts, filters, error = search(request.GET)
+    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "error": error,
+        "query": query.urlencode(),
+        "accounts": Account.objects.order_by("platform", "handle"),
+        "statuses": STATUSES,
+        "kinds": KINDS,
+    }
+    template = "desk/posts/_results.html" if request.htmx else "desk/posts/index.html"
+    return render(request, template, context, status=400 if error else 200)
 
 
-def correct_preview(request, **kwargs):
-    raise Http404
+@desk_page("author", "supervisor")
+@require_http_methods(["GET", "POST"])
+def publish(request):
+    context = {"accounts": Account.objects.order_by("platform", "handle")}
+    if request.method == "GET":
+        return render(request, "desk/posts/publish.html", context)
+    action = Publish(
+        request.user, account=request.POST.get("account", ""), text=request.POST.get("text", "")
+    )
+    return perform(
+        request,
+        action,
+        template="desk/posts/publish.html",
+        context=context,
+        done=lambda post: f"/desk/posts/{post.pk}/",
+        said=lambda post: f"Published post {post.pk} on {post.account}.",
+    )
 
 
-def apologise(request, **kwargs):
-    raise Http404
+def _post(post_id: int) -> Post:
+    return get_object_or_404(Post.objects.select_related("account", "in_reply_to"), pk=post_id)
 
 
-def apology_check(request, **kwargs):
-    raise Http404
+def history(post: Post) -> list[dict]:
+    """Each revision with its exact wording (when not sealed) and the diff from the one before."""
+    revisions = post_history(post.pk)["revisions"]
+    previous = None
+    for revision in revisions:
+        text = revision["text"]
+        if previous is not None and text is not None:
+            revision["diff"] = correction_html(previous, text)
+        previous = text
+        revision["when"] = datetime.fromisoformat(revision["at"])
+    return revisions
 
 
-def reply(request, **kwargs):
-    raise Http404
+def detail_context(request, post: Post) -> dict:
+    incident = rules.incident_for(post)
+    return {
+        "post": post,
+        "status": post.status,
+        "revisions": history(post),
+        "responses": post.responses.select_related("account").order_by("created_at"),
+        "deletions": post.deletions.select_related("requested_by", "decided_by").order_by(
+            "requested_at"
+        ),
+        "holds": record.active_holds(post.subject),
+        "incident": incident,
+        "open_incident": incident if incident is not None and incident.is_open else None,
+        "grounds": [(g, policy.ground_in_words(g)) for g in policy.grounds()],
+        "severities": Incident.Severity.values,
+        "sealed": post.status == "deleted",
+        "can_write": can_write(request.user),
+    }
 
 
-def request_deletion(request, **kwargs):
-    raise Http404
+@desk_page()
+def detail(request, post_id: int):
+    return render(request, "desk/posts/detail.html", detail_context(request, _post(post_id)))
+
+
+def can_write(user) -> bool:
+    return bool(roles_of(user) & {"author", "supervisor"})
+
+
+def current(post: Post) -> str:
+    latest = post.revisions.order_by("-n").first()
+    return record.read(latest.seq).decode("utf-8")
+
+
+def _composer(post: Post) -> dict:
+    return {
+        "post": post,
+        "incident": rules.incident_for(post),
+        "wording": current(post) if post.status != "deleted" else "",
+    }
+
+
+def _correction_preview(post: Post, new: str, reason: str) -> dict:
+    old = current(post)
+    at = timezone.localtime()
+    plain = plain_correction(old, new, at=at, reason=reason) if new and new != old else ""
+    lengths = [
+        {
+            "platform": p.label,
+            "limit": p.limit,
+            "length": len(plain),
+            "over": p.limit is not None and len(plain) > p.limit,
+        }
+        for p in platforms.PLATFORMS.values()
+        if not p.strikes_through
+    ]
+    return {
+        "html": correction_html(old, new) if new else "",
+        "changed": bool(new)
+        and new != old
+        and any(op.kind != "equal" for op in word_diff(old, new)),
+        "plain": plain,
+        "plain_length": len(plain),
+        "lengths": lengths,
+        "reason": reason,
+        "at": at,
+    }
+
+
+@desk_page("author", "supervisor")
+@require_http_methods(["GET", "POST"])
+def correct(request, post_id: int):
+    post = _post(post_id)
+    context = _composer(post)
+    if request.method == "GET":
+        context["preview"] = _correction_preview(post, context["wording"], "")
+        return render(request, "desk/posts/correct.html", context)
+    new, reason = request.POST.get("text", ""), request.POST.get("reason", "")
+    context["preview"] = _correction_preview(post, new, reason) if post.status != "deleted" else {}
+    action = Correct(
+        request.user, post=post.pk, text=new, reason=reason, anyway=flag(request, "anyway")
+    )
+    return perform(
+        request,
+        action,
+        template="desk/posts/correct.html",
+        context=context,
+        done=lambda revision: f"/desk/posts/{post.pk}/",
+        said=lambda revision: f"Corrected post {post.pk}: revision {revision.n} is public.",
+    )
+
+
+@desk_page("author", "supervisor")
+@require_POST
+def correct_preview(request, post_id: int):
+    post = _post(post_id)
+    if post.status == "deleted":
+        return HttpResponse(status=409)
+    preview = _correction_preview(
+        post, request.POST.get("text", ""), request.POST.get("reason", "")
+    )
+    return render(
+        request, "desk/posts/_correction_preview.html", {"preview": preview, "post": post}
+    )
+
+
+def _findings(post: Post, text: str) -> list:
+    limit = platforms.PLATFORMS[post.account.platform].limit
+    return check_apology(text, limit=limit) if text.strip() else []
+
+
+@desk_page("author", "supervisor")
+@require_http_methods(["GET", "POST"])
+def apologise(request, post_id: int):
+    post = _post(post_id)
+    context = _composer(post)
+    if request.method == "GET":
+        return render(request, "desk/posts/apologise.html", context)
+    text = request.POST.get("text", "")
+    context["findings"] = _findings(post, text)
+    action = Apologise(request.user, post=post.pk, text=text, anyway=flag(request, "anyway"))
+    return perform(
+        request,
+        action,
+        template="desk/posts/apologise.html",
+        context=context,
+        done=lambda apology: f"/desk/posts/{post.pk}/",
+        said=lambda apology: f"Apology published as post {apology.pk}.",
+    )
+
+
+@desk_page("author", "supervisor")
+@require_POST
+def apology_check(request, post_id: int):
+    post = _post(post_id)
+    findings = _findings(post, request.POST.get("text", ""))
+    return render(request, "desk/posts/_findings.html", {"findings": findings, "checked": True})
+
+
+@desk_page("author", "supervisor")
+@require_http_methods(["GET", "POST"])
+def reply(request, post_id: int):
+    post = _post(post_id)
+    context = _composer(post)
+    context["laugh"] = request.GET.get("laugh") == "1" or flag(request, "laugh")
+    if context["incident"] is not None:
+        context["budget_used"] = rules.budget_used(context["incident"])
+    if request.method == "GET":
+        return render(request, "desk/posts/reply.html", context)
+    action = Reply(
+        request.user,
+        post=post.pk,
+        text=request.POST.get("text", ""),
+        anyway=flag(request, "anyway"),
+    )
+    return perform(
+        request,
+        action,
+        template="desk/posts/reply.html",
+        context=context,
+        done=lambda response: f"/desk/posts/{post.pk}/",
+        said=lambda response: f"Reply published as post {response.pk}.",
+    )
+
+
+@desk_page("author", "supervisor")
+@require_http_methods(["GET", "POST"])
+def request_deletion(request, post_id: int):
+    post = _post(post_id)
+    context = {
+        "post": post,
+        "grounds": [(g, policy.ground_in_words(g)) for g in policy.grounds()],
+        "wording": post.wording,
+    }
+    if request.method == "GET":
+        return render(request, "desk/posts/delete.html", context)
+    action = RequestDeletion(
+        request.user,
+        post=post.pk,
+        ground=request.POST.get("ground", ""),
+        explanation=request.POST.get("explanation", ""),
+    )
+    return perform(
+        request,
+        action,
+        template="desk/posts/delete.html",
+        context=context,
+        done=lambda deletion: f"/desk/posts/{post.pk}/",
+        said=lambda deletion: (
+            f"Deletion {deletion.pk} requested; another supervisor must approve it."
+        ),
+    )

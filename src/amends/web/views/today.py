@@ -1,5 +1,53 @@
-from django.http import Http404
+"""Today: what needs doing now, on one page."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from amends.desk import incidents as rules
+from amends.desk.models import Deletion, Incident, Post
+from amends.record import api as record
+from amends.web.access import desk_page
+from amends.web.views.incidents import step_rows
+from amends.web.views.posts import midnight
+
+SHOWN = 50
 
 
-def today(request, **kwargs):
-    raise Http404
+def _open_incidents() -> list[dict]:
+    incidents = (
+        Incident.objects.filter(closed_at__isnull=True)
+        .select_related("post__account")
+        .order_by("-opened_at", "-pk")[:SHOWN]
+    )
+    out = []
+    for incident in incidents:
+        used = rules.budget_used(incident)
+        out.append(
+            {
+                "incident": incident,
+                "steps": step_rows(incident),
+                "used": used,
+                "spent": used >= incident.budget,
+            }
+        )
+    return out
+
+
+@desk_page()
+def today(request):
+    pending = (
+        Deletion.objects.filter(status=Deletion.Status.PENDING)
+        .select_related("post__account", "requested_by")
+        .order_by("requested_at")
+    )
+    context = {
+        "incidents": _open_incidents(),
+        "open_count": Incident.objects.filter(closed_at__isnull=True).count(),
+        "pending": pending[:SHOWN],
+        "pending_count": pending.count(),
+        "health": record.health(),
+        "posts_today": Post.objects.filter(
+            created_at__gte=midnight(timezone.localdate()), kind=Post.Kind.POST
+        ).count(),
+    }
+    return render(request, "desk/today.html", context)
