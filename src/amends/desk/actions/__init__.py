@@ -20,6 +20,7 @@ from amends.desk.actions.people import (
     SetRole,
 )
 from amends.desk.actions.posts import Apologise, Correct, Publish, Reply
+from amends.desk.actions.tokens import CreateToken, RevokeToken
 
 __all__ = [
     "Action",
@@ -31,6 +32,7 @@ __all__ = [
     "CloseIncident",
     "ConfirmSecondFactor",
     "Correct",
+    "CreateToken",
     "EnrolSecondFactor",
     "Forbidden",
     "OpenIncident",
@@ -42,6 +44,7 @@ __all__ = [
     "RemoveSecondFactor",
     "Reply",
     "RequestDeletion",
+    "RevokeToken",
     "SetActive",
     "SetPassword",
     "SetRole",

@@ -1,0 +1,86 @@
+"""API tokens: each person creates their own; the owner or an admin revokes one.
+
+The whole token string is returned once by :class:`CreateToken` and never stored (only a hash of
+its secret is). A revoked token stops working on the next request.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+
+from amends.api.models import ApiToken
+from amends.desk.actions.base import Action, Forbidden, get, now, roles_of
+from amends.desk.models import ROLES
+from amends.errors import BadInput, NotFound, Refused
+
+MAX_NAME = 100
+
+
+@dataclass(frozen=True)
+class Issued:
+    token: ApiToken
+    secret: str  # the whole token string, shown once
+
+
+class CreateToken(Action):
+    """A new token for the person acting, to use the REST API as themselves."""
+
+    roles = ROLES
+    verb = "create API tokens"
+
+    def __init__(self, actor, *, name: str = ""):
+        super().__init__(actor)
+        self.name = name
+
+    def validate(self):
+        if not isinstance(self.name, str) or len(self.name) > MAX_NAME:
+            raise BadInput(f"name: must be text of at most {MAX_NAME} characters", field="name")
+        if any(ord(c) < 32 for c in self.name):
+            raise BadInput("name: must be one line without control characters", field="name")
+
+    def apply(self) -> Issued:
+        token, secret = ApiToken.issue(self.actor, self.name.strip())
+        return Issued(token, secret)
+
+
+class RevokeToken(Action):
+    """Revoke a token at once. Anyone may revoke their own (even after losing their role);
+    an admin may revoke anyone's."""
+
+    verb = "revoke API tokens"
+
+    def __init__(self, actor, *, token):
+        super().__init__(actor)
+        self.token_id = token
+
+    def authorize(self):
+        super().authorize()
+        self.token = get(ApiToken, self.token_id, "token")
+        if self.token.user_id != self.actor.pk and "admin" not in roles_of(self.actor):
+            raise Forbidden(
+                f"as: token {self.token.pk} is not yours; only its owner or an admin may revoke it",
+                field="as",
+            )
+        if not self.token.is_active:
+            raise Refused(f"token: token {self.token.pk} was already revoked", field="token")
+
+    def apply(self) -> ApiToken:
+        self.token.revoked_at = now()
+        self.token.save(update_fields=["revoked_at"])
+        return self.token
+
+
+def visible_tokens(actor: User | None, *, user: str | None = None):
+    """The tokens ``actor`` may list: their own, or, for an admin, anyone's (``user``)."""
+    if actor is None or not actor.is_active:
+        raise Forbidden("as: a signed-in user is needed to list API tokens", field="as")
+    if user is None or user == actor.username:
+        return ApiToken.objects.filter(user=actor)
+    if "admin" not in roles_of(actor):
+        raise Forbidden(
+            f"as: only admin may list other people's tokens; {actor.username} may not", field="as"
+        )
+    owner = User.objects.filter(username=user).first()
+    if owner is None:
+        raise NotFound(f"user: there is no user {user!r}", field="user")
+    return ApiToken.objects.filter(user=owner)
