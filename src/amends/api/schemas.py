@@ -1,0 +1,314 @@
+"""The API's input and output shapes. They parse and describe; the rules live in the actions.
+
+Request bodies are strict (no type coercion, no unknown fields), so what the OpenAPI document
+says is exactly what is accepted.
+"""
+
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import AfterValidator, ConfigDict, Field
+
+# Identifiers fit a 64-bit column on every database; beyond that a number cannot name anything.
+MAX_ID = 2**53 - 1
+
+
+def _storable(value: str) -> str:
+    # PostgreSQL cannot store NUL in text, and a lone surrogate is not encodable as UTF-8: both
+    # would fail deep in the database, so they are refused here as bad input.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Seq = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
+class Error(Schema):
+    """Every error: the input at fault (null when none is), and one line saying what is wrong
+    and what is allowed."""
+
+    field: str | None
+    message: str
+
+
+class Body(Schema):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+# --- posts ---------------------------------------------------------------------------------
+
+
+class PublishIn(Body):
+    account: Text = Field(description="PLATFORM:HANDLE, for example house:news")
+    text: Text = Field(description="The exact wording; sealed into the record as published.")
+
+
+class Published(Schema):
+    post: int
+    url: str
+
+
+class PostSummary(Schema):
+    post: int
+    account: str
+    kind: str
+    status: str
+    at: str
+    by: str
+    in_reply_to: int | None
+    text: str | None = Field(description="The current wording; null once sealed.")
+
+
+class PostList(Schema):
+    count: int
+    posts: list[PostSummary]
+
+
+class RevisionOut(Schema):
+    n: int
+    at: str
+    by: str
+    reason: str | None = None
+    text: str | None
+    sealed: bool = False
+
+
+class History(Schema):
+    post: int
+    status: str
+    account: str
+    kind: str
+    revisions: list[RevisionOut]
+
+
+class CorrectIn(Body):
+    text: Text = Field(description="The full corrected wording.")
+    reason: Text = Field(description="What was wrong, for the public correction note.")
+    anyway: bool = Field(False, description="Publish despite the tone guard (recorded).")
+
+
+class Corrected(Schema):
+    post: int
+    revision: int
+
+
+class ApologyIn(Body):
+    text: Text
+    check: bool = Field(False, description="Only check the wording; publish nothing.")
+    anyway: bool = Field(False, description="Publish despite errors (recorded).")
+
+
+class Finding(Schema):
+    severity: str
+    code: str
+    message: str
+
+
+class Apology(Schema):
+    post: int | None = Field(description="The apology's post; null when only checked.")
+    findings: list[Finding]
+
+
+class ReplyIn(Body):
+    text: Text
+    anyway: bool = Field(False, description="Reply despite the budget or a closed incident.")
+
+
+class Replied(Schema):
+    post: int
+
+
+# --- deletions -----------------------------------------------------------------------------
+
+
+class DeletionIn(Body):
+    ground: Text = Field(description="A ground from policy: illegal, offensive, prejudicial...")
+    explain: Text = Field(description="The public explanation (never the content).")
+
+
+class RejectIn(Body):
+    reason: Text
+
+
+class DeletionOut(Schema):
+    deletion: int
+    status: str
+
+
+# --- incidents -----------------------------------------------------------------------------
+
+
+class IncidentIn(Body):
+    severity: Text = Field(description="minor, serious or critical")
+    summary: Text = Field(description="What went wrong, for the team.")
+
+
+class IncidentOpened(Schema):
+    incident: int
+
+
+class Step(Schema):
+    step: str
+    status: str
+
+
+class Budget(Schema):
+    used: int
+    limit: int
+
+
+class Event(Schema):
+    seq: int
+    kind: str
+    label: str
+    at: str
+    by: str | None
+    subject: str | None
+
+
+class IncidentReport(Schema):
+    incident: int
+    post: int
+    status: str
+    severity: str
+    summary: str
+    steps: list[Step]
+    budget: Budget
+    time_to_apology: int | None = Field(description="Seconds from the post to the apology.")
+    time_to_correction: int | None = Field(description="Seconds from the post to the correction.")
+    timeline: list[Event]
+
+
+class CloseIn(Body):
+    statement: Text = Field(description="The final statement, published on the post's channel.")
+
+
+class IncidentClosed(Schema):
+    incident: int
+    status: str
+    statement: int
+
+
+# --- custody -------------------------------------------------------------------------------
+
+
+class HoldIn(Body):
+    post: Id
+    reference: Text = Field(description="The complaint, FOI or case reference.")
+
+
+class HoldOut(Schema):
+    hold: int
+
+
+class HoldReleased(Schema):
+    hold: int
+    status: str
+
+
+class UnsealIn(Body):
+    purpose: Text = Field(description="Why you need the original.")
+    reference: Text = Field(description="The complaint, FOI or case reference.")
+
+
+class Wording(Schema):
+    n: int
+    text: str
+
+
+class Unsealed(Schema):
+    post: int
+    revisions: list[Wording]
+
+
+# --- people and accounts -------------------------------------------------------------------
+
+
+class UserIn(Body):
+    name: Text
+    role: Text = Field(description="author, supervisor, auditor or admin")
+    password: Text | None = Field(None, description="For signing in to the desk; none if absent.")
+
+
+class UserOut(Schema):
+    user: str
+    role: str
+
+
+class AccountIn(Body):
+    account: Text = Field(description="PLATFORM:HANDLE, for example house:news")
+    name: Text = Field("", description="A display name, e.g. 'Example Police news'.")
+
+
+class AccountOut(Schema):
+    account: str
+
+
+# --- the record ----------------------------------------------------------------------------
+
+
+class CheckpointOut(Schema):
+    size: int
+    root: str = Field(description="Hex.")
+    note: str = Field(description="The C2SP signed note.")
+
+
+class Entry(Schema):
+    seq: int
+    kind: str
+    leaf: str = Field(description="The exact leaf bytes, base64.")
+    hash: str = Field(description="The RFC 9162 leaf hash, hex.")
+
+
+class Entries(Schema):
+    entries: list[Entry]
+
+
+class InclusionOut(Schema):
+    seq: int
+    size: int
+    leaf_hash: str
+    root: str
+    proof: list[str]
+    checkpoint: str | None = None
+
+
+class ConsistencyOut(Schema):
+    from_size: int = Field(alias="from")
+    to: int
+    from_root: str
+    to_root: str
+    proof: list[str]
+    checkpoint: str | None = None
+
+
+# --- tokens --------------------------------------------------------------------------------
+
+
+class TokenIn(Body):
+    name: Text = Field("", description="What the token is for, to recognise it later.")
+
+
+class TokenOut(Schema):
+    id: int
+    user: str
+    name: str
+    shown: str = Field(description="The token's visible beginning, to recognise it.")
+    created_at: str
+    last_used_at: str | None
+    revoked_at: str | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="The whole token. Shown once: it is never stored.")
+
+
+class Tokens(Schema):
+    tokens: list[TokenOut]
