@@ -1,1 +1,15 @@
-urlpatterns = []
+"""People and accounts, for admins."""
+
+from django.urls import path
+
+from amends.web.views import people
+
+urlpatterns = [
+    path("people/", people.index, name="people"),
+    path("people/add/", people.add_user, name="people-add"),
+    path("people/accounts/add/", people.add_account, name="accounts-add"),
+    path("people/<int:user_id>/", people.person, name="person"),
+    path("people/<int:user_id>/role/", people.set_role, name="person-role"),
+    path("people/<int:user_id>/active/", people.set_active, name="person-active"),
+    path("people/<int:user_id>/password/", people.set_password, name="person-password"),
+]

@@ -67,7 +67,7 @@ def verify_code(device, code: object, *, field: str = "code") -> None:
     that rolls back cannot undo it.
     """
     if not isinstance(code, str) or not CODE.match(code.replace(" ", "")):
-        raise BadInput(f"{field}: the 6 digits your authenticator app shows", field=field)
+        raise BadInput(f"{field}: enter the 6 digits your authenticator app shows", field=field)
     with transaction.atomic():
         locked = type(device).objects.select_for_update().get(pk=device.pk)
         allowed, data = locked.verify_is_allowed()

@@ -1,0 +1,157 @@
+"""People and accounts, for admins: who may use the desk, in which role, and where we post."""
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from amends import platforms
+from amends.desk.actions import AddAccount, AddUser, SetActive, SetPassword, SetRole
+from amends.desk.models import ROLES, Account
+from amends.errors import AmendsError
+from amends.web.access import desk_page, refused
+from amends.web.views import problems
+from amends.web.views.problems import Problem
+
+
+def _people() -> list[dict]:
+    with_factor = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    users = User.objects.order_by("username").prefetch_related(
+        Prefetch("groups", to_attr="all_groups")
+    )
+    return [
+        {
+            "user": user,
+            "role": ", ".join(sorted(g.name for g in user.all_groups if g.name in ROLES)),
+            "second_factor": user.pk in with_factor,
+        }
+        for user in users
+    ]
+
+
+def _index(
+    request, *, problem: Problem | None = None, status: int = 200, values=None
+) -> HttpResponse:
+    context = {
+        "people": _people(),
+        "accounts": Account.objects.order_by("platform", "handle"),
+        "role_choices": [(r, r) for r in ROLES],
+        "platform_choices": platforms.choices(),
+        "problem": problem,
+        "values": values or {},
+    }
+    return render(request, "desk/people/index.html", context, status=status)
+
+
+@desk_page("admin")
+def index(request: HttpRequest) -> HttpResponse:
+    return _index(request)
+
+
+@desk_page("admin")
+@require_POST
+def add_user(request: HttpRequest) -> HttpResponse:
+    post = request.POST
+    name, role = post.get("name", "").strip(), post.get("role", "")
+    action = AddUser(request.user, name=name, role=role, password=post.get("password", ""))
+    try:
+        user = action.run()
+    except AmendsError as error:
+        found = problems.problem(error, "add-user", ("name", "role", "password"))
+        # Passwords are never sent back to the browser.
+        values = {"name": name, "role": role}
+        return _index(request, problem=found, status=problems.status(error), values=values)
+    messages.success(request, f"{user.username} can now sign in as {role}.")
+    return redirect("desk:people")
+
+
+@desk_page("admin")
+@require_POST
+def add_account(request: HttpRequest) -> HttpResponse:
+    post = request.POST
+    platform, handle = post.get("platform", ""), post.get("handle", "").strip()
+    name = post.get("name", "").strip()
+    try:
+        account = AddAccount(request.user, key=f"{platform}:{handle}", name=name).run()
+    except AmendsError as error:
+        found = problems.problem(
+            error, "add-account", ("platform", "handle", "name"), aliases={"account": "handle"}
+        )
+        values = {"platform": platform, "handle": handle, "name": name}
+        return _index(request, problem=found, status=problems.status(error), values=values)
+    messages.success(request, f"Account {account} added.")
+    return redirect("desk:people")
+
+
+def _person_page(
+    request, user_id: int, *, problem: Problem | None = None, status: int = 200
+) -> HttpResponse:
+    person = User.objects.filter(pk=user_id).first()
+    if person is None:
+        return refused(request, f"There is no user {user_id}.", status=404)
+    context = {
+        "person": person,
+        "role": ", ".join(sorted(set(person.groups.values_list("name", flat=True)) & set(ROLES))),
+        "second_factor": TOTPDevice.objects.filter(user=person, confirmed=True).exists(),
+        "is_me": person == request.user,
+        "role_choices": [(r, r) for r in ROLES],
+        "problem": problem,
+    }
+    return render(request, "desk/people/person.html", context, status=status)
+
+
+@desk_page("admin")
+def person(request: HttpRequest, user_id: int) -> HttpResponse:
+    return _person_page(request, user_id)
+
+
+def _change(request, user_id: int, action, form: str, fields: tuple, said) -> HttpResponse:
+    """Run an admin's change to one person and come back to their page, saying ``said(user)``."""
+    try:
+        changed = action.run()
+    except AmendsError as error:
+        found = problems.problem(error, form, fields)
+        return _person_page(request, user_id, problem=found, status=problems.status(error))
+    messages.success(request, said(changed))
+    return redirect("desk:person", user_id)
+
+
+@desk_page("admin")
+@require_POST
+def set_role(request: HttpRequest, user_id: int) -> HttpResponse:
+    role = request.POST.get("role", "")
+    action = SetRole(request.user, user=user_id, role=role)
+    return _change(
+        request, user_id, action, "role", ("role",), lambda u: f"{u.username} is now {role}."
+    )
+
+
+@desk_page("admin")
+@require_POST
+def set_active(request: HttpRequest, user_id: int) -> HttpResponse:
+    active = request.POST.get("active") == "yes"
+    action = SetActive(request.user, user=user_id, active=active)
+
+    def said(user):
+        if active:
+            return f"{user.username} can sign in again."
+        return f"{user.username} is deactivated and has been signed out everywhere."
+
+    return _change(request, user_id, action, "active", (), said)
+
+
+@desk_page("admin")
+@require_POST
+def set_password(request: HttpRequest, user_id: int) -> HttpResponse:
+    action = SetPassword(request.user, user=user_id, password=request.POST.get("password", ""))
+    return _change(
+        request,
+        user_id,
+        action,
+        "password",
+        ("password",),
+        lambda u: f"{u.username} has a new password. Give it to them in person or by phone.",
+    )
