@@ -61,6 +61,7 @@ PAGES = [
     ("post", "/desk/people/{alice}/role/", {"role": "supervisor"}, 302),
     ("post", "/desk/people/{alice}/active/", {"active": "no"}, 302),
     ("post", "/desk/people/{alice}/password/", {"password": PASSWORD}, 302),
+    ("post", "/desk/people/{alice}/second-factor/remove/", {}, 302),
 ]
 
 
@@ -72,6 +73,7 @@ def state() -> tuple:
         roles(alice),
         alice.is_active,
         alice.password,
+        TOTPDevice.objects.filter(user=alice).count(),
         record.size(),
     )
 
@@ -80,6 +82,7 @@ def state() -> tuple:
 @pytest.mark.parametrize("persona", [None, "alice", "sam", "fiona", "adam", "olly"])
 def test_people_pages_are_for_admins_only(people, client, persona, method, url, data, admin_status):
     url = url.format(alice=people.alice.pk)
+    TOTPDevice.objects.create(user=people.alice, name="app", confirmed=True)
     if persona:
         client.force_login(getattr(people, persona))
     before = state()
@@ -107,6 +110,7 @@ def test_the_people_views_declare_admin_only():
         people.set_role,
         people.set_active,
         people.set_password,
+        people.clear_second_factor,
     ]:
         assert view.desk_roles == ("admin",), view.__name__
 
@@ -280,6 +284,24 @@ def test_an_admin_sets_a_new_password_which_ends_the_old_sessions(people, admin)
     assert NEW_PASSWORD not in json.dumps(last_entry())
 
 
+def test_an_admin_turns_off_a_lost_second_factor(people, admin):
+    TOTPDevice.objects.create(user=people.alice, name="app", confirmed=True)
+    url = f"/desk/people/{people.alice.pk}/second-factor/remove/"
+    response = admin.post(url, follow=True)
+    assert "alice&#x27;s second factor is off" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=people.alice).exists()
+    entry = last_entry()
+    assert (entry["kind"], entry["actor"]) == ("user.second_factor_removed", "adam")
+    again = admin.post(url)
+    assert again.status_code == 409
+    assert "alice has no second factor" in form_error(again.content.decode(), "second-factor")
+    people.alice.set_password(PASSWORD)
+    people.alice.save()
+    browser = Client()
+    signed = browser.post("/desk/sign-in/", {"username": "alice", "password": PASSWORD})
+    assert signed["Location"] == "/desk/"
+
+
 @pytest.mark.parametrize(
     ("method", "path", "data"),
     [
@@ -287,6 +309,7 @@ def test_an_admin_sets_a_new_password_which_ends_the_old_sessions(people, admin)
         ("post", "role/", {"role": "author"}),
         ("post", "active/", {"active": "no"}),
         ("post", "password/", {"password": PASSWORD}),
+        ("post", "second-factor/remove/", {}),
     ],
 )
 def test_an_unknown_person_is_404(people, admin, method, path, data):

@@ -12,4 +12,9 @@ urlpatterns = [
     path("people/<int:user_id>/role/", people.set_role, name="person-role"),
     path("people/<int:user_id>/active/", people.set_active, name="person-active"),
     path("people/<int:user_id>/password/", people.set_password, name="person-password"),
+    path(
+        "people/<int:user_id>/second-factor/remove/",
+        people.clear_second_factor,
+        name="person-second-factor-remove",
+    ),
 ]

@@ -12,6 +12,7 @@ from amends.desk.actions.deletions import ApproveDeletion, RejectDeletion, Reque
 from amends.desk.actions.incidents import CloseIncident, OpenIncident
 from amends.desk.actions.people import (
     ChangePassword,
+    ClearSecondFactor,
     ConfirmSecondFactor,
     EnrolSecondFactor,
     RemoveSecondFactor,
@@ -29,6 +30,7 @@ __all__ = [
     "Apologise",
     "ApproveDeletion",
     "ChangePassword",
+    "ClearSecondFactor",
     "CloseIncident",
     "ConfirmSecondFactor",
     "Correct",

@@ -197,6 +197,35 @@ class SetPassword(_Admin):
         return user
 
 
+class ClearSecondFactor(_Admin):
+    """An admin turns off someone's second factor, for a lost or replaced phone.
+
+    They can then sign in with their password alone and set it up again.
+    """
+
+    verb = "turn off second factors"
+    not_yourself = "turn off your own second factor on your settings page"
+
+    def __init__(self, actor, *, user):
+        super().__init__(actor)
+        self.user_id = user
+
+    def apply(self) -> User:
+        user = self.target(self.user_id)
+        devices = list(devices_for_user(user, confirmed=None))
+        if not any(d.confirmed for d in devices):
+            raise Refused(f"user: {user.username} has no second factor", field="user")
+        for device in devices:
+            device.delete()
+        record.append(
+            "user.second_factor_removed",
+            {"user": user.username},
+            actor=self.actor_name,
+            subject=subject_of(user),
+        )
+        return user
+
+
 class ChangePassword(Action):
     """Change one's own password: the current one, then the new one twice."""
 

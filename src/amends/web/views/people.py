@@ -9,7 +9,14 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amends import platforms
-from amends.desk.actions import AddAccount, AddUser, SetActive, SetPassword, SetRole
+from amends.desk.actions import (
+    AddAccount,
+    AddUser,
+    ClearSecondFactor,
+    SetActive,
+    SetPassword,
+    SetRole,
+)
 from amends.desk.models import ROLES, Account
 from amends.errors import AmendsError
 from amends.web.access import desk_page, refused
@@ -154,4 +161,18 @@ def set_password(request: HttpRequest, user_id: int) -> HttpResponse:
         "password",
         ("password",),
         lambda u: f"{u.username} has a new password. Give it to them in person or by phone.",
+    )
+
+
+@desk_page("admin")
+@require_POST
+def clear_second_factor(request: HttpRequest, user_id: int) -> HttpResponse:
+    action = ClearSecondFactor(request.user, user=user_id)
+    return _change(
+        request,
+        user_id,
+        action,
+        "second-factor",
+        (),
+        lambda u: f"{u.username}'s second factor is off; they can sign in with their password.",
     )
