@@ -117,6 +117,11 @@ def test_after_too_many_failures_even_the_right_password_is_refused(alice, peopl
     assert f"because {limit} attempts in a row failed" in page
     assert "Try again in 15 minutes." in page
     assert signed_in(client) is None
+    # The failures are kept (the refused right password too: it restarts the pause), but never
+    # the passwords that were tried.
+    attempt = AccessAttempt.objects.get(username="alice")
+    assert attempt.failures_since_start == limit + 1
+    assert "guess" not in attempt.post_data
     # Throttling counts per name and address: another person here is not shut out.
     people.andy.set_password(PASSWORD)
     people.andy.save()
