@@ -309,7 +309,15 @@ def test_bad_query_parameters_are_400s(as_):
     assert error(alice.get("/api/posts", status="gone"), 400)["message"] == (
         "status: must be one of live, corrected, deleted (got 'gone')"
     )
-    assert error(alice.get("/api/posts", since="May"), 400)["field"] == "since"
+    assert error(alice.get("/api/posts", since="May"), 400) == {
+        "field": "since",
+        "message": "since: must be a date like 2026-05-14 (got 'May')",
+    }
+    assert error(alice.get("/api/posts", until="0"), 400)["field"] == "until"
+    assert error(alice.get("/api/posts", stauts="live"), 400) == {
+        "field": "stauts",
+        "message": "stauts: is not an input of this operation",
+    }
     assert error(alice.get("/api/posts", limit=0), 400)["field"] == "limit"
     assert error(alice.get("/api/record/entries", **{"from": -1}), 400)["field"] == "from"
 
@@ -525,7 +533,7 @@ def test_only_the_owner_or_an_admin_revokes_a_token(as_, people):
     other = ok(alice.post("/api/tokens", {"name": "second"}), 201)["id"]
     refused = error(as_("sam").delete(f"/api/tokens/{other}"), 403)
     assert refused["message"] == (
-        f"as: token {other} is not yours; only its owner or an admin may revoke it"
+        f"as: only its owner or an admin may revoke token {other}; sam may not"
     )
     assert ok(as_("adam").delete(f"/api/tokens/{other}"))["user"] == "alice"
     assert error(alice.delete(f"/api/tokens/{other}"), 409)["message"] == (

@@ -3,8 +3,11 @@
 Messages are the actions' own, word for word the ones the command line prints after ``error:``.
 """
 
+import functools
+import inspect
 import logging
 import re
+from typing import get_args
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -113,3 +116,22 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request, error: Http404):
         return reply(request, 404, None, "there is no such thing here")
+
+
+def closed_query(view):
+    """Refuse query parameters the operation does not take: a misspelt filter must not be
+    silently ignored (and the whole list returned as if it matched)."""
+    names = set()
+    for name, parameter in inspect.signature(view).parameters.items():
+        aliases = [getattr(m, "alias", None) for m in get_args(parameter.annotation)[1:]]
+        names.add(next((a for a in aliases if a), name))
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        for key in request.GET:
+            if key not in names:
+                field = key or "query"
+                raise BadInput(f"{field}: is not an input of this operation", field=field)
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -4,10 +4,12 @@ Request bodies are strict (no type coercion, no unknown fields), so what the Ope
 says is exactly what is accepted.
 """
 
+import re
+from datetime import date
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 # Identifiers fit a 64-bit column on every database; beyond that a number cannot name anything.
 MAX_ID = 2**53 - 1
@@ -25,7 +27,15 @@ def _storable(value: str) -> str:
     return value
 
 
+def _day(value: object) -> object:
+    # Only the written form: pydantic alone would also read "0" as a day in 1970.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"must be a date like 2026-05-14 (got {value!r})")
+    return value
+
+
 Text = Annotated[str, AfterValidator(_storable)]
+Day = Annotated[date, BeforeValidator(_day)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Seq = Annotated[int, Field(ge=0, le=MAX_ID)]
 

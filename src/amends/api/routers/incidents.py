@@ -4,7 +4,7 @@ from ninja import Router, Status
 
 from amends.api import schemas as s
 from amends.api.auth import staff
-from amends.api.errors import ERRORS
+from amends.api.errors import ERRORS, closed_query
 from amends.desk.actions import CloseIncident, OpenIncident
 from amends.desk.reports import incident_report
 
@@ -29,6 +29,7 @@ def open_incident(request, post_id: s.Id, payload: s.IncidentIn):
     response={200: s.IncidentReport, **ERRORS},
     summary="An incident's progress",
 )
+@closed_query
 def show(request, incident_id: s.Id):
     """The five steps, the response budget and the timeline."""
     staff(request.auth, "read incidents")

@@ -1,6 +1,5 @@
 """Posts: publish, list, read a history, correct, apologise, reply."""
 
-from datetime import date
 from typing import Annotated
 
 from django.conf import settings
@@ -8,7 +7,7 @@ from ninja import Query, Router, Status
 
 from amends.api import schemas as s
 from amends.api.auth import staff
-from amends.api.errors import ERRORS
+from amends.api.errors import ERRORS, closed_query
 from amends.desk import listing
 from amends.desk.actions import Apologise, Correct, Publish, Reply
 from amends.desk.reports import post_history
@@ -28,13 +27,14 @@ def publish(request, payload: s.PublishIn):
 
 
 @router.get("/posts", response={200: s.PostList, **ERRORS}, summary="List posts")
+@closed_query
 def index(
     request,
     account: Annotated[s.Text | None, Query(description="PLATFORM:HANDLE")] = None,
     status: Annotated[s.Text | None, Query(description="live, corrected or deleted")] = None,
     kind: Annotated[s.Text | None, Query(description="post, apology, reply or statement")] = None,
-    since: Annotated[date | None, Query(description="First day, where the desk is.")] = None,
-    until: Annotated[date | None, Query(description="Last day, where the desk is.")] = None,
+    since: Annotated[s.Day | None, Query(description="First day, where the desk is.")] = None,
+    until: Annotated[s.Day | None, Query(description="Last day, where the desk is.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=s.MAX_ID)] = 0,
 ):
@@ -46,6 +46,7 @@ def index(
 
 
 @router.get("/posts/{post_id}", response={200: s.History, **ERRORS}, summary="A post's history")
+@closed_query
 def history(request, post_id: s.Id):
     """A post's status and every revision; sealed wording is not shown."""
     staff(request.auth, "read posts")

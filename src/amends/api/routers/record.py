@@ -7,7 +7,7 @@ from ninja import Query, Router
 
 from amends.api import schemas as s
 from amends.api.auth import staff
-from amends.api.errors import ERRORS
+from amends.api.errors import ERRORS, closed_query
 from amends.errors import NotFound
 from amends.record import api as record
 
@@ -32,6 +32,7 @@ def _tree_size(size: int | None) -> tuple[int, bytes | None, str | None]:
     response={200: s.CheckpointOut, **ERRORS},
     summary="The latest signed checkpoint",
 )
+@closed_query
 def checkpoint(request):
     """The latest signed checkpoint (C2SP tlog-checkpoint). Signing one is left to the server's
     operator (``amends checkpoint``) and to the automatic interval."""
@@ -46,6 +47,7 @@ def checkpoint(request):
 
 
 @router.get("/record/entries", response={200: s.Entries, **ERRORS}, summary="Record entries")
+@closed_query
 def entries(
     request,
     # The default sits inside Query: with an alias, ninja loses a default given after "=".
@@ -71,6 +73,7 @@ def entries(
 @router.get(
     "/record/proof/{seq}", response={200: s.InclusionOut, **ERRORS}, summary="Inclusion proof"
 )
+@closed_query
 def proof(
     request,
     seq: s.Seq,
@@ -98,6 +101,7 @@ def proof(
     summary="Consistency proof",
     by_alias=True,
 )
+@closed_query
 def consistency(
     request,
     old: Annotated[s.Seq, Query(alias="from", description="The older tree size.")],

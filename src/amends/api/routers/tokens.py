@@ -5,7 +5,7 @@ from typing import Annotated
 from ninja import Query, Router, Status
 
 from amends.api import schemas as s
-from amends.api.errors import ERRORS
+from amends.api.errors import ERRORS, closed_query
 from amends.desk.actions import CreateToken, RevokeToken
 from amends.desk.actions.tokens import visible_tokens
 
@@ -29,6 +29,7 @@ def token_json(token) -> dict:
 
 
 @router.get("/tokens", response={200: s.Tokens, **ERRORS}, summary="List tokens")
+@closed_query
 def index(
     request, user: Annotated[s.Text | None, Query(description="Another person (admins).")] = None
 ):
