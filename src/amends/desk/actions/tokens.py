@@ -58,7 +58,8 @@ class RevokeToken(Action):
         self.token = get(ApiToken, self.token_id, "token")
         if self.token.user_id != self.actor.pk and "admin" not in roles_of(self.actor):
             raise Forbidden(
-                f"as: token {self.token.pk} is not yours; only its owner or an admin may revoke it",
+                f"as: only its owner or an admin may revoke token {self.token.pk}; "
+                f"{self.actor.username} may not",
                 field="as",
             )
         if not self.token.is_active:
