@@ -1,0 +1,156 @@
+"""Who may call each endpoint: every operation × every role, an outsider and an anonymous
+visitor, with the exact status. Each request is well formed, so only who asks decides."""
+
+import pytest
+
+from amends.desk.actions import OpenIncident, PlaceHold, Publish, RequestDeletion
+from amends.record import api as record
+from tests.support.api import Api, token_for
+
+PERSONAS = ("anonymous", "olly", "alice", "sam", "fiona", "adam")
+STAFF = ("alice", "sam", "fiona", "adam")
+WRITERS = ("alice", "sam")
+
+
+def only(*allowed: str, status: int) -> dict[str, int]:
+    """``status`` for ``allowed``; 401 for the anonymous visitor; 403 for everyone else."""
+    return {p: status if p in allowed else 401 if p == "anonymous" else 403 for p in PERSONAS}
+
+
+# (method, path, body, expected status by persona). Paths name the world's objects.
+ENDPOINTS = [
+    ("GET", "/api/openapi.json", None, dict.fromkeys(PERSONAS, 200)),
+    ("GET", "/api/posts", None, only(*STAFF, status=200)),
+    ("POST", "/api/posts", {"account": "house:news", "text": "New."}, only(*WRITERS, status=201)),
+    ("GET", "/api/posts/{post}", None, only(*STAFF, status=200)),
+    (
+        "POST",
+        "/api/posts/{post}/corrections",
+        {"text": "Closes on 14 May.", "reason": "Wrong date"},
+        only(*WRITERS, status=201),
+    ),
+    (
+        "POST",
+        "/api/posts/{post}/apologies",
+        {"text": "Sorry: the date we gave was wrong."},
+        only(*WRITERS, status=201),
+    ),
+    ("POST", "/api/posts/{post}/replies", {"text": "Thank you."}, only(*WRITERS, status=201)),
+    (
+        "POST",
+        "/api/posts/{plain}/deletions",
+        {"ground": "offensive", "explain": "It was rude."},
+        only(*WRITERS, status=201),
+    ),
+    ("POST", "/api/deletions/{deletion}/approve", None, only("sam", status=200)),
+    (
+        "POST",
+        "/api/deletions/{deletion}/reject",
+        {"reason": "Correct it."},
+        only("sam", status=200),
+    ),
+    (
+        "POST",
+        "/api/posts/{plain}/incidents",
+        {"severity": "minor", "summary": "Typo"},
+        only(*WRITERS, status=201),
+    ),
+    ("GET", "/api/incidents/{incident}", None, only(*STAFF, status=200)),
+    (
+        "POST",
+        "/api/incidents/{incident}/close",
+        {"statement": "Put right."},
+        only("sam", status=200),
+    ),
+    ("POST", "/api/holds", {"post": "{plain}", "reference": "FOI/2"}, only("fiona", status=201)),
+    ("POST", "/api/holds/{hold}/release", None, only("fiona", status=200)),
+    (
+        "POST",
+        "/api/posts/{post}/unseal",
+        {"purpose": "Complaint review", "reference": "CO/1"},
+        only("fiona", status=200),
+    ),
+    ("POST", "/api/users", {"name": "bea", "role": "author"}, only("adam", status=201)),
+    ("POST", "/api/accounts", {"account": "house:events"}, only("adam", status=201)),
+    ("GET", "/api/record/checkpoint", None, only(*STAFF, status=200)),
+    ("GET", "/api/record/entries", None, only(*STAFF, status=200)),
+    ("GET", "/api/record/proof/0", None, only(*STAFF, status=200)),
+    ("GET", "/api/record/consistency?from=1", None, only(*STAFF, status=200)),
+    # A person without a role may still see, and revoke, their own tokens.
+    ("GET", "/api/tokens", None, only("olly", *STAFF, status=200)),
+    ("POST", "/api/tokens", {"name": "laptop"}, only(*STAFF, status=201)),
+    ("DELETE", "/api/tokens/{token}", None, only("alice", "adam", status=200)),
+]
+
+
+@pytest.fixture
+def world(people):
+    """A post with an open incident and a hold, a plain post, a post awaiting deletion
+    (requested by andy), a signed checkpoint, and a spare token of alice's."""
+    post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
+    plain = Publish(people.alice, account="house:news", text="Plain.").run()
+    doomed = Publish(people.andy, account="house:news", text="Rude.").run()
+    deletion = RequestDeletion(
+        people.andy, post=doomed.pk, ground="offensive", explanation="Rude."
+    ).run()
+    incident = OpenIncident(people.alice, post=post.pk, severity="minor", summary="Date").run()
+    hold = PlaceHold(people.fiona, post=post.pk, reference="FOI/1").run()
+    record.sign_checkpoint()
+    from amends.api.models import ApiToken
+
+    spare, _ = ApiToken.issue(people.alice, "spare")
+    return {
+        "post": post.pk,
+        "plain": plain.pk,
+        "deletion": deletion.pk,
+        "incident": incident.pk,
+        "hold": hold.pk,
+        "token": spare.pk,
+    }
+
+
+def _fill(value, names: dict):
+    if isinstance(value, str):
+        filled = value.format(**names)
+        return int(filled) if value.startswith("{") and filled.isdigit() else filled
+    if isinstance(value, dict):
+        return {k: _fill(v, names) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"),
+    ENDPOINTS,
+    ids=[f"{m} {p}" for m, p, _, _ in ENDPOINTS],
+)
+def test_who_may_call_each_endpoint(people, world, persona, method, path, body, expected):
+    token = None if persona == "anonymous" else token_for(getattr(people, persona))
+    response = Api(token).call(method, _fill(path, world), _fill(body, world))
+    assert response.status_code == expected[persona], response.content
+    if response.status_code == 403:
+        assert response.json()["field"] == "as"
+        assert persona in response.json()["message"]
+    if response.status_code == 401:
+        assert response.json()["field"] == "authorization"
+
+
+def test_every_operation_in_the_openapi_document_has_a_permission_row(client):
+    document = client.get("/api/openapi.json").json()
+    documented = {
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        for method in operations
+    }
+    covered = {(m, p.split("?")[0].replace("/0", "/{seq}")) for m, p, _, _ in ENDPOINTS}
+    names = {
+        "{post}": "{post_id}",
+        "{plain}": "{post_id}",
+        "{deletion}": "{deletion_id}",
+        "{incident}": "{incident_id}",
+        "{hold}": "{hold_id}",
+        "{token}": "{token_id}",
+    }
+    for short, long in names.items():
+        covered = {(m, p.replace(short, long)) for m, p in covered}
+    assert documented <= covered, documented - covered
