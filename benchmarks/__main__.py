@@ -3,8 +3,13 @@
 Environment: AMENDS_BENCH_ENTRIES (default 1,000,000) sets the size of the log to verify;
 AMENDS_BENCH_DIR (default /tmp/amends-bench) keeps built logs between runs;
 AMENDS_BENCH_POSTGRES_URL (default the server on 127.0.0.1:5432) for the PostgreSQL rows.
+
+    python -m benchmarks              every section
+    python -m benchmarks desk site    only the sections named (verification, proofs, appends,
+                                      site, desk)
 """
 
+import http.client
 import json
 import os
 import re
@@ -38,10 +43,12 @@ def step(args: list[str], env: dict, module: str = "benchmarks.record") -> dict:
     out = subprocess.run(
         [sys.executable, "-m", module, *args],
         env=env,
-        check=True,
         capture_output=True,
         text=True,
     )
+    if out.returncode != 0:
+        # The step's own error says what went wrong; the exit status alone does not.
+        raise SystemExit(f"{module} {' '.join(args)} failed:\n{out.stderr.strip()[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -417,14 +424,203 @@ http {{
     )
 
 
+DESK_FORMAT = "1"  # bump when the seeded desk changes, to seed it again
+DESK_TARGET_MS = 150
+DESK_CLIENTS = 20
+
+
+def desk_step(args: list[str], env: dict) -> dict:
+    return step(args, env, "benchmarks.desk")
+
+
+def built_desk(on_postgres: bool) -> tuple[dict, dict] | None:
+    """The seeded desk (environment, what was seeded), built once per database, then cached:
+    seeding goes through the actions and takes minutes."""
+    engine = "postgres" if on_postgres else "sqlite"
+    home = WORK / f"desk-{engine}-{DESK_FORMAT}"
+    for old in WORK.glob(f"desk-{engine}-*"):
+        if old != home:
+            shutil.rmtree(old, ignore_errors=True)
+    marker = home / "built.json"
+    url, admin = None, None
+    if on_postgres:
+        try:
+            import psycopg
+
+            admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=3)
+        except Exception as error:
+            print(f"(PostgreSQL desk rows skipped: {error})".strip())
+            return None
+        name = f"amends_bench_desk_{DESK_FORMAT}"
+        url = f"{POSTGRES}/{name}"
+        names = admin.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'amends_bench_desk_%'"
+        ).fetchall()
+        for (other,) in names:
+            if other != name:
+                admin.execute(f'DROP DATABASE "{other}" WITH (FORCE)')
+        present = (name,) in names
+    env = env_for(home, url)
+    try:
+        if marker.exists() and (admin is None or present):
+            info = json.loads(marker.read_text())
+            if info.get("format") == DESK_FORMAT:
+                return env, {**info, "cached": True}
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True)
+        if admin is not None:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        if admin is not None:
+            admin.close()
+    info = desk_step(["build"], env)
+    info["format"] = DESK_FORMAT
+    marker.write_text(json.dumps(info))
+    return env, {**info, "cached": False}
+
+
+def check_desk_pages(port: int, paths: list[str], cookies: list[str]) -> None:
+    """Every page answers every session with 200: a redirect to sign in, or a refusal, would be
+    measured as a fast page."""
+    for path in paths:
+        for cookie in cookies:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            try:
+                connection.request("GET", path, headers={"Host": "127.0.0.1", "Cookie": cookie})
+                response = connection.getresponse()
+                response.read()
+            finally:
+                connection.close()
+            if response.status != 200:
+                where = response.getheader("Location") or ""
+                raise SystemExit(
+                    f"{path} answered {response.status} {where} to {cookie[:18]}…; "
+                    "the desk benchmark measures signed-in pages only"
+                )
+
+
+def desk_wrk(port: int, paths: list[str], cookies: list[str]) -> dict:
+    """wrk with DESK_CLIENTS connections for 10 s, after a 3 s warm-up; the script spreads the
+    requests over every session and prints the percentiles as JSON."""
+    script = Path(__file__).with_name("desk.lua")
+    env = {**os.environ, "DESK_COOKIES": " ".join(cookies), "DESK_PATHS": " ".join(paths)}
+    url = f"http://127.0.0.1:{port}{paths[0]}"
+    base = ["wrk", "-t2", f"-c{DESK_CLIENTS}", "--timeout", "30s", "-s", str(script)]
+    subprocess.run([*base, "-d3s", url], env=env, capture_output=True, check=True)
+    out = subprocess.run(
+        [*base, "-d10s", url], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    result = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+    if result["not_200"] or result["socket_errors"] or result["timeouts"]:
+        raise SystemExit(f"{paths[0]} failed under load: {result}")
+    result["per_second"] = result["requests"] / (result["microseconds"] / 1e6)
+    return result
+
+
+def bench_desk() -> str:
+    rows, notes = [], []
+    for label, on_postgres in (("SQLite", False), ("PostgreSQL", True)):
+        built = built_desk(on_postgres)
+        if built is None:
+            continue
+        env, info = built
+        cookies = desk_step(["sessions"], env)["cookies"]
+        pages = [
+            ("Today", ["/desk/"]),
+            (f"posts search (`q={info['search']}`)", [f"/desk/posts/?q={info['search']}"]),
+            (
+                f"incident page ({len(info['sample_incidents'])} incidents)",
+                [f"/desk/incidents/{i}/" for i in info["sample_incidents"]],
+            ),
+        ]
+        counts = desk_step(["queries", cookies[0], *(p for _, ps in pages for p in ps)], env)
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "amends", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            wait_for(port, 120)
+            for _, paths in pages:
+                check_desk_pages(port, paths, cookies)
+            for page, paths in pages:
+                result = desk_wrk(port, paths, cookies)
+                queries = sorted({counts[p]["queries"] for p in paths})
+                p95 = result["p95_us"] / 1000
+                rows.append(
+                    [
+                        label,
+                        page,
+                        f"{result['per_second']:,.0f}",
+                        f"{result['p50_us'] / 1000:.0f} ms",
+                        f"{p95:.0f} ms",
+                        f"{result['p99_us'] / 1000:.0f} ms",
+                        f"{queries[0]}–{queries[-1]}" if len(queries) > 1 else str(queries[0]),
+                        f"≤ {DESK_TARGET_MS} ms",
+                        verdict(p95 <= DESK_TARGET_MS),
+                    ]
+                )
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        seeded = (
+            "cached from an earlier run"
+            if info["cached"]
+            else f"{info['actions_seconds']:.0f} s of actions "
+            f"({info['publish_seconds']:.0f} s publishing the posts), "
+            f"then {info['render_seconds']:.0f} s rendering the public pages"
+        )
+        notes.append(
+            f"{label}: {info['posts']:,} posts ({info['all_posts']:,} with apologies, replies "
+            f"and statements), {info['incidents']:,} incidents ({info['open']} open), "
+            f"{info['users']} users, {info['record']:,} record entries; "
+            f"`{info['search']}` is in {info['search_hits']:,} posts. Seeding: {seeded}."
+        )
+    out = table(
+        f"Staff desk: p95 latency under {DESK_CLIENTS} signed-in clients "
+        f"(`amends serve`, {os.cpu_count()} workers; wrk, {DESK_CLIENTS} connections, 10 s)",
+        [
+            "database",
+            "page",
+            "requests/s",
+            "p50",
+            "p95",
+            "p99",
+            "queries",
+            "target p95",
+            "",
+        ],
+        rows,
+    )
+    return out + "\n" + "\n".join(f"- {note}" for note in notes) + "\n"
+
+
+SECTIONS = ("verification", "proofs", "appends", "site", "desk")
+
+
 def main() -> None:
+    chosen = sys.argv[1:] or list(SECTIONS)
+    unknown = [s for s in chosen if s not in SECTIONS]
+    if unknown:
+        raise SystemExit(f"unknown section {unknown[0]!r}; sections: {', '.join(SECTIONS)}")
     WORK.mkdir(parents=True, exist_ok=True)
     print(f"Amends benchmarks — {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
-    home, info = built_log()
-    print(bench_verification(home, info))
-    print(bench_proofs(home))
-    print(bench_appends())
-    print(bench_site())
+    if "verification" in chosen or "proofs" in chosen:
+        home, info = built_log()
+        if "verification" in chosen:
+            print(bench_verification(home, info))
+        if "proofs" in chosen:
+            print(bench_proofs(home))
+    if "appends" in chosen:
+        print(bench_appends())
+    if "site" in chosen:
+        print(bench_site())
+    if "desk" in chosen:
+        print(bench_desk())
 
 
 if __name__ == "__main__":
