@@ -1,0 +1,62 @@
+"""One's own API tokens: list, create (the token is shown once), revoke."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from amends.desk.actions import CreateToken, RevokeToken
+from amends.desk.actions.tokens import Issued, visible_tokens
+from amends.errors import AmendsError
+from amends.web.access import desk_page
+from amends.web.views import problems
+from amends.web.views.problems import Problem
+
+
+def _page(
+    request: HttpRequest,
+    *,
+    issued: Issued | None = None,
+    problem: Problem | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "tokens": visible_tokens(request.user),
+        "issued": issued,
+        "problem": problem,
+        "name": request.POST.get("name", "") if problem else "",
+    }
+    return render(request, "desk/tokens.html", context, status=status)
+
+
+@never_cache
+@desk_page()
+def index(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+# never_cache: the page that shows a new token must not be kept by the browser or a proxy.
+@never_cache
+@desk_page()
+@require_POST
+def create(request: HttpRequest) -> HttpResponse:
+    try:
+        issued = CreateToken(request.user, name=request.POST.get("name", "")).run()
+    except AmendsError as error:
+        found = problems.problem(error, "new-token", ("name",))
+        return _page(request, problem=found, status=problems.status(error))
+    # Shown in this response only, never kept in the session or a message: a reload loses it.
+    return _page(request, issued=issued)
+
+
+@desk_page()
+@require_POST
+def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        revoked = RevokeToken(request.user, token=token_id).run()
+    except AmendsError as error:
+        found = problems.problem(error, "tokens", ())
+        return _page(request, problem=found, status=problems.status(error))
+    messages.success(request, f"Token {revoked.shown} is revoked; it no longer works.")
+    return redirect("desk:tokens")
