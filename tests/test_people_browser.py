@@ -1,0 +1,85 @@
+"""Signing in, the second factor and People and accounts in a real browser.
+
+An admin adds a person (after a refused weak password), sets up a second factor from the QR
+code's key, signs out and back in with a code; too many wrong passwords show the pause. axe-core
+checks every page on the way, and no page may trip the Content-Security-Policy.
+"""
+
+from base64 import b32decode
+
+import pytest
+from django_otp.oath import totp
+
+from tests.test_desk_browser import PASSWORD, Checker, browser, desk, sign_in  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+def code(secret: str, steps_ahead: int = 0) -> str:
+    return f"{totp(b32decode(secret.replace(' ', '')), drift=steps_ahead):06d}"
+
+
+def test_people_and_the_second_factor_in_the_browser(desk, browser, tmp_path):  # noqa: F811
+    axe = Checker(tmp_path)
+    blocked: list[str] = []
+
+    def new_context():
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.on(
+            "console",
+            lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        return context
+
+    page = sign_in(new_context(), desk, "adam")
+
+    page.get_by_role("link", name="People and accounts").click()
+    page.wait_for_url(f"{desk}/desk/people/")
+    axe.check(page)
+    page.get_by_label("Name", exact=True).fill("bob")
+    page.get_by_label("Role").select_option("supervisor")
+    page.get_by_label("First password").fill("short")
+    page.get_by_role("button", name="Add person").click()
+    assert "too short" in page.locator("#add-user-password-error").inner_text()
+    axe.check(page)
+    page.get_by_label("First password").fill(PASSWORD)
+    page.get_by_role("button", name="Add person").click()
+    page.wait_for_url(f"{desk}/desk/people/")
+    assert "bob can now sign in as supervisor." in page.locator(".messages").inner_text()
+    page.get_by_role("link", name="bob", exact=True).click()
+    axe.check(page)
+
+    page.get_by_role("link", name="adam").click()
+    page.wait_for_url(f"{desk}/desk/me/")
+    axe.check(page)
+    page.get_by_role("button", name="Set up a second factor").click()
+    page.wait_for_url(f"{desk}/desk/me/second-factor/")
+    axe.check(page)
+    secret = page.locator("#secret").inner_text()
+    page.get_by_label("Code").fill(code(secret))
+    page.get_by_role("button", name="Turn on the second factor").click()
+    page.wait_for_url(f"{desk}/desk/me/")
+    assert "Your second factor is on." in page.locator(".messages").inner_text()
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{desk}/desk/sign-in/")
+    page.get_by_label("Name").fill("adam")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{desk}/desk/sign-in/code/")
+    axe.check(page)
+    page.get_by_label("Code").fill(code(secret, 1))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{desk}/desk/")
+
+    locked = new_context().new_page()
+    for n in range(5):
+        locked.goto(f"{desk}/desk/sign-in/")
+        locked.get_by_label("Name").fill("sam")
+        locked.get_by_label("Password").fill(f"guess {n}")
+        locked.get_by_role("button", name="Sign in").click()
+    assert locked.get_by_role("heading", level=1).inner_text() == "Too many failed sign-ins"
+    axe.check(locked)
+
+    assert axe.problems == []
+    assert blocked == []
