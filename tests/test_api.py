@@ -327,6 +327,14 @@ def test_unknown_paths_under_api_are_json_404s(as_):
     assert got["message"] == "there is no /api/nothing/here; see /api/openapi.json"
 
 
+def test_a_method_a_path_does_not_take_is_a_json_405(as_):
+    response = as_("alice").call("PUT", "/api/posts")
+    got = error(response, 405)
+    assert got["field"] == "method"
+    assert got["message"].startswith("method: PUT is not allowed here; allowed: ")
+    assert set(response["Allow"].split(", ")) == {"GET", "POST"}
+
+
 def _leaf_data(api: Api) -> list[dict]:
     entries = ok(api.get("/api/record/entries", limit=1000))["entries"]
     return [json.loads(base64.b64decode(e["leaf"]))["data"] for e in entries]
