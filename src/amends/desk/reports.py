@@ -60,6 +60,7 @@ def timeline(incident: Incident) -> list[dict]:
 def incident_report(incident_id) -> dict:
     incident = get(Incident, incident_id, "incident")
     published = incident.post.created_at
+    found = rules.progress([incident])[incident.pk]
 
     def since(moment):
         return None if moment is None else round((moment - published).total_seconds())
@@ -70,9 +71,9 @@ def incident_report(incident_id) -> dict:
         "status": "open" if incident.is_open else "closed",
         "severity": incident.severity,
         "summary": incident.summary,
-        "steps": [{"step": s.step, "status": s.status} for s in rules.steps(incident)],
-        "budget": {"used": rules.budget_used(incident), "limit": incident.budget},
-        "time_to_apology": since(rules.first_time(incident, "apology")),
-        "time_to_correction": since(rules.first_time(incident, "correction")),
+        "steps": [{"step": s.step, "status": s.status} for s in found.steps],
+        "budget": {"used": found.used, "limit": incident.budget},
+        "time_to_apology": since(found.first_apology),
+        "time_to_correction": since(found.first_correction),
         "timeline": timeline(incident),
     }

@@ -24,10 +24,10 @@ STEPS = {
 }
 
 
-def step_rows(incident: Incident) -> list[dict]:
+def step_rows(steps: list[rules.Step]) -> list[dict]:
     return [
         {"step": s.step, "status": s.status, "title": STEPS[s.step][0], "hint": STEPS[s.step][1]}
-        for s in rules.steps(incident)
+        for s in steps
     ]
 
 

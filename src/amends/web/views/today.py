@@ -19,15 +19,17 @@ def _open_incidents() -> list[dict]:
         .select_related("post__account")
         .order_by("-opened_at", "-pk")[:SHOWN]
     )
+    # All of them at once: one incident at a time would cost seven queries each.
+    progress = rules.progress(incidents)
     out = []
     for incident in incidents:
-        used = rules.budget_used(incident)
+        found = progress[incident.pk]
         out.append(
             {
                 "incident": incident,
-                "steps": step_rows(incident),
-                "used": used,
-                "spent": used >= incident.budget,
+                "steps": step_rows(found.steps),
+                "used": found.used,
+                "spent": found.used >= incident.budget,
             }
         )
     return out
