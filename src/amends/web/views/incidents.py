@@ -94,7 +94,8 @@ def detail(request, incident_id: int):
         "time_to_apology": _since(report, "time_to_apology"),
         "time_to_correction": _since(report, "time_to_correction"),
         "can_write": can_write(request.user),
-        "deleted": incident.post.status == "deleted",
+        # Only whether it was deleted: the full status would ask about revisions as well.
+        "deleted": incident.post.removal is not None,
     }
     return render(request, "desk/incidents/detail.html", context)
 
