@@ -304,6 +304,14 @@ def test_a_body_that_is_not_json_is_a_400(as_):
     assert got == {"field": "body", "message": "body: must be a JSON object"}
 
 
+def test_a_body_too_large_to_read_is_a_400(as_, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = {"account": "house:news", "text": "x" * 2000}
+    got = error(as_("alice").post("/api/posts", body), 400)
+    assert got == {"field": "body", "message": "body: must be at most 1,000 bytes"}
+    assert not Post.objects.exists()
+
+
 def test_bad_query_parameters_are_400s(as_):
     alice = as_("alice")
     assert error(alice.get("/api/posts", status="gone"), 400)["message"] == (

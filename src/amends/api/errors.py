@@ -9,6 +9,8 @@ import logging
 import re
 from typing import get_args
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -23,7 +25,7 @@ logger = logging.getLogger(__name__)
 # Statuses every operation may answer with, besides its own success.
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
 PREFIX = re.compile(r"^([a-z_]+): ")
-# Names the web form of an input takes in a path, and the name the API's messages use.
+# Path parameters, and the name the actions' messages give the same input.
 PATH_NAMES = {
     "post_id": "post",
     "deletion_id": "deletion",
@@ -44,9 +46,7 @@ def status_for(error: AmendsError) -> int:
         return 404
     if isinstance(error, PolicyViolation | Refused):
         return 409
-    if isinstance(error, BadInput):
-        return 400
-    return 400
+    return 400  # BadInput, and any other deliberate error
 
 
 def field_of(error: AmendsError) -> str | None:
@@ -113,6 +113,11 @@ def install(api: NinjaAPI) -> None:
             return reply(request, 400, "body", "body: must be a JSON object")
         return reply(request, error.status_code, None, str(error))
 
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, error: RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return reply(request, 400, "body", f"body: must be at most {limit:,} bytes")
+
     @api.exception_handler(Http404)
     def not_found(request, error: Http404):
         return reply(request, 404, None, "there is no such thing here")
@@ -122,7 +127,8 @@ def closed_query(view):
     """Refuse query parameters the operation does not take: a misspelt filter must not be
     silently ignored (and the whole list returned as if it matched)."""
     names = set()
-    for name, parameter in inspect.signature(view).parameters.items():
+    # Every parameter after the request, by the name it has in a URL (its alias, if any).
+    for name, parameter in list(inspect.signature(view).parameters.items())[1:]:
         aliases = [getattr(m, "alias", None) for m in get_args(parameter.annotation)[1:]]
         names.add(next((a for a in aliases if a), name))
 
