@@ -38,7 +38,6 @@ class TokenAuth(HttpBearer):
         if not found.user.is_active:
             raise NotAuthenticated("authorization: this token's user can no longer sign in")
         found.used()
-        request.token = found
         return found.user
 
 
