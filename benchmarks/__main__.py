@@ -522,7 +522,7 @@ def cpu_of_tree(root_pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def desk_wrk(port: int, server_pid: int, paths: list[str], cookies: list[str]) -> dict:
+def desk_wrk(label: str, port: int, server_pid: int, paths: list[str], cookies: list[str]) -> dict:
     """wrk with DESK_CLIENTS connections for 10 s, after a 3 s warm-up; the script spreads the
     requests over every session and prints the percentiles as JSON. Also the server's CPU time
     per request: unlike latency, it hardly moves when other work shares the machine."""
@@ -538,7 +538,7 @@ def desk_wrk(port: int, server_pid: int, paths: list[str], cookies: list[str]) -
     cpu = cpu_of_tree(server_pid) - cpu
     result = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
     if result["not_200"] or result["socket_errors"] or result["timeouts"]:
-        raise SystemExit(f"{url} failed under load: {result}")
+        raise SystemExit(f"{label}: {url} failed under load: {result}")
     result["per_second"] = result["requests"] / (result["microseconds"] / 1e6)
     result["cpu_ms"] = cpu / result["requests"] * 1000
     return result
@@ -576,7 +576,7 @@ def bench_desk() -> str:
             for _, paths in pages:
                 check_desk_pages(port, paths, cookies)
             for page, paths in pages:
-                result = desk_wrk(port, server.pid, paths, cookies)
+                result = desk_wrk(label, port, server.pid, paths, cookies)
                 queries = sorted({counts[p]["queries"] for p in paths})
                 p95 = result["p95_us"] / 1000
                 rows.append(
