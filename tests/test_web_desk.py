@@ -8,12 +8,14 @@ from django.test import Client
 
 from amends.desk.actions import (
     ApproveDeletion,
+    Correct,
     OpenIncident,
     PlaceHold,
     Publish,
     RequestDeletion,
 )
 from amends.desk.models import Deletion, Post
+from amends.errors import BadInput
 from amends.record import api as record
 from amends.record.models import Entry
 
@@ -310,3 +312,18 @@ def test_desk_pages_carry_a_strict_content_security_policy(people, client):
     assert "unsafe-inline" not in policy
     assert "unsafe-eval" not in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_text_that_cannot_be_stored_is_refused_naming_the_field(people, client):
+    post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
+    client.force_login(people.alice)
+    size = record.size()
+    response = client.post(
+        f"/desk/posts/{post.pk}/correct/", {"text": "On \x00 May.", "reason": "Date."}
+    )
+    assert response.status_code == 400
+    assert "text: must not contain NUL characters" in response.content.decode()
+    # A browser cannot send a lone surrogate; another caller of the action can.
+    with pytest.raises(BadInput, match="text: must be valid Unicode text"):
+        Correct(people.alice, post=post.pk, text="On \ud800 May.", reason="Date.").run()
+    assert record.size() == size

@@ -35,6 +35,13 @@ def text(value: object, field: str, *, limit: int = 100_000) -> str:
         raise BadInput(f"{field}: must not be empty", field=field)
     if len(value) > limit:
         raise BadInput(f"{field}: must be at most {limit:,} characters", field=field)
+    # PostgreSQL cannot store NUL in text, and a lone surrogate cannot be written as UTF-8.
+    if "\x00" in value:
+        raise BadInput(f"{field}: must not contain NUL characters", field=field)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadInput(f"{field}: must be valid Unicode text", field=field) from None
     return value
 
 
