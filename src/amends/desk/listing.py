@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from amends.desk.models import Deletion, Post, Revision
 from amends.errors import BadInput
@@ -14,13 +14,15 @@ KINDS = tuple(Post.Kind.values)
 
 def posts(
     *,
+    words: str | None = None,
     account: str | None = None,
     status: str | None = None,
     kind: str | None = None,
     since: date | None = None,
     until: date | None = None,
 ) -> QuerySet:
-    """Posts matching the filters, newest first. ``since`` and ``until`` are whole days where
+    """Posts matching the filters, newest first. ``words`` are looked for in the current
+    wording of live posts. ``since`` and ``until`` are whole days where
     the desk is (AMENDS_TIME_ZONE), both included. Each post carries ``removed``, ``revised``
     and ``latest_seq`` (its current revision's record entry)."""
     removed = Deletion.objects.filter(post=OuterRef("pk"), status=Deletion.Status.DONE)
@@ -31,6 +33,10 @@ def posts(
         .annotate(removed=Exists(removed), revised=Exists(revised), latest_seq=Subquery(latest))
         .order_by("-created_at", "-pk")
     )
+    if words:
+        # A number also finds the post with that number.
+        by_number = Q(pk=int(words)) if words.isdigit() and len(words) < 18 else Q()
+        found = found.filter(Q(wording__icontains=words) | by_number)
     if account:
         platform, _, handle = account.partition(":")
         if not handle:

@@ -1,9 +1,8 @@
 """Posts: the list with search and filters, a post's whole history, and the composers."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -11,11 +10,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from amends import platforms
 from amends.desk import incidents as rules
-from amends.desk import policy
+from amends.desk import listing, policy
 from amends.desk.actions import Apologise, Correct, Publish, Reply, RequestDeletion
 from amends.desk.actions.base import roles_of
-from amends.desk.models import Account, Deletion, Incident, Post, Revision
+from amends.desk.models import Account, Incident, Post
 from amends.desk.reports import post_history
+from amends.errors import BadInput
 from amends.record import api as record
 from amends.text.apology import check_apology
 from amends.text.diff import word_diff
@@ -24,8 +24,8 @@ from amends.web.access import desk_page
 from amends.web.forms import flag, perform
 
 PAGE_SIZE = 50
-STATUSES = ("live", "corrected", "deleted")
-KINDS = [k for k, _ in Post.Kind.choices]
+STATUSES = listing.STATUSES
+KINDS = listing.KINDS
 
 
 def _day(value: str | None, field: str) -> date | None:
@@ -34,56 +34,28 @@ def _day(value: str | None, field: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{field}: must be a date like 2026-05-14 (got {value!r})") from None
+        raise BadInput(f"{field}: must be a date like 2026-05-14 (got {value!r})") from None
 
 
 def search(params) -> tuple[object, dict, str | None]:
-    """Posts matching the filters in ``params``, newest first, and the filters as understood."""
-    removed = Deletion.objects.filter(post=OuterRef("pk"), status=Deletion.Status.DONE)
-    revised = Revision.objects.filter(post=OuterRef("pk"), n__gt=1)
-    posts = (
-        Post.objects.select_related("account")
-        .annotate(removed=Exists(removed), revised=Exists(revised))
-        .order_by("-created_at", "-pk")
-    )
+    """Posts matching the filters in ``params``, newest first, and the filters as understood.
+    A filter that cannot be understood gives no posts and one line saying why."""
     filters = {
-        "q": params.get("q", "").strip()[:200],
-        "account": params.get("account", ""),
-        "status": params.get("status", ""),
-        "kind": params.get("kind", ""),
-        "since": params.get("since", ""),
-        "until": params.get("until", ""),
+        name: params.get(name, "").strip()[:200]
+        for name in ("q", "account", "status", "kind", "since", "until")
     }
-    error = None
-    if filters["q"]:
-        term = filters["q"]
-        by_number = Q(pk=int(term)) if term.isdigit() else Q()
-        posts = posts.filter(Q(wording__icontains=term) | by_number)
-    if filters["account"]:
-        platform, _, handle = filters["account"].partition(":")
-        posts = posts.filter(account__platform=platform, account__handle=handle)
-    if filters["status"] == "deleted":
-        posts = posts.filter(removed=True)
-    elif filters["status"] == "corrected":
-        posts = posts.filter(removed=False, revised=True)
-    elif filters["status"] == "live":
-        posts = posts.filter(removed=False, revised=False)
-    elif filters["status"]:
-        error = f"status: must be one of {', '.join(STATUSES)} (got {filters['status']!r})"
-    if filters["kind"] in KINDS:
-        posts = posts.filter(kind=filters["kind"])
-    elif filters["kind"]:
-        error = f"kind: must be one of {', '.join(KINDS)} (got {filters['kind']!r})"
     try:
-        since = _day(filters["since"], "since")
-        until = _day(filters["until"], "until")
-    except ValueError as bad:
-        error, since, until = str(bad), None, None
-    if since:
-        posts = posts.filter(created_at__gte=midnight(since))
-    if until:
-        posts = posts.filter(created_at__lt=midnight(until + timedelta(days=1)))
-    return posts, filters, error
+        found = listing.posts(
+            words=filters["q"],
+            account=filters["account"],
+            status=filters["status"],
+            kind=filters["kind"],
+            since=_day(filters["since"], "since"),
+            until=_day(filters["until"], "until"),
+        )
+    except (BadInput, ValueError) as error:
+        return Post.objects.none(), filters, str(error)
+    return found, filters, None
 
 
 def midnight(day: date) -> datetime:
