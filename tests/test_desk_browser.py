@@ -1,0 +1,264 @@
+"""The staff desk in a real browser, against the real server on a fresh database.
+
+An author opens an incident, apologises and corrects, and asks for a deletion; a supervisor
+approves it; the public site shows the correction and the deletion notice; an auditor unseals
+the original and the access appears. axe-core checks every desk and public page on the way.
+
+Drives Debian's Chromium (scripts/test-all installs it where missing; in CI it must be there).
+Screenshots go to AMENDS_SCREENSHOTS when set (``make screenshots`` writes docs/images).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import amends
+from tests.test_serve import fetch, free_port
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("AMENDS_TEST_CHROMIUM") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
+PASSWORD = "correct horse battery staple"
+ORIGINAL = "Witness appeal: the appeal closes on 4 May. Call 101 with information."
+CORRECTED = "Witness appeal: the appeal closes on 14 May. Call 101 with information."
+REGRETTED = "Named the man we arrested before he was charged."
+
+
+@pytest.fixture
+def desk(fresh_database, tmp_path):
+    """``amends serve`` on a fresh database with four people, the house account and one post."""
+    env = fresh_database
+    secret = tmp_path / "password"
+    secret.write_text(PASSWORD)
+    for name, role in [
+        ("alice", "author"),
+        ("sam", "supervisor"),
+        ("fiona", "auditor"),
+        ("adam", "admin"),
+    ]:
+        amends(["user", "add", name, "--role", role, "--password-file", str(secret)], env)
+    amends(["account", "add", "house:news", "--name", "Example Police"], env)
+    amends(["post", "house:news", "--text", ORIGINAL, "--as", "alice"], env)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "amends", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if fetch(f"{url}/desk/sign-in/")[0] == 200:
+                break
+        except OSError:
+            pass
+        assert server.poll() is None, server.communicate()[0]
+        assert time.monotonic() < deadline, "amends serve did not answer"
+        time.sleep(0.2)
+    yield url
+    os.killpg(server.pid, signal.SIGTERM)
+    server.communicate(timeout=30)
+
+
+@pytest.fixture
+def browser(desk):
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must run the browser tests")
+        pytest.skip(f"SKIPPED: no Chromium at {CHROMIUM} (run ./scripts/browser as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+class Checker:
+    """axe-core on every page visited, and screenshots of the main ones."""
+
+    def __init__(self, shots: Path):
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe = Axe()
+        self.shots = shots
+        self.problems: list[str] = []
+        self.checked: list[str] = []
+
+    def check(self, page, shot: str | None = None) -> None:
+        page.wait_for_load_state("networkidle")  # htmx requests and navigations have settled
+        for violation in self.axe.run(page).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                nodes = [n["target"] for n in violation["nodes"]][:3]
+                self.problems.append(f"{page.url}: {violation['id']} {nodes}")
+        self.checked.append(page.url)
+        if shot:
+            page.screenshot(path=str(self.shots / f"desk-{shot}.png"), full_page=True)
+
+
+def sign_in(context, desk: str, name: str):
+    page = context.new_page()
+    page.goto(f"{desk}/desk/")
+    assert "/desk/sign-in/" in page.url  # anonymous visitors are sent to sign in
+    page.locator("input[name=username]").fill(name)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{desk}/desk/")
+    return page
+
+
+def test_the_five_steps_in_the_browser_from_incident_to_unsealing(desk, browser, tmp_path):
+    shots = Path(os.environ.get("AMENDS_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    axe = Checker(shots)
+    viewport = {"width": 1280, "height": 900}
+
+    # An author opens an incident on the post, apologises and corrects it.
+    author = browser.new_context(viewport=viewport)
+    page = sign_in(author, desk, "alice")
+    page.get_by_role("link", name="Posts", exact=True).click()
+    page.get_by_label("Words or post number").fill("appeal")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Search").click()
+    axe.check(page, "posts")
+    page.get_by_role("link", name="Post 1", exact=True).click()
+    page.wait_for_url(f"{desk}/desk/posts/1/")
+    page.get_by_label("Minor").check()
+    page.get_by_label("What went wrong").fill("We gave the wrong closing date.")
+    page.get_by_role("button", name="Open incident").click()
+    page.wait_for_url(f"{desk}/desk/incidents/1/")
+    axe.check(page, "incident")
+
+    page.get_by_role("link", name="Write the apology").click()
+    page.get_by_label("Apology").fill("We are sorry if anyone was confused.")
+    page.get_by_text("conditional or minimising apology").wait_for()  # live, as one types
+    axe.check(page, "apologise")
+    page.get_by_label("Apology").fill("Sorry: the closing date we gave was wrong.")
+    page.get_by_text("found nothing to change").wait_for()
+    page.get_by_role("button", name="Publish apology").click()
+    expect(page.get_by_text("Apology published as post")).to_be_visible()
+
+    page.goto(f"{desk}/desk/incidents/1/")
+    page.get_by_role("link", name="Write the correction").click()
+    page.get_by_label("Corrected wording").fill(CORRECTED)
+    page.get_by_label("Why it was corrected").fill("We gave the wrong closing date.")
+    page.locator("#preview del").first.wait_for()  # live preview of the public rendering
+    assert "\u201c14\u201d, not \u201c4\u201d" in page.locator("#preview").inner_text()
+    axe.check(page, "correct")
+    page.get_by_role("button", name="Publish correction").click()
+    expect(page.get_by_text("revision 2 is public")).to_be_visible()
+    axe.check(page, "post")
+
+    # The author posts something that must go, and asks for its deletion.
+    page.goto(f"{desk}/desk/posts/new/")
+    page.get_by_label("Wording").fill(REGRETTED)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish").click()
+    regretted = page.url.rstrip("/").rsplit("/", 1)[1]
+    page.get_by_role("link", name="Request deletion").click()
+    page.get_by_label("Prejudicial").check()
+    page.get_by_label("Public explanation").fill("It could have prejudiced the trial.")
+    axe.check(page, "delete")
+    page.get_by_role("button", name="Request deletion").click()
+    expect(page.get_by_text("another supervisor must approve it")).to_be_visible()
+    page.goto(f"{desk}/desk/")
+    axe.check(page, "today")
+    author.close()
+
+    # A supervisor approves it.
+    supervisor = browser.new_context(viewport=viewport)
+    page = sign_in(supervisor, desk, "sam")
+    page.get_by_role("link", name="Approvals").click()
+    page.wait_for_url(f"{desk}/desk/approvals/")
+    axe.check(page, "approvals")
+    page.get_by_role("link", name="Deletion 1").click()
+    page.wait_for_url(f"{desk}/desk/approvals/1/")
+    page.get_by_label("Reason for your decision").fill("Prejudicial: approved.")
+    axe.check(page, "decide")
+    page.get_by_role("button", name="Approve deletion").click()
+    expect(page.get_by_text("its notice is public")).to_be_visible()
+    supervisor.close()
+
+    # The public site shows the correction and the deletion notice.
+    public = browser.new_context(viewport=viewport)
+    page = public.new_page()
+    page.goto(f"{desk}/posts/1/")
+    text = page.locator("main").inner_text().replace("\n", " ")
+    assert "deleted text: 4" in text
+    assert "inserted text: 14" in text
+    axe.check(page, "public-correction")
+    response = page.goto(f"{desk}/posts/{regretted}/")
+    assert response.status == 410
+    assert REGRETTED not in page.content()
+    axe.check(page, "public-notice")
+    public.close()
+
+    # An auditor reads the sealed original; the access is recorded and listed.
+    auditor = browser.new_context(viewport=viewport)
+    page = sign_in(auditor, desk, "fiona")
+    page.get_by_role("link", name="Sealed originals").click()
+    page.get_by_role("link", name=f"Read the original of post {regretted}").click()
+    page.get_by_label("Purpose").fill("Complaint about the arrest post")
+    page.get_by_label("Reference").fill("PSD-2026-114")
+    axe.check(page, "unseal")
+    page.get_by_role("button", name="Record my access and show the text").click()
+    expect(page.get_by_text(REGRETTED)).to_be_visible()
+    page.goto(f"{desk}/desk/sealed/")
+    expect(page.get_by_role("cell", name="PSD-2026-114", exact=True)).to_be_visible()
+    axe.check(page, "sealed")
+    page.get_by_role("link", name="Holds").click()
+    page.wait_for_url(f"{desk}/desk/holds/")
+    page.get_by_label("Post number").fill("1")
+    page.get_by_label("Reference").fill("FOI-77")
+    page.get_by_role("button", name="Place hold").click()
+    expect(page.get_by_role("cell", name="FOI-77", exact=True)).to_be_visible()
+    axe.check(page, "holds")
+    auditor.close()
+
+    # Every other desk page, as the people who use them.
+    sweep = {
+        None: ["/desk/sign-in/"],
+        "sam": [
+            "/desk/incidents/",
+            "/desk/incidents/1/close/",
+            "/desk/posts/1/reply/",
+            "/desk/posts/1/reply/?laugh=1",
+            "/desk/posts/new/",
+            "/desk/me/",
+            "/desk/me/tokens/",
+        ],
+        "adam": ["/desk/people/"],
+    }
+    for name, paths in sweep.items():
+        context = browser.new_context(viewport=viewport)
+        page = sign_in(context, desk, name) if name else context.new_page()
+        for path in paths:
+            page.goto(f"{desk}{path}")
+            assert page.url == f"{desk}{path}", path
+            axe.check(page, "people" if path == "/desk/people/" else None)
+        context.close()
+
+    assert axe.problems == []
+    assert len(axe.checked) == 23
+
+
+def test_the_desk_can_be_read_without_javascript(desk, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = sign_in(context, desk, "alice")
+    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+    page.goto(f"{desk}/desk/posts/?q=appeal")
+    expect(page.get_by_role("link", name="Post 1", exact=True)).to_be_visible()
+    page.goto(f"{desk}/desk/posts/1/")
+    expect(page.get_by_text(ORIGINAL)).to_be_visible()
+    context.close()
