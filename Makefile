@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test bench lint format lock docs clean
+.PHONY: install run test bench lint format lock docs screenshots clean
 
 install: $(STAMP)
 
@@ -44,6 +44,12 @@ format: install
 
 docs: install
 	$(BIN)/python -m amends.devtools.clidocs --write
+
+# Pictures of the desk for the README and docs: the browser test's screenshots.
+screenshots: install
+	AMENDS_HOME=$$(mktemp -d) AMENDS_SCREENSHOTS=$(CURDIR)/docs/images \
+		AMENDS_TEST_CHROMIUM=$$(./scripts/browser) \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_desk_browser.py -k five_steps
 
 # Regenerate the lock files after changing dependencies in pyproject.toml.
 lock:
