@@ -655,7 +655,8 @@ def bench_desk() -> str:
         rows,
     )
     notes.append(
-        f"Load average when the section started: {load:.1f} on {os.cpu_count()} cores. "
+        f"Load average: {load:.1f} when the section started, {os.getloadavg()[0]:.1f} when it "
+        f"ended, on {os.cpu_count()} cores (the server and wrk themselves add about 3). "
         "Server CPU per request: user and system time of `amends serve` and its workers over "
         "the 10 s, divided by the requests (PostgreSQL's own processes not included). wrk "
         f"keeps all {DESK_CLIENTS} connections busy, so p50 is about {DESK_CLIENTS} × CPU per "
