@@ -6,7 +6,10 @@ names what is wrong and what is allowed; the command line prints it after ``erro
 
 
 class AmendsError(Exception):
-    """Base of every deliberate error. ``field`` names the input at fault, where there is one."""
+    """Base of every deliberate error. ``field`` names the input at fault, where there is one;
+    ``status`` is the HTTP status the desk and the API answer it with."""
+
+    status = 400
 
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
@@ -24,6 +27,10 @@ class BadInput(AmendsError, ValueError):
 class NotFound(AmendsError, LookupError):
     """The thing named does not exist."""
 
+    status = 404
+
 
 class Refused(AmendsError):
     """The request is well formed but a rule forbids it (a hold, a missing purpose, ...)."""
+
+    status = 409

@@ -16,8 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from amends.api.schemas import Error
-from amends.desk.actions import Forbidden, PolicyViolation
-from amends.errors import AmendsError, BadInput, NotFound, Refused
+from amends.errors import AmendsError, BadInput
 from amends.record.api import RecordCorrupt
 
 logger = logging.getLogger(__name__)
@@ -37,16 +36,6 @@ PATH_NAMES = {
 
 class NotAuthenticated(Exception):
     """No token, or one that does not work; the message says which."""
-
-
-def status_for(error: AmendsError) -> int:
-    if isinstance(error, Forbidden):
-        return 403
-    if isinstance(error, NotFound):
-        return 404
-    if isinstance(error, PolicyViolation | Refused):
-        return 409
-    return 400  # BadInput, and any other deliberate error
 
 
 def field_of(error: AmendsError) -> str | None:
@@ -86,7 +75,7 @@ def install(api: NinjaAPI) -> None:
             # Not the caller's fault: the stored log is damaged. Logged, and said plainly.
             logger.error("record corrupt: %s", error)
             return reply(request, 500, None, error.message)
-        return reply(request, status_for(error), field_of(error), error.message)
+        return reply(request, error.status, field_of(error), error.message)
 
     @api.exception_handler(ValidationError)
     def invalid(request, error: ValidationError):

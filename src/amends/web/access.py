@@ -7,9 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from amends.desk.actions import Forbidden, PolicyViolation
 from amends.desk.actions.base import roles_of
-from amends.errors import AmendsError, BadInput, NotFound, Refused
 
 STAFF = ("author", "supervisor", "auditor", "admin")
 ROLE_NAMES = {
@@ -43,18 +41,6 @@ def desk_page(*roles: str) -> Callable:
         return wrapper
 
     return decorate
-
-
-def status_for(error: AmendsError) -> int:
-    if isinstance(error, Forbidden):
-        return 403
-    if isinstance(error, NotFound):
-        return 404
-    if isinstance(error, PolicyViolation | Refused):
-        return 409
-    if isinstance(error, BadInput):
-        return 400
-    return 400
 
 
 def refused(request: HttpRequest, message: str, *, status: int) -> HttpResponse:

@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from amends.errors import AmendsError
-from amends.web.access import status_for
 
 
 def perform(
@@ -33,7 +32,7 @@ def perform(
             "error_field": error.field,
             "form": request.POST,
         }
-        return render(request, template, context, status=status_for(error))
+        return render(request, template, context, status=error.status)
     messages.success(request, said(result))
     return redirect(done(result))
 

@@ -15,6 +15,8 @@ logger = logging.getLogger(__name__)
 class Forbidden(AmendsError):
     """The person acting may not do this."""
 
+    status = 403
+
 
 class PolicyViolation(Refused):
     """A rule of good practice forbids this (a hold, the budget, the tone guard...)."""

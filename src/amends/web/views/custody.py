@@ -10,7 +10,7 @@ from amends.desk.actions import PlaceHold, ReleaseHold, Unseal
 from amends.desk.models import Deletion, Post
 from amends.errors import AmendsError
 from amends.record.models import Entry, Hold
-from amends.web.access import desk_page, status_for
+from amends.web.access import desk_page
 from amends.web.forms import perform
 
 
@@ -60,7 +60,7 @@ def unseal(request, post_id: int):
         wording = action.run()
     except AmendsError as error:
         context |= {"error": error.message, "error_field": error.field, "form": request.POST}
-        return render(request, "desk/custody/unseal.html", context, status=status_for(error))
+        return render(request, "desk/custody/unseal.html", context, status=error.status)
     context["wording"] = sorted(wording.items())
     context["purpose"], context["reference"] = action.purpose, action.reference
     response = render(request, "desk/custody/unsealed.html", context)

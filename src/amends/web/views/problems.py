@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from amends.desk.actions.people import Throttled
 from amends.errors import AmendsError
-from amends.web.access import status_for
 
 
 @dataclass(frozen=True)
@@ -45,4 +44,4 @@ def problem(
 
 def status(error: AmendsError) -> int:
     """The status for a refusal; too many wrong codes is 429, as for too many sign-ins."""
-    return 429 if isinstance(error, Throttled) else status_for(error)
+    return 429 if isinstance(error, Throttled) else error.status
