@@ -64,6 +64,8 @@ def _database(url: str) -> dict:
             ),
         }
     else:
+        # Keep connections between requests: opening one costs PostgreSQL a new process.
+        config["CONN_MAX_AGE"] = env_int("AMENDS_DATABASE_CONN_MAX_AGE", 60, maximum=3600)
         config["CONN_HEALTH_CHECKS"] = True
     config["ATOMIC_REQUESTS"] = False
     return config

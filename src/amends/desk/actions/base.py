@@ -27,9 +27,15 @@ def now() -> datetime:
 
 
 def roles_of(user: User | None) -> set[str]:
+    """The user's roles, read once per user object (one request or one command): the desk asks
+    several times a page."""
     if user is None:
         return set()
-    return set(user.groups.values_list("name", flat=True))
+    cached = getattr(user, "_amends_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._amends_roles = cached
+    return set(cached)
 
 
 def text(value: object, field: str, *, limit: int = 100_000) -> str:
