@@ -13,6 +13,7 @@ from amends.desk import incidents as rules
 from amends.desk import listing, policy
 from amends.desk.actions import Apologise, Correct, Publish, Reply, RequestDeletion
 from amends.desk.actions.base import roles_of
+from amends.desk.actions.posts import current_text
 from amends.desk.models import Account, Incident, Post
 from amends.desk.reports import post_history
 from amends.errors import BadInput
@@ -147,21 +148,16 @@ def can_write(user) -> bool:
     return bool(roles_of(user) & {"author", "supervisor"})
 
 
-def current(post: Post) -> str:
-    latest = post.revisions.order_by("-n").first()
-    return record.read(latest.seq).decode("utf-8")
-
-
 def _composer(post: Post) -> dict:
     return {
         "post": post,
         "incident": rules.incident_for(post),
-        "wording": current(post) if post.status != "deleted" else "",
+        "wording": current_text(post) if post.status != "deleted" else "",
     }
 
 
 def _correction_preview(post: Post, new: str, reason: str) -> dict:
-    old = current(post)
+    old = current_text(post)
     at = timezone.localtime()
     plain = plain_correction(old, new, at=at, reason=reason) if new and new != old else ""
     lengths = [
