@@ -207,6 +207,23 @@ SIGNING_KEY_STORE = env_str("AMENDS_SIGNING_KEY_STORE")
 SEALING_KEY_STORE = env_str("AMENDS_SEALING_KEY_STORE")
 CHECKPOINT_INTERVAL = env_int("AMENDS_CHECKPOINT_INTERVAL", 60, minimum=0, maximum=86400)
 
+# Platforms: account credentials are encrypted with this key, kept outside the database.
+CREDENTIALS_KEY_FILE = env_path("AMENDS_CREDENTIALS_KEY_FILE", HOME / "keys" / "credentials.key")
+# Delivery to the platforms: retries back off exponentially from BASE to at most MAX seconds;
+# after ATTEMPTS tries a delivery is marked failed. A worker that dies holding a delivery
+# gives it up after LEASE seconds, when another worker reconciles it with the platform.
+DELIVERY_ATTEMPTS = env_int("AMENDS_DELIVERY_ATTEMPTS", 12, minimum=1, maximum=1000)
+DELIVERY_BACKOFF_BASE = env_int("AMENDS_DELIVERY_BACKOFF_BASE", 5, minimum=0, maximum=3600)
+DELIVERY_BACKOFF_MAX = env_int("AMENDS_DELIVERY_BACKOFF_MAX", 1800, minimum=0, maximum=86400)
+DELIVERY_LEASE = env_int("AMENDS_DELIVERY_LEASE", 60, minimum=1, maximum=3600)
+# Changes made outside the desk: posts active in the last WATCH_DAYS are compared with the
+# platform every WATCH_MINUTES by the worker (0 turns the check off).
+WATCH_DAYS = env_int("AMENDS_WATCH_DAYS", 14, minimum=1, maximum=3650)
+WATCH_MINUTES = env_int("AMENDS_WATCH_MINUTES", 10, minimum=0, maximum=10080)
+# `amends serve` delivers in a thread of its own on the embedded default (SQLite); with
+# PostgreSQL run `amends worker` processes instead (or set this to true).
+SERVE_WORKER = env_bool("AMENDS_SERVE_WORKER", DATABASE_URL.startswith("sqlite"))
+
 # Policy.
 DELETION_GROUNDS = env_list("AMENDS_DELETION_GROUNDS", ["illegal", "offensive", "prejudicial"])
 if not DELETION_GROUNDS or any(not g.replace("_", "").isalnum() for g in DELETION_GROUNDS):

@@ -20,6 +20,11 @@ class Account(models.Model):
     handle = models.CharField(max_length=200)
     name = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the connector needs that is not secret (server URL, the instance's length limit, the
+    # account's id on the platform), and its credentials, encrypted with a key outside the
+    # database (amends.connectors.credentials). Never printed, never in the record.
+    settings = models.JSONField(default=dict, blank=True)
+    secrets = models.BinaryField(null=True, editable=False)
 
     class Meta:
         constraints = [

@@ -70,8 +70,8 @@ class AddAccount(Action):
                 "account: must be PLATFORM:HANDLE, for example house:news", field="account"
             )
         platform, handle = self.key.split(":", 1)
-        if platform not in platforms.PLATFORMS:
-            allowed = ", ".join(platforms.PLATFORMS)
+        if platform not in platforms.names():
+            allowed = ", ".join(platforms.names())
             raise BadInput(
                 f"account: unknown platform {platform!r}; allowed: {allowed}", field="account"
             )

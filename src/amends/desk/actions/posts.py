@@ -1,6 +1,6 @@
 """Publishing, correcting, apologising and replying."""
 
-from amends import platforms
+from amends.connectors import connector_for
 from amends.desk import incidents as incident_rules
 from amends.desk.actions.base import Action, PolicyViolation, get, now, text
 from amends.desk.models import Account, Incident, Post, Revision
@@ -26,6 +26,12 @@ def account_by_key(key: object) -> Account:
     if account is None:
         raise NotFound(f"account: there is no account {key}; add it with amends account add")
     return account
+
+
+def limit_of(account: Account) -> int | None:
+    """The account's length limit in characters, for the apology checker's warning."""
+    connector = connector_for(account)
+    return connector.settings.get("limit", connector.capabilities.limit)
 
 
 def current_text(post: Post) -> str:
@@ -89,9 +95,9 @@ class Publish(Action):
 
     def apply(self) -> Post:
         account = account_by_key(self.account_key)
-        limit = platforms.PLATFORMS[account.platform].limit
-        if limit is not None and len(self.text) > limit:
-            raise BadInput(f"text: {len(self.text)} characters; {account} allows {limit}")
+        measure = connector_for(account).measure(self.text)
+        if not measure.fits:
+            raise BadInput(f"text: is {measure} on {account}; shorten it", field="text")
         return publish_post(self, account, self.text, kind=Post.Kind.POST, data={})
 
 
@@ -153,8 +159,7 @@ class Apologise(Action):
 
     def apply(self) -> Post | None:
         post = get(Post, self.post_id, "post")
-        limit = platforms.PLATFORMS[post.account.platform].limit
-        self.findings = check_apology(self.text, limit=limit)
+        self.findings = check_apology(self.text, limit=limit_of(post.account))
         incident = incident_rules.incident_for(post)
         if self.check:
             return None

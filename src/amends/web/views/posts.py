@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from amends import platforms
+from amends.connectors import CONNECTORS
 from amends.desk import incidents as rules
 from amends.desk import listing, policy
 from amends.desk.actions import Apologise, Correct, Publish, Reply, RequestDeletion
 from amends.desk.actions.base import roles_of
-from amends.desk.actions.posts import current_text
+from amends.desk.actions.posts import current_text, limit_of
 from amends.desk.models import Account, Incident, Post
 from amends.desk.reports import post_history
 from amends.errors import BadInput
@@ -160,16 +160,12 @@ def _correction_preview(post: Post, new: str, reason: str) -> dict:
     old = current_text(post)
     at = timezone.localtime()
     plain = plain_correction(old, new, at=at, reason=reason) if new and new != old else ""
-    lengths = [
-        {
-            "platform": p.label,
-            "limit": p.limit,
-            "length": len(plain),
-            "over": p.limit is not None and len(plain) > p.limit,
-        }
-        for p in platforms.PLATFORMS.values()
-        if not p.strikes_through
-    ]
+    lengths = []
+    for cls in CONNECTORS.values():
+        if cls.capabilities.markup:
+            continue
+        measure = cls(cls.name, {}, {}).measure(plain)
+        lengths.append({"platform": cls.label, "measure": measure, "over": not measure.fits})
     return {
         "html": correction_html(old, new) if new else "",
         "changed": bool(new)
@@ -221,8 +217,7 @@ def correct_preview(request, post_id: int):
 
 
 def _findings(post: Post, text: str) -> list:
-    limit = platforms.PLATFORMS[post.account.platform].limit
-    return check_apology(text, limit=limit) if text.strip() else []
+    return check_apology(text, limit=limit_of(post.account)) if text.strip() else []
 
 
 @desk_page("author", "supervisor")

@@ -1,0 +1,28 @@
+"""Platform connectors: one folder per platform, all shaped alike, and one registry.
+
+The registry below is the only list of platforms in Amends: account choices, the CLI's help and
+the desk's forms are derived from it. Adding a platform adds a folder and one line here (see
+docs/platforms.md).
+"""
+
+from amends.connectors.base import Connector, PlatformError, Remote
+from amends.connectors.house.connector import House
+
+CONNECTORS: dict[str, type[Connector]] = {
+    connector.name: connector
+    for connector in [
+        House,
+    ]
+}
+
+
+def connector_for(account, *, seam=None) -> Connector:
+    """A connector for ``account`` (an :class:`amends.desk.models.Account`), with its
+    credentials decrypted."""
+    from amends.connectors.credentials import unlock
+
+    cls = CONNECTORS[account.platform]
+    return cls(account.handle, dict(account.settings or {}), unlock(account.secrets), seam=seam)
+
+
+__all__ = ["CONNECTORS", "Connector", "PlatformError", "Remote", "connector_for"]

@@ -1,0 +1,157 @@
+"""The contract every platform connector keeps, and the one error type at the boundary.
+
+A connector is a small class in ``connectors/<platform>/connector.py``. It knows one platform:
+how to publish, edit, reply, delete and read a post there, how that platform counts characters,
+and which of its errors are permanent. It knows nothing about the desk, the record or the
+outbox: the worker (:mod:`amends.delivery.worker`) calls it and stores what happened.
+
+All HTTP goes through :mod:`amends.connectors.http`, so that every exchange can be timed and
+summarised for the delivery's attempt row, and so that tests see one seam.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import ClassVar
+
+from amends.connectors.http import Seam
+
+
+class PlatformError(Exception):
+    """A platform refused or failed a request.
+
+    ``permanent`` means that sending the same request again cannot succeed (bad credentials, a
+    post that no longer exists, text the platform will never accept). Only errors a platform
+    documents as permanent are marked so; an unknown 4xx is not assumed permanent, and network
+    failures, timeouts, 429 and 5xx never are.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False, status: int | None = None):
+        super().__init__(message)
+        self.message, self.permanent, self.status = message, permanent, status
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a platform allows. The correction strategy is chosen from these alone."""
+
+    edit: bool  # a post can be edited in place
+    markup: bool = False  # the platform shows <del>/<ins> (HTML); otherwise plain words
+    edit_window: timedelta | None = None  # edits only this long after publishing
+    max_edits: int | None = None  # at most this many edits of one post
+    quote: bool = False  # a post can quote another
+    list_replies: bool = False  # replies to a post can be read back
+    limit: int | None = None  # the default length limit (see Connector.measure)
+    unit: str = "characters"  # what the limit counts, in words for people
+
+
+@dataclass(frozen=True)
+class Remote:
+    """A post as it stands on its platform.
+
+    ``id`` is the platform's own identifier (a status id, an at:// URI, a WordPress post id);
+    ``text`` is the wording the platform holds now (None when it was not read); ``extra`` holds
+    what the platform needs to refer to the post later (Bluesky's cid, for example).
+    """
+
+    id: str
+    url: str = ""
+    text: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The length of a text as one platform counts it, against that platform's limits."""
+
+    counts: tuple[tuple[int, int | None, str], ...]  # (count, limit, unit) per rule
+
+    @property
+    def fits(self) -> bool:
+        return all(limit is None or count <= limit for count, limit, _ in self.counts)
+
+    def __str__(self) -> str:
+        parts = []
+        for count, limit, unit in self.counts:
+            parts.append(f"{count:,} {unit}" if limit is None else f"{count:,} of {limit:,} {unit}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A setting an account on this platform needs, for `amends account add`."""
+
+    name: str  # server, user, password, token, page
+    help: str
+    secret: bool = False  # stored encrypted, read from a file, never shown
+    required: bool = True
+
+
+class Connector:
+    """Subclasses set the class attributes and implement the methods.
+
+    ``settings`` are the account's non-secret settings (server URL, the instance's limit, a page
+    id); ``secrets`` its decrypted credentials. Both are plain dicts; the connector never stores
+    them anywhere else. Every method that talks to the platform raises :class:`PlatformError`.
+    """
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    capabilities: ClassVar[Capabilities]
+    fields: ClassVar[tuple[Field, ...]] = ()
+    # The site Amends serves itself is delivered by rendering pages, not through the outbox.
+    local: ClassVar[bool] = False
+
+    def __init__(self, handle: str, settings: dict, secrets: dict, *, seam: Seam | None = None):
+        self.handle, self.settings, self.secrets = handle, settings, secrets
+        self.seam = seam or Seam(self.name)
+
+    def __repr__(self) -> str:  # never show credentials
+        return f"<{type(self).__name__} {self.name}:{self.handle}>"
+
+    # Counting: pure, no network.
+
+    def measure(self, text: str) -> Measure:
+        limit = self.settings.get("limit", self.capabilities.limit)
+        return Measure(((len(text), limit, self.capabilities.unit),))
+
+    # The platform.
+
+    def check(self) -> dict:
+        """Prove the credentials work. Return settings learnt from the platform (its length
+        limit, the account's own id...), merged into the account's settings."""
+        raise NotImplementedError
+
+    def publish(self, text: str, *, key: str) -> Remote:
+        """Publish a new top-level post. ``key`` is unique per delivery; platforms that accept
+        an idempotency key or a client-chosen id get it, so that a retry cannot post twice."""
+        raise NotImplementedError
+
+    def reply(self, parent: Remote, text: str, *, key: str) -> Remote:
+        """Publish ``text`` as a reply to ``parent``, in its thread."""
+        raise NotImplementedError
+
+    def edit(self, remote: Remote, text: str, *, key: str) -> Remote:
+        """Replace the wording of ``remote``. Only called when capabilities.edit is true."""
+        raise NotImplementedError
+
+    def delete(self, remote: Remote) -> None:
+        """Remove ``remote`` from the platform. A post that is already gone is not an error."""
+        raise NotImplementedError
+
+    def fetch(self, remote: Remote) -> Remote | None:
+        """The post as it stands now, with its text; None when it no longer exists."""
+        raise NotImplementedError
+
+    def find(self, key: str, text: str) -> Remote | None:
+        """After a crash between sending and recording: the post that the delivery with this
+        ``key`` (and this ``text``) made, if the platform has it; None if it was never made."""
+        raise NotImplementedError
+
+    def replies(self, remote: Remote) -> list[Remote]:
+        """Replies to ``remote``, where capabilities.list_replies says the platform allows it."""
+        return []

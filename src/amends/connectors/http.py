@@ -1,0 +1,150 @@
+"""The one seam for outbound HTTP to the platforms.
+
+Every connector talks to its platform through a :class:`Seam`: an httpx client (or, for an SDK
+built on requests, a requests session) whose every exchange is timed and summarised. The worker
+stores the summaries with each delivery attempt. Summaries name the method, the URL without its
+query string, the status and the duration, and the start of the response body; request headers
+and bodies are never kept, so credentials cannot leak into the attempt rows.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+import httpx
+
+from amends import __version__
+
+TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+USER_AGENT = f"Amends/{__version__} (+https://amends.example/)"
+EXCERPT = 500
+
+
+@dataclass(frozen=True)
+class Exchange:
+    method: str
+    url: str
+    status: int | None  # None: no response (the platform could not be reached)
+    ms: float
+    response: str
+
+    def __str__(self) -> str:
+        status = self.status if self.status is not None else "no response"
+        return f"{self.method} {self.url} -> {status} in {self.ms:.0f} ms"
+
+
+def _url(url: object) -> str:
+    return str(url).split("?", 1)[0]
+
+
+class _Timed(httpx.BaseTransport):
+    """Times and summarises every exchange, also those made by an SDK's own calls."""
+
+    def __init__(self, seam: Seam, inner: httpx.BaseTransport):
+        self.seam, self.inner = seam, inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        started = time.perf_counter()
+        try:
+            response = self.inner.handle_request(request)
+        except httpx.TransportError as error:
+            self.seam.note(request.method, request.url, None, started, str(error))
+            raise
+        response.read()
+        self.seam.note(request.method, request.url, response.status_code, started, response.text)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def message_of(response: httpx.Response) -> str:
+    """The platform's own words for an error, from the usual JSON shapes, else the body."""
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return response.text.strip()[:200] or response.reason_phrase
+    if isinstance(body, dict):
+        for key in ("message", "error_description", "error", "detail", "title", "errors"):
+            value = body.get(key)
+            if isinstance(value, dict):
+                value = value.get("message") or json.dumps(value)[:200]
+            if isinstance(value, list) and value:
+                first = value[0]
+                value = first.get("message") if isinstance(first, dict) else str(first)
+            if value:
+                return str(value)[:300]
+    return json.dumps(body)[:200]
+
+
+class Seam:
+    """Outbound HTTP for one platform. ``transport`` replaces the network in unit tests that
+    assert the exact payload sent (httpx.MockTransport); integration tests use the network."""
+
+    def __init__(self, platform: str, *, transport: httpx.BaseTransport | None = None):
+        self.platform = platform
+        self.exchanges: list[Exchange] = []
+        self.client = httpx.Client(
+            transport=_Timed(self, transport or httpx.HTTPTransport(retries=0)),
+            timeout=TIMEOUT,
+            headers={"User-Agent": USER_AGENT},
+            follow_redirects=False,
+        )
+
+    def note(self, method: str, url: object, status: int | None, started: float, body: str):
+        ms = (time.perf_counter() - started) * 1000
+        self.exchanges.append(Exchange(method, _url(url), status, ms, body[:EXCERPT]))
+
+    def take(self) -> list[Exchange]:
+        """The exchanges since the last call, for one attempt's row."""
+        taken, self.exchanges = self.exchanges, []
+        return taken
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        permanent: Collection[int] = (),
+        message: Callable[[httpx.Response], str] = message_of,
+        ok: Collection[int] = (),
+        **kwargs,
+    ) -> httpx.Response:
+        """Send one request; raise PlatformError unless it succeeded (2xx, or a status in
+        ``ok``). Statuses in ``permanent`` are the platform's documented permanent failures."""
+        from amends.connectors.base import PlatformError
+
+        try:
+            response = self.client.request(method, url, **kwargs)
+        except httpx.TransportError as error:
+            raise PlatformError(
+                f"{self.platform}: cannot reach {_url(url)}: {error or type(error).__name__}"
+            ) from None
+        if response.is_success or response.status_code in ok:
+            return response
+        raise PlatformError(
+            f"{self.platform}: {response.status_code} {message(response)}",
+            permanent=response.status_code in permanent,
+            status=response.status_code,
+        )
+
+    def session(self):
+        """A requests session for SDKs built on requests (Mastodon.py), summarised the same way."""
+        import requests
+
+        session = requests.Session()
+        session.headers["User-Agent"] = USER_AGENT
+
+        def summarise(response, *args, **kwargs):
+            started = time.perf_counter() - response.elapsed.total_seconds()
+            request = response.request
+            self.note(request.method, request.url, response.status_code, started, response.text)
+
+        session.hooks["response"].append(summarise)
+        return session
+
+    def close(self) -> None:
+        self.client.close()
