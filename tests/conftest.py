@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _keys_in_tmp(settings, tmp_path):
     settings.SIGNING_KEY_FILE = tmp_path / "keys" / "signing.key"
     settings.SEALING_KEY_FILE = tmp_path / "keys" / "sealing.key"
+    settings.CREDENTIALS_KEY_FILE = tmp_path / "keys" / "credentials.key"
     settings.CHECKPOINT_INTERVAL = 3600
 
 

@@ -57,7 +57,7 @@ def test_text_can_come_from_standard_input(people):
 
 def test_the_whole_handbook_from_the_command_line(desk):
     post = desk["post"]
-    assert ok(
+    corrected = ok(
         "correct",
         post,
         "--text",
@@ -66,7 +66,9 @@ def test_the_whole_handbook_from_the_command_line(desk):
         "Wrong date",
         "--as",
         "alice",
-    ) == {"post": post, "revision": 2}
+    )
+    assert (corrected["post"], corrected["revision"]) == (post, 2)
+    assert corrected["plan"]["how"] == "site"
     incident = ok(
         "incident", "open", post, "--severity", "minor", "--summary", "Wrong date", "--as", "alice"
     )["incident"]

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "axes",
     "amends.record",
     "amends.desk",
+    "amends.delivery",
     "amends.site",
     "amends.web",
     "amends.api",

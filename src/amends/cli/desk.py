@@ -77,19 +77,97 @@ def account():
     """Manage the accounts Amends posts to."""
 
 
+def _secret(file, option: str) -> str | None:
+    if file is None:
+        return None
+    value = file.read().strip()
+    if not value:
+        from amends.errors import BadInput
+
+        raise BadInput(f"{option}: the file is empty")
+    return value
+
+
 @account.command("add")
 @click.argument("key", metavar="PLATFORM:HANDLE")
 @click.option("--name", default="", help="A display name, e.g. 'Example Police news'.")
+@click.option("--server", default=None, help="The platform's URL (PDS, instance, site).")
+@click.option("--user", "user_name", default=None, help="The user name (WordPress).")
+@click.option("--page", default=None, help="The Page id (Facebook).")
+@click.option(
+    "--password-file",
+    type=click.File("r"),
+    default=None,
+    help="Read the (app or application) password from this file.",
+)
+@click.option(
+    "--token-file", type=click.File("r"), default=None, help="Read an access token from this file."
+)
 @command
-def account_add(key, name):
-    """Add an account, for example house:news (the force's own site).
+def account_add(key, name, server, user_name, page, password_file, token_file):
+    """Add an account: the force's own site (house:HANDLE) or an account on a platform, with
+    its credentials. Passwords and tokens are read from files, stored encrypted, never shown.
+    Each platform asks for its own: bluesky --server --password-file (an app password);
+    mastodon --server --token-file; wordpress --server --user --password-file (an application
+    password); x --token-file; facebook --page --token-file (a Page token).
 
-    Example: amends account add house:news --name "Example Police news"
+    Example: amends account add bluesky:police.bsky.social --server https://bsky.social
+    --password-file app-password.txt
     """
     from amends.desk.actions import AddAccount
 
-    added = AddAccount(None, key=key, name=name, as_operator=True).run()
-    return {"account": str(added)}, f"account {added} added"
+    settings = {"server": server, "user": user_name, "page": page}
+    secrets = {
+        "password": _secret(password_file, "--password-file"),
+        "token": _secret(token_file, "--token-file"),
+    }
+    added = AddAccount(
+        None,
+        key=key,
+        name=name,
+        settings={k: v for k, v in settings.items() if v is not None},
+        secrets={k: v for k, v in secrets.items() if v is not None},
+        as_operator=True,
+    ).run()
+    return {"account": str(added)}, (
+        f"account {added} added"
+        + ("" if added.platform == "house" else f"; check it with `amends account check {added}`")
+    )
+
+
+@account.command("check")
+@click.argument("key", metavar="ACCOUNT")
+@command
+def account_check(key):
+    """Prove that an account's credentials work, and learn the platform's own settings (the
+    instance's length limit on Mastodon, for example).
+
+    Example: amends account check bluesky:police.bsky.social
+    """
+    from amends.desk.actions import CheckAccount
+
+    checked = CheckAccount(None, account=key, as_operator=True).run()
+    learnt = ", ".join(f"{k} {v}" for k, v in sorted(checked.settings.items()) if k != "server")
+    return {"account": str(checked), "settings": checked.settings}, (
+        f"account {checked} works" + (f" ({learnt})" if learnt else "")
+    )
+
+
+@account.command("list")
+@command
+def account_list():
+    """List the accounts, with their platforms and servers (never their credentials).
+
+    Example: amends account list
+    """
+    from amends.desk.models import Account
+
+    rows = [
+        {"account": str(a), "name": a.name, "server": a.settings.get("server", "")}
+        for a in Account.objects.order_by("platform", "handle")
+    ]
+    lines = [f"{r['account']}\t{r['name']}\t{r['server']}".rstrip() for r in rows]
+    return {"accounts": rows}, "\n".join(lines) or "no accounts yet"
 
 
 @click.command()
@@ -113,9 +191,13 @@ def post(account_key, text, as_user):
 @click.option("--text", required=True, help="The full corrected wording (- reads stdin).")
 @click.option("--reason", required=True, help="What was wrong, for the public correction note.")
 @click.option("--anyway", is_flag=True, help="Publish despite the tone guard (recorded).")
+@click.option(
+    "--as-reply", is_flag=True, help="Send the correction as a reply even where editing is allowed."
+)
+@click.option("--plan", is_flag=True, help="Only show how the correction would be sent.")
 @as_option
 @command
-def correct(post_id, text, reason, anyway, as_user):
+def correct(post_id, text, reason, anyway, as_reply, plan, as_user):
     """Correct a post visibly: the wrong words struck through beside the right ones, with a
     dated note and the reason. The original wording is kept.
 
@@ -123,11 +205,22 @@ def correct(post_id, text, reason, anyway, as_user):
     """
     from amends.desk.actions import Correct
 
-    revision = Correct(
-        _user(as_user), post=post_id, text=_text(text), reason=reason, anyway=anyway
-    ).run()
-    return {"post": revision.post_id, "revision": revision.n}, (
-        f"post {revision.post_id} corrected (revision {revision.n})"
+    action = Correct(
+        _user(as_user),
+        post=post_id,
+        text=_text(text),
+        reason=reason,
+        anyway=anyway,
+        as_reply=as_reply,
+        plan_only=plan,
+    )
+    revision = action.run()
+    how = action.plan
+    said = {"how": how.how, "text": how.text, "length": str(how.measure), "why": how.why}
+    if plan:
+        return {"plan": said}, f"{how.why}:\n{how.text}"
+    return {"post": revision.post_id, "revision": revision.n, "plan": said}, (
+        f"post {revision.post_id} corrected (revision {revision.n}); {how.why}"
     )
 
 

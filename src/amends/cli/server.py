@@ -1,7 +1,10 @@
 """Commands that run Amends: migrate and serve."""
 
 import os
+import signal
+import subprocess
 import sys
+import threading
 
 import click
 
@@ -76,7 +79,33 @@ def serve(host: str, port: int, workers: int):
         "--no-ws",
         "amends.wsgi:application",
     ]
-    os.execv(sys.executable, argv)
+    if not settings.SERVE_WORKER:
+        os.execv(sys.executable, argv)
+    sys.exit(_serve_with_worker(argv))
+
+
+def _serve_with_worker(argv: list[str]) -> int:
+    """Run the web server as a child and deliver to the platforms in a thread of this process
+    (the embedded default: one command runs everything). SIGTERM stops both; the delivery in
+    hand is finished and recorded first."""
+    from amends.delivery.worker import Worker
+
+    server = subprocess.Popen(argv)
+    runner = Worker(f"serve:{os.getpid()}")
+    thread = threading.Thread(target=runner.run, name="amends-delivery", daemon=True)
+    thread.start()
+
+    def stop(signum, frame):
+        runner.stopping.set()
+        if server.poll() is None:
+            server.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    code = server.wait()
+    runner.stopping.set()
+    thread.join(timeout=60)
+    return code
 
 
 COMMANDS = {"migrate": migrate, "serve": serve}

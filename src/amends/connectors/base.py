@@ -11,6 +11,8 @@ summarised for the delivery's attempt row, and so that tests see one seam.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import ClassVar
@@ -118,6 +120,13 @@ class Connector:
     def measure(self, text: str) -> Measure:
         limit = self.settings.get("limit", self.capabilities.limit)
         return Measure(((len(text), limit, self.capabilities.unit),))
+
+    def comparable(self, text: str) -> str:
+        """The wording of ``text`` with the platform's own formatting taken away, so that what
+        Amends sent and what the platform shows later can be compared (tags, entities and runs
+        of whitespace do not count as a change)."""
+        without_tags = re.sub(r"<[^>]*>", " ", text)
+        return " ".join(html.unescape(without_tags).split())
 
     # The platform.
 

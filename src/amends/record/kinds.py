@@ -29,6 +29,9 @@ KINDS: dict[str, str] = {
     "content.sealed": "Content sealed",
     "content.accessed": "Sealed content accessed",
     "export.created": "Evidence pack exported",
+    # delivery to the platforms
+    "delivery.sent": "Delivered to the platform",
+    "delivery.failed": "Delivery failed",
     # people and accounts
     "user.added": "User added",
     "user.role_set": "Role changed",
@@ -38,6 +41,8 @@ KINDS: dict[str, str] = {
     "user.second_factor_added": "Second factor turned on",
     "user.second_factor_removed": "Second factor turned off",
     "account.added": "Account added",
+    "account.connected": "Account credentials set",
+    "account.checked": "Account checked with its platform",
     # the log itself
     "key.rotated": "Signing key rotated",
     "record.note": "Note",

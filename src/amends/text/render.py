@@ -55,3 +55,12 @@ def json_ld(data: dict) -> str:
     """JSON for a <script type="application/ld+json"> element that no text can break out of."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def deletion_notice(ground_in_words: str, explanation: str, *, at: datetime) -> str:
+    """The public notice posted where a deleted post was: why, and when; never the content."""
+    text = f"We removed one of our posts at {at:%H:%M} on {at:%-d %B %Y} because {ground_in_words}."
+    explanation = explanation.strip()
+    if explanation:
+        text += " " + explanation if explanation.endswith((".", "!", "?")) else f" {explanation}."
+    return text

@@ -20,6 +20,7 @@ from amends.desk.actions.people import (
     SetPassword,
     SetRole,
 )
+from amends.desk.actions.platforms import CheckAccount, RetryDelivery, SeeOutsideChange
 from amends.desk.actions.posts import Apologise, Correct, Publish, Reply
 from amends.desk.actions.tokens import CreateToken, RevokeToken
 
@@ -30,6 +31,7 @@ __all__ = [
     "Apologise",
     "ApproveDeletion",
     "ChangePassword",
+    "CheckAccount",
     "ClearSecondFactor",
     "CloseIncident",
     "ConfirmSecondFactor",
@@ -46,7 +48,9 @@ __all__ = [
     "RemoveSecondFactor",
     "Reply",
     "RequestDeletion",
+    "RetryDelivery",
     "RevokeToken",
+    "SeeOutsideChange",
     "SetActive",
     "SetPassword",
     "SetRole",

@@ -5,6 +5,8 @@ import re
 from django.contrib.auth.models import Group, User
 
 from amends import platforms
+from amends.connectors import CONNECTORS
+from amends.connectors.credentials import lock
 from amends.desk.actions.base import Action
 from amends.desk.actions.people import check_password, subject_of
 from amends.desk.models import ROLES, Account
@@ -12,6 +14,28 @@ from amends.errors import BadInput, Refused
 from amends.record import api as record
 
 NAME = re.compile(r"^[\w.@+-]{1,150}$")
+
+
+def check_fields(connector, settings: dict, secrets: dict) -> None:
+    """Every field the platform needs is given, and nothing it does not know."""
+    known = {f.name: f for f in connector.fields}
+    for name, value in {**settings, **secrets}.items():
+        if name not in known:
+            allowed = ", ".join(known) or "none"
+            raise BadInput(
+                f"{name}: {connector.label} accounts take no {name} (they take: {allowed})",
+                field=name,
+            )
+        if not isinstance(value, str) or not value.strip() or len(value) > 2000:
+            raise BadInput(f"{name}: must be 1 to 2,000 characters", field=name)
+        if known[name].secret != (name in secrets):
+            raise BadInput(f"{name}: is stored {'' if known[name].secret else 'un'}encrypted")
+    for field in connector.fields:
+        if field.required and field.name not in settings and field.name not in secrets:
+            raise BadInput(f"{field.name}: {connector.label} needs {field.help}", field=field.name)
+    server = settings.get("server")
+    if server is not None and not re.match(r"^https?://[^\s/]+", server):
+        raise BadInput("server: must be a URL starting with https:// or http://", field="server")
 
 
 class AddUser(Action):
@@ -57,12 +81,25 @@ class AddUser(Action):
 
 
 class AddAccount(Action):
+    """Add an account. ``settings`` and ``secrets`` are what its connector's fields ask for
+    (a server URL, a user name; a password or token, stored encrypted)."""
+
     roles = ("admin",)
     verb = "add accounts"
 
-    def __init__(self, actor, *, key: str, name: str = "", as_operator: bool = False):
+    def __init__(
+        self,
+        actor,
+        *,
+        key: str,
+        name: str = "",
+        settings: dict | None = None,
+        secrets: dict | None = None,
+        as_operator: bool = False,
+    ):
         super().__init__(actor)
         self.key, self.name, self.as_operator = key, name, as_operator
+        self.settings, self.secrets = settings or {}, secrets or {}
 
     def validate(self):
         if not isinstance(self.key, str) or ":" not in self.key:
@@ -81,6 +118,7 @@ class AddAccount(Action):
             )
         if not isinstance(self.name, str) or len(self.name) > 200:
             raise BadInput("name: must be at most 200 characters", field="name")
+        check_fields(CONNECTORS[platform], self.settings, self.secrets)
 
     def authorize(self):
         if not self.as_operator:
@@ -90,10 +128,17 @@ class AddAccount(Action):
         platform, handle = self.key.split(":", 1)
         if Account.objects.filter(platform=platform, handle=handle).exists():
             raise Refused(f"account: {self.key} exists already", field="account")
-        account = Account.objects.create(platform=platform, handle=handle, name=self.name)
+        account = Account.objects.create(
+            platform=platform,
+            handle=handle,
+            name=self.name,
+            settings=self.settings,
+            secrets=lock(self.secrets) if self.secrets else None,
+        )
         record.append(
             "account.added",
-            {"account": str(account), "name": self.name},
+            # Settings are not secret (a server URL); credentials never enter the record.
+            {"account": str(account), "name": self.name, "settings": self.settings},
             actor=self.actor_name,
             subject=f"account:{account}",
         )

@@ -1,10 +1,17 @@
 """Deletion as the last resort: a ground from policy, a public explanation, a second person."""
 
+from amends.connectors import connector_for
+from amends.delivery import outbox
 from amends.desk import policy
 from amends.desk.actions.base import Action, Forbidden, PolicyViolation, get, now, text
 from amends.desk.models import Deletion, Post
 from amends.errors import BadInput, Refused
 from amends.record import api as record
+from amends.text.render import deletion_notice
+
+
+def notice_for(post: Post, ground: str, explanation: str, at) -> str:
+    return deletion_notice(policy.ground_in_words(ground), explanation, at=at)
 
 
 def _refuse_if_held(post: Post) -> None:
@@ -40,6 +47,15 @@ class RequestDeletion(Action):
         ).exists():
             raise Refused(f"post: post {post.pk} is already deleted or awaiting approval")
         _refuse_if_held(post)
+        if not outbox.delivered_here(post):
+            notice = notice_for(post, self.ground, self.explanation, now())
+            measure = connector_for(post.account).measure(notice)
+            if not measure.fits:
+                raise BadInput(
+                    f"explain: the public notice would be {measure} on {post.account}; "
+                    "shorten the explanation",
+                    field="explain",
+                )
         deletion = Deletion.objects.create(
             post=post,
             ground=self.ground,
@@ -103,6 +119,7 @@ class ApproveDeletion(_Decide):
         post.save(update_fields=["wording"])
         seqs = list(post.revisions.values_list("seq", flat=True))
         record.seal(seqs, actor=self.actor_name, reason=f"post deleted: {deletion.ground}")
+        outbox.remove(post, notice_for(post, deletion.ground, deletion.explanation, now()))
         self.touch(f"post:{post.pk}", "index", "feed", "corrections")
         return deletion
 

@@ -1,6 +1,7 @@
 """Publishing, correcting, apologising and replying."""
 
 from amends.connectors import connector_for
+from amends.delivery import outbox
 from amends.desk import incidents as incident_rules
 from amends.desk.actions.base import Action, PolicyViolation, get, now, text
 from amends.desk.models import Account, Incident, Post, Revision
@@ -59,6 +60,7 @@ def publish_post(action: Action, account: Account, body: str, *, kind: str, data
     Revision.objects.create(
         post=post, n=1, seq=entry.seq, created_by=action.actor, created_at=post.created_at
     )
+    outbox.publish(post)
     action.touch(f"post:{post.pk}", "index", "feed")
     if links.get("in_reply_to") is not None:
         action.touch(f"post:{links['in_reply_to'].pk}")
@@ -105,9 +107,21 @@ class Correct(Action):
     roles = WRITERS
     verb = "correct posts"
 
-    def __init__(self, actor, *, post, text: str, reason: str, anyway: bool = False):
+    def __init__(
+        self,
+        actor,
+        *,
+        post,
+        text: str,
+        reason: str,
+        anyway: bool = False,
+        as_reply: bool = False,
+        plan_only: bool = False,
+    ):
         super().__init__(actor)
         self.post_id, self.text, self.reason, self.anyway = post, text, reason, anyway
+        self.as_reply, self.plan_only = as_reply, plan_only
+        self.plan = None  # how the correction reaches the post's platform
 
     def validate(self):
         text(self.text, "text")
@@ -117,10 +131,16 @@ class Correct(Action):
         post = get(Post, self.post_id, "post")
         if post.removal is not None:
             raise PolicyViolation(f"post: post {post.pk} was deleted; it cannot be corrected")
-        if self.text == current_text(post):
+        old = current_text(post)
+        if self.text == old:
             raise BadInput("text: is the same as the current wording; nothing to correct")
         incident = incident_rules.incident_for(post)
         humour = _guard_tone(incident, f"{self.text}\n{self.reason}", self.anyway)
+        self.plan = outbox.plan(post, old, self.text, self.reason, as_reply=bool(self.as_reply))
+        if self.plan_only:
+            return None
+        if not self.plan.fits:
+            raise BadInput(f"text: {self.plan.why}", field="text")
         n = post.revisions.count() + 1
         entry = record.append(
             "post.revised",
@@ -139,6 +159,7 @@ class Correct(Action):
         )
         post.wording = self.text
         post.save(update_fields=["wording"])
+        outbox.correct(post, self.plan)
         self.touch(f"post:{post.pk}", "index", "feed", "corrections")
         return revision
 

@@ -1,0 +1,126 @@
+"""The outbox and what the platforms hold. Change these only through the outbox and the worker.
+
+A :class:`Delivery` is written in the same transaction as the action that needs it, so a change
+that is committed always has its deliveries, and a change that is rolled back has none. Every
+try to deliver is an :class:`Attempt` row: when, what was sent, what came back, how long.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from amends.desk.models import Account, Post
+
+
+class Delivery(models.Model):
+    """One thing to do on one platform: publish a post, edit it, reply in its thread, delete
+    it, or publish a deletion notice."""
+
+    class Op(models.TextChoices):
+        PUBLISH = "publish"  # the post itself (a reply when the post answers another)
+        EDIT = "edit"  # a correction, edited in place
+        THREAD = "thread"  # a correction, as a reply in the post's thread
+        DELETE = "delete"  # remove the post
+        NOTICE = "notice"  # say publicly why a post was removed
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        SENDING = "sending"
+        DONE = "done"
+        FAILED = "failed"
+        CANCELLED = "cancelled"  # never sent: the post was deleted first
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="deliveries")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="deliveries")
+    op = models.CharField(max_length=16, choices=Op.choices)
+    text = models.TextField(blank=True)  # exactly what is sent
+    why = models.TextField(blank=True)  # the plan shown to the person, in words
+    # Unique per delivery and sent to the platform where it accepts one, so that a retry never
+    # posts twice. Its first 16 hex digits are the microseconds since the epoch.
+    key = models.CharField(max_length=40, unique=True)
+    # Deliveries about one post go in order: this one waits until ``after`` is done.
+    after = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    tries = models.PositiveIntegerField(default=0)
+    due_at = models.DateTimeField()
+    lease_until = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=100, blank=True)
+    remote_id = models.CharField(max_length=500, blank=True)
+    remote_url = models.CharField(max_length=1000, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "due_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"delivery {self.pk} ({self.op} post {self.post_id} to {self.account_id})"
+
+
+class Attempt(models.Model):
+    """One try to deliver. Written as ``started`` before anything is sent, so that after a
+    crash the next worker knows it must ask the platform before sending again."""
+
+    class Outcome(models.TextChoices):
+        STARTED = "started"  # sent, or about to be; the result was never recorded
+        SENT = "sent"
+        FOUND = "found"  # after a crash: the platform already had it
+        RETRY = "retry"  # a passing failure; tried again later
+        FAILED = "failed"  # a permanent failure, or out of tries
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="attempts")
+    started_at = models.DateTimeField()
+    ms = models.FloatField(null=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    worker = models.CharField(max_length=100, blank=True)
+    request = models.TextField(blank=True)  # the exchanges, summarised (never credentials)
+    response = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["delivery", "pk"]
+
+    def __str__(self) -> str:
+        return f"attempt {self.pk} of delivery {self.delivery_id}: {self.outcome}"
+
+
+class Copy(models.Model):
+    """A post as Amends put it on its platform: where it is and the wording it should have
+    there, so that a change made outside the desk can be noticed."""
+
+    post = models.OneToOneField(Post, on_delete=models.PROTECT, related_name="copy")
+    remote_id = models.CharField(max_length=500)
+    url = models.CharField(max_length=1000, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    expected = models.TextField()  # the text Amends last put there, as the platform holds it
+    published_at = models.DateTimeField()
+    edits = models.PositiveIntegerField(default=0)
+    active_at = models.DateTimeField(db_index=True)  # last change by Amends
+    checked_at = models.DateTimeField(null=True, blank=True)
+    gone_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"copy of post {self.post_id} at {self.remote_id}"
+
+
+class OutsideChange(models.Model):
+    """An edit or deletion made on the platform, not through Amends: recorded, and raised on
+    the Today page until someone has looked at it."""
+
+    class Kind(models.TextChoices):
+        CHANGED = "changed"
+        DELETED = "deleted"
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="outside_changes")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    seq = models.BigIntegerField(unique=True)  # the record entry, holding what was found
+    found_at = models.DateTimeField()
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"post {self.post_id} {self.kind} outside Amends"

@@ -1,0 +1,96 @@
+"""Writing deliveries, always inside the action's own transaction.
+
+Platforms that Amends serves itself (the house site) need no delivery: the action re-renders
+their pages. For every other account an action adds rows here, and the worker sends them.
+"""
+
+import secrets
+import time
+
+from amends.connectors import connector_for
+from amends.connectors.strategy import EDIT, Plan
+from amends.delivery.models import Delivery
+from amends.desk.actions.base import now
+from amends.desk.models import Post
+
+
+def new_key() -> str:
+    """A delivery key: microseconds since the epoch (16 hex digits), then 8 random hex digits.
+    Time-ordered, so a platform that wants a time-based client id can derive one from it."""
+    return f"{time.time_ns() // 1000:016x}{secrets.token_hex(4)}"
+
+
+def delivered_here(post: Post) -> bool:
+    """True when the post's platform is the site Amends serves itself."""
+    return connector_for(post.account).local
+
+
+def _latest(post: Post) -> Delivery | None:
+    return post.deliveries.exclude(status=Delivery.Status.CANCELLED).order_by("-pk").first()
+
+
+def _add(post: Post, op: str, text: str, *, why: str = "", after: Delivery | None = None):
+    at = now()
+    return Delivery.objects.create(
+        post=post,
+        account=post.account,
+        op=op,
+        text=text,
+        why=why,
+        key=new_key(),
+        after=after,
+        due_at=at,
+        created_at=at,
+    )
+
+
+def publish(post: Post) -> Delivery | None:
+    if delivered_here(post):
+        return None
+    parent = _latest(post.in_reply_to) if post.in_reply_to_id else None
+    why = f"a reply to post {post.in_reply_to_id}" if parent else "a new post"
+    return _add(post, Delivery.Op.PUBLISH, post.wording, why=why, after=parent)
+
+
+def correct(post: Post, plan: Plan) -> Delivery | None:
+    if delivered_here(post):
+        return None
+    op = Delivery.Op.EDIT if plan.how == EDIT else Delivery.Op.THREAD
+    return _add(post, op, plan.text, why=plan.why, after=_latest(post))
+
+
+def remove(post: Post, notice: str) -> list[Delivery]:
+    """Delete the post from its platform and say publicly why. A post whose publication was
+    never sent is simply not sent: its delivery is cancelled, and no notice is needed."""
+    if delivered_here(post):
+        return []
+    unsent = post.deliveries.filter(status=Delivery.Status.PENDING, tries=0, attempts=None)
+    published = post.deliveries.filter(op=Delivery.Op.PUBLISH).exclude(pk__in=unsent.values("pk"))
+    if not published.exists():
+        unsent.update(status=Delivery.Status.CANCELLED, error="the post was deleted first")
+        return []
+    unsent.update(status=Delivery.Status.CANCELLED, error="the post was deleted first")
+    deletion = _add(post, Delivery.Op.DELETE, "", why="the post removed", after=_latest(post))
+    said = _add(post, Delivery.Op.NOTICE, notice, why="the public notice", after=deletion)
+    return [deletion, said]
+
+
+def plan(post: Post, old: str, new: str, reason: str, *, as_reply: bool = False, at=None) -> Plan:
+    """How a correction of ``post`` would reach its platform now: edit or reply, and the exact
+    text, measured against the platform's limit. Shown before anything is sent."""
+    from amends.connectors.strategy import plan_correction
+
+    copy = getattr(post, "copy", None)  # None until the post has reached its platform
+    edits = post.deliveries.filter(op=Delivery.Op.EDIT).exclude(
+        status__in=[Delivery.Status.CANCELLED, Delivery.Status.FAILED]
+    )
+    return plan_correction(
+        connector_for(post.account),
+        old=old,
+        new=new,
+        reason=reason,
+        at=at or now(),
+        published_at=copy.published_at if copy else post.created_at,
+        edits=edits.count(),
+        as_reply=as_reply,
+    )

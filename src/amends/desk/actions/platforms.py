@@ -1,0 +1,98 @@
+"""Accounts on the platforms and their deliveries: checking credentials, sending a failed
+delivery again, and acknowledging a change made outside the desk."""
+
+from django.db import transaction
+
+from amends.connectors import PlatformError, connector_for
+from amends.delivery.models import Delivery, OutsideChange
+from amends.desk.actions.base import Action, get, now
+from amends.desk.actions.posts import account_by_key
+from amends.desk.models import Account
+from amends.errors import Refused
+from amends.record import api as record
+
+
+class CheckAccount(Action):
+    """Prove that an account's credentials work, and keep what the platform says of itself
+    (its length limit, the account's id). The platform is asked before the transaction."""
+
+    roles = ("admin",)
+    verb = "check accounts"
+
+    def __init__(self, actor, *, account: str, as_operator: bool = False):
+        super().__init__(actor)
+        self.key, self.as_operator = account, as_operator
+        self.learnt: dict = {}
+
+    def authorize(self):
+        if not self.as_operator:
+            super().authorize()
+
+    def run(self):
+        account = account_by_key(self.key)
+        connector = connector_for(account)
+        if not connector.local:
+            try:
+                self.learnt = connector.check()
+            except PlatformError as error:
+                raise Refused(f"account: {account} does not work: {error}") from None
+            finally:
+                connector.seam.close()
+        return super().run()
+
+    def apply(self) -> Account:
+        account = Account.objects.select_for_update().get(pk=account_by_key(self.key).pk)
+        account.settings = {**account.settings, **self.learnt}
+        account.save(update_fields=["settings"])
+        record.append(
+            "account.checked",
+            {"account": str(account), "learnt": self.learnt},
+            actor=self.actor_name,
+            subject=f"account:{account}",
+        )
+        return account
+
+
+class RetryDelivery(Action):
+    """Send a failed delivery again, now, with a fresh count of tries."""
+
+    roles = ("supervisor", "admin")
+    verb = "retry deliveries"
+
+    def __init__(self, actor, *, delivery):
+        super().__init__(actor)
+        self.delivery_id = delivery
+
+    def apply(self) -> Delivery:
+        delivery = get(Delivery, self.delivery_id, "delivery")
+        with transaction.atomic():
+            delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+            if delivery.status != Delivery.Status.FAILED:
+                raise Refused(
+                    f"delivery: delivery {delivery.pk} is {delivery.status}; only a failed "
+                    "delivery can be retried",
+                    field="delivery",
+                )
+            delivery.status, delivery.tries, delivery.due_at = Delivery.Status.PENDING, 0, now()
+            delivery.save(update_fields=["status", "tries", "due_at"])
+        return delivery
+
+
+class SeeOutsideChange(Action):
+    """Acknowledge a change made on the platform: it leaves the Today page (the record keeps
+    it)."""
+
+    roles = ("author", "supervisor", "admin")
+    verb = "acknowledge outside changes"
+
+    def __init__(self, actor, *, change):
+        super().__init__(actor)
+        self.change_id = change
+
+    def apply(self) -> OutsideChange:
+        change = get(OutsideChange, self.change_id, "change")
+        if change.seen_at is not None:
+            raise Refused(f"change: already seen by {change.seen_by.username}", field="change")
+        change.seen_by, change.seen_at = self.actor, now()
+        change.save(update_fields=["seen_by", "seen_at"])
+        return change
