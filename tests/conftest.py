@@ -99,6 +99,27 @@ def amends(args: list[str], env: dict, *, check: bool = True) -> subprocess.Comp
 
 
 @pytest.fixture
+def testbed(people, monkeypatch, settings):
+    """The in-process test platform (tests/support/platform.py) with the account
+    ``testbed:police``; retries happen at once."""
+    from amends.connectors import CONNECTORS
+    from amends.desk.actions import AddAccount
+    from tests.support import platform
+
+    monkeypatch.setitem(CONNECTORS, "testbed", platform.Testbed)
+    monkeypatch.setattr(platform, "BOARD", platform.Board())
+    settings.DELIVERY_BACKOFF_BASE = 0
+    AddAccount(
+        None,
+        key="testbed:police",
+        settings={"server": "https://testbed.example"},
+        secrets={"token": "good"},
+        as_operator=True,
+    ).run()
+    return platform
+
+
+@pytest.fixture
 def people(db, settings, tmp_path):
     """The named personas, each with one role, and the house account ``house:news``.
 

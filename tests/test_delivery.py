@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from amends.connectors import CONNECTORS, PlatformError
+from amends.connectors import PlatformError
 from amends.delivery.models import Attempt, Copy, Delivery, OutsideChange
 from amends.delivery.watch import check as watch
 from amends.delivery.worker import Worker
@@ -29,25 +29,10 @@ from amends.desk.models import Account
 from amends.errors import BadInput, Refused
 from amends.record import api as record
 from tests.support import platform
-from tests.support.platform import Board, Crash
+from tests.support.platform import Crash
 
 ORIGINAL = "The appeal closes on 4 May. Call 101."
 FIXED = "The appeal closes on 14 May. Call 101."
-
-
-@pytest.fixture
-def testbed(people, monkeypatch, settings):
-    monkeypatch.setitem(CONNECTORS, "testbed", platform.Testbed)
-    monkeypatch.setattr(platform, "BOARD", Board())
-    settings.DELIVERY_BACKOFF_BASE = 0
-    AddAccount(
-        None,
-        key="testbed:police",
-        settings={"server": "https://testbed.example"},
-        secrets={"token": "good"},
-        as_operator=True,
-    ).run()
-    return platform
 
 
 def board():

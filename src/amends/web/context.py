@@ -10,6 +10,7 @@ SECTIONS = [
     ("Posts", "/desk/posts/", None),
     ("Incidents", "/desk/incidents/", None),
     ("Approvals", "/desk/approvals/", ("supervisor",)),
+    ("Deliveries", "/desk/deliveries/", None),
     ("Sealed originals", "/desk/sealed/", ("auditor",)),
     ("Holds", "/desk/holds/", ("auditor",)),
     ("People and accounts", "/desk/people/", ("admin",)),

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from amends.web.views import approvals, custody, incidents, posts, today
+from amends.web.views import approvals, custody, deliveries, incidents, posts, today
 
 app_name = "desk"
 
@@ -25,6 +25,10 @@ urlpatterns = [
     path("sealed/<int:post_id>/", custody.unseal, name="unseal"),
     path("holds/", custody.holds, name="holds"),
     path("holds/<int:hold_id>/release/", custody.release, name="release-hold"),
+    path("deliveries/", deliveries.index, name="deliveries"),
+    path("deliveries/<int:delivery_id>/", deliveries.detail, name="delivery"),
+    path("deliveries/<int:delivery_id>/retry/", deliveries.retry, name="retry-delivery"),
+    path("changes/<int:change_id>/seen/", deliveries.seen, name="seen-change"),
     # Sign-in, second factor and one's own settings.
     path("", include("amends.web.auth_urls")),
     # People and accounts (admins).

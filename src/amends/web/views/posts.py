@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amends.connectors import CONNECTORS
+from amends.delivery import outbox
 from amends.desk import incidents as rules
 from amends.desk import listing, policy
 from amends.desk.actions import Apologise, Correct, Publish, Reply, RequestDeletion
@@ -136,6 +137,9 @@ def detail_context(request, post: Post) -> dict:
         "severities": Incident.Severity.values,
         "sealed": post.status == "deleted",
         "can_write": can_write(request.user),
+        "deliveries": post.deliveries.select_related("account").order_by("pk"),
+        "copy": getattr(post, "copy", None),
+        "changes": post.outside_changes.order_by("found_at"),
     }
 
 
@@ -156,9 +160,11 @@ def _composer(post: Post) -> dict:
     }
 
 
-def _correction_preview(post: Post, new: str, reason: str) -> dict:
+def _correction_preview(post: Post, new: str, reason: str, as_reply: bool = False) -> dict:
     old = current_text(post)
     at = timezone.localtime()
+    changed = bool(new) and new != old
+    plan = outbox.plan(post, old, new, reason, as_reply=as_reply, at=at) if changed else None
     plain = plain_correction(old, new, at=at, reason=reason) if new and new != old else ""
     lengths = []
     for cls in CONNECTORS.values():
@@ -176,7 +182,15 @@ def _correction_preview(post: Post, new: str, reason: str) -> dict:
         "lengths": lengths,
         "reason": reason,
         "at": at,
+        "plan": plan,
+        "account": post.account,
     }
+
+
+def _offers_reply(post: Post) -> bool:
+    """A platform that edits in place can take the correction as a reply instead."""
+    connector = CONNECTORS[post.account.platform]
+    return not connector.local and connector.capabilities.edit
 
 
 @desk_page("author", "supervisor")
@@ -186,11 +200,21 @@ def correct(request, post_id: int):
     context = _composer(post)
     if request.method == "GET":
         context["preview"] = _correction_preview(post, context["wording"], "")
+        context["offers_reply"] = _offers_reply(post)
         return render(request, "desk/posts/correct.html", context)
     new, reason = request.POST.get("text", ""), request.POST.get("reason", "")
-    context["preview"] = _correction_preview(post, new, reason) if post.status != "deleted" else {}
+    as_reply = flag(request, "as_reply")
+    context["offers_reply"] = _offers_reply(post)
+    context["preview"] = (
+        _correction_preview(post, new, reason, as_reply) if post.status != "deleted" else {}
+    )
     action = Correct(
-        request.user, post=post.pk, text=new, reason=reason, anyway=flag(request, "anyway")
+        request.user,
+        post=post.pk,
+        text=new,
+        reason=reason,
+        anyway=flag(request, "anyway"),
+        as_reply=as_reply,
     )
     return perform(
         request,
@@ -209,7 +233,10 @@ def correct_preview(request, post_id: int):
     if post.status == "deleted":
         return HttpResponse(status=409)
     preview = _correction_preview(
-        post, request.POST.get("text", ""), request.POST.get("reason", "")
+        post,
+        request.POST.get("text", ""),
+        request.POST.get("reason", ""),
+        flag(request, "as_reply"),
     )
     return render(
         request, "desk/posts/_correction_preview.html", {"preview": preview, "post": post}

@@ -3,10 +3,12 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from amends.delivery.models import Delivery
 from amends.desk import incidents as rules
 from amends.desk.models import Deletion, Incident, Post
 from amends.record import api as record
 from amends.web.access import desk_page
+from amends.web.views.deliveries import unseen_changes
 from amends.web.views.incidents import step_rows
 from amends.web.views.posts import midnight
 
@@ -42,12 +44,23 @@ def today(request):
         .select_related("post__account", "requested_by")
         .order_by("requested_at")
     )
+    failed = (
+        Delivery.objects.filter(status=Delivery.Status.FAILED)
+        .select_related("account")
+        .order_by("-pk")
+    )
     context = {
         "incidents": _open_incidents(),
         "open_count": Incident.objects.filter(closed_at__isnull=True).count(),
         "pending": pending[:SHOWN],
         "pending_count": pending.count(),
         "health": record.health(),
+        "failed": failed[:SHOWN],
+        "failed_count": failed.count(),
+        "waiting_count": Delivery.objects.filter(
+            status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]
+        ).count(),
+        "changes": unseen_changes()[:SHOWN],
         "posts_today": Post.objects.filter(
             created_at__gte=midnight(timezone.localdate()), kind=Post.Kind.POST
         ).count(),

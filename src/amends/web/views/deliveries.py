@@ -1,0 +1,93 @@
+"""Deliveries to the platforms: every attempt, failures to retry, and changes made outside the
+desk to acknowledge."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from amends.delivery.models import Delivery, OutsideChange
+from amends.desk.actions import RetryDelivery, SeeOutsideChange
+from amends.desk.actions.base import roles_of
+from amends.errors import AmendsError
+from amends.web.access import desk_page, refused
+
+STATUSES = [s for s, _ in Delivery.Status.choices]
+
+
+def can_retry(user) -> bool:
+    return bool(roles_of(user) & {"supervisor", "admin"})
+
+
+def unseen_changes():
+    return (
+        OutsideChange.objects.filter(seen_at__isnull=True)
+        .select_related("post__account")
+        .order_by("-found_at")
+    )
+
+
+@desk_page()
+def index(request):
+    status = request.GET.get("status", "")
+    rows = Delivery.objects.select_related("account").order_by("-pk")
+    if status in STATUSES:
+        rows = rows.filter(status=status)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    counts = {s: Delivery.objects.filter(status=s).count() for s in STATUSES}
+    return render(
+        request,
+        "desk/deliveries/index.html",
+        {
+            "page": page,
+            "status": status,
+            "counts": counts,
+            "can_retry": can_retry(request.user),
+            "changes": unseen_changes()[:50],
+        },
+    )
+
+
+@desk_page()
+def detail(request, delivery_id: int):
+    delivery = get_object_or_404(
+        Delivery.objects.select_related("account", "post", "after"), pk=delivery_id
+    )
+    return render(
+        request,
+        "desk/deliveries/detail.html",
+        {
+            "delivery": delivery,
+            "attempts": delivery.attempts.all(),
+            "can_retry": can_retry(request.user),
+        },
+    )
+
+
+def _run(request, action, done: str, said: str):
+    from django.contrib import messages
+
+    try:
+        action.run()
+    except AmendsError as error:
+        return refused(request, error.message, status=error.status)
+    messages.success(request, said)
+    return redirect(done)
+
+
+@desk_page("supervisor", "admin")
+@require_POST
+def retry(request, delivery_id: int):
+    action = RetryDelivery(request.user, delivery=delivery_id)
+    return _run(
+        request,
+        action,
+        f"/desk/deliveries/{delivery_id}/",
+        f"Delivery {delivery_id} will be sent again now.",
+    )
+
+
+@desk_page("author", "supervisor", "admin")
+@require_POST
+def seen(request, change_id: int):
+    action = SeeOutsideChange(request.user, change=change_id)
+    return _run(request, action, "/desk/", "Marked as seen. The record keeps what was found.")
