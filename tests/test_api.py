@@ -63,13 +63,15 @@ def test_publish_answers_with_the_post_and_its_public_url(as_, post):
 
 def test_the_whole_handbook_through_the_api(as_, post):
     alice, sam = as_("alice"), as_("sam")
-    assert ok(
+    corrected = ok(
         alice.post(
             f"/api/posts/{post}/corrections",
             {"text": "Closes on 14 May.", "reason": "Wrong date"},
         ),
         201,
-    ) == {"post": post, "revision": 2}
+    )
+    assert (corrected["post"], corrected["revision"]) == (post, 2)
+    assert corrected["plan"]["how"] == "site"
     incident = ok(
         alice.post(f"/api/posts/{post}/incidents", {"severity": "minor", "summary": "Date"}), 201
     )["incident"]

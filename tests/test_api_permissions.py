@@ -80,13 +80,23 @@ ENDPOINTS = [
     ("GET", "/api/tokens", None, only("olly", *STAFF, status=200)),
     ("POST", "/api/tokens", {"name": "laptop"}, only(*STAFF, status=201)),
     ("DELETE", "/api/tokens/{token}", None, only("alice", "adam", status=200)),
+    ("GET", "/api/deliveries", None, only(*STAFF, status=200)),
+    ("GET", "/api/deliveries/{delivery}", None, only(*STAFF, status=200)),
+    ("POST", "/api/deliveries/{delivery}/retry", None, only("sam", "adam", status=200)),
 ]
 
 
 @pytest.fixture
-def world(people):
+def world(people, testbed):
     """A post with an open incident and a hold, a plain post, a post awaiting deletion
-    (requested by andy), a signed checkpoint, and a spare token of alice's."""
+    (requested by andy), a delivery that failed, a signed checkpoint, and a spare token of
+    alice's."""
+    from amends.connectors import PlatformError
+    from amends.delivery.worker import Worker
+
+    failing = Publish(people.alice, account="testbed:police", text="Not sent.").run()
+    testbed.BOARD.fail_next.append(PlatformError("testbed: 401 bad token", permanent=True))
+    Worker("test").step()
     post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
     plain = Publish(people.alice, account="house:news", text="Plain.").run()
     doomed = Publish(people.andy, account="house:news", text="Rude.").run()
@@ -106,6 +116,7 @@ def world(people):
         "incident": incident.pk,
         "hold": hold.pk,
         "token": spare.pk,
+        "delivery": failing.deliveries.get().pk,
     }
 
 
@@ -150,6 +161,7 @@ def test_every_operation_in_the_openapi_document_has_a_permission_row(client):
         "{incident}": "{incident_id}",
         "{hold}": "{hold_id}",
         "{token}": "{token_id}",
+        "{delivery}": "{delivery_id}",
     }
     for short, long in names.items():
         covered = {(m, p.replace(short, long)) for m, p in covered}

@@ -11,7 +11,16 @@ from ninja import NinjaAPI
 from amends import __version__
 from amends.api import errors
 from amends.api.auth import TokenAuth
-from amends.api.routers import admin, custody, deletions, incidents, posts, record, tokens
+from amends.api.routers import (
+    admin,
+    custody,
+    deletions,
+    deliveries,
+    incidents,
+    posts,
+    record,
+    tokens,
+)
 
 
 class AmendsApi(NinjaAPI):
@@ -42,5 +51,5 @@ api = AmendsApi(
     urls_namespace="api",
 )
 errors.install(api)
-for module in (posts, deletions, incidents, custody, admin, record, tokens):
+for module in (posts, deletions, incidents, custody, admin, record, tokens, deliveries):
     api.add_router("", module.router)

@@ -102,11 +102,22 @@ class CorrectIn(Body):
     text: Text = Field(description="The full corrected wording.")
     reason: Text = Field(description="What was wrong, for the public correction note.")
     anyway: bool = Field(False, description="Publish despite the tone guard (recorded).")
+    as_reply: bool = Field(
+        False, description="Send the correction as a reply even where editing is allowed."
+    )
+
+
+class Plan(Schema):
+    how: str = Field(description="site, edit (in place) or reply (in the post's thread)")
+    text: str = Field(description="Exactly what is sent to the platform.")
+    length: str = Field(description="Its length as the platform counts it, against the limit.")
+    why: str
 
 
 class Corrected(Schema):
     post: int
     revision: int
+    plan: Plan
 
 
 class ApologyIn(Body):
@@ -322,3 +333,36 @@ class TokenCreated(TokenOut):
 
 class Tokens(Schema):
     tokens: list[TokenOut]
+
+
+class AttemptOut(Schema):
+    started_at: str
+    outcome: str
+    ms: float | None
+    worker: str
+    request: str
+    response: str
+    error: str
+
+
+class DeliveryOut(Schema):
+    delivery: int
+    post: int
+    account: str
+    op: str = Field(description="publish, edit, thread (a reply), delete or notice")
+    status: str = Field(description="pending, sending, done, failed or cancelled")
+    tries: int
+    due_at: str
+    url: str
+    error: str
+    why: str
+
+
+class DeliveryDetail(DeliveryOut):
+    text: str
+    attempts: list[AttemptOut]
+
+
+class Deliveries(Schema):
+    deliveries: list[DeliveryOut]
+    total: int

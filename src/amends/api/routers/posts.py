@@ -61,14 +61,22 @@ def history(request, post_id: s.Id):
 def correct(request, post_id: s.Id, payload: s.CorrectIn):
     """Correct a post visibly: the wrong words struck through beside the right ones, with a
     dated note and the reason. The original wording is kept."""
-    revision = Correct(
+    action = Correct(
         request.auth,
         post=post_id,
         text=payload.text,
         reason=payload.reason,
         anyway=payload.anyway,
-    ).run()
-    return Status(201, {"post": revision.post_id, "revision": revision.n})
+        as_reply=payload.as_reply,
+    )
+    revision = action.run()
+    plan = {
+        "how": action.plan.how,
+        "text": action.plan.text,
+        "length": str(action.plan.measure),
+        "why": action.plan.why,
+    }
+    return Status(201, {"post": revision.post_id, "revision": revision.n, "plan": plan})
 
 
 @router.post(

@@ -1,0 +1,88 @@
+"""Deliveries to the platforms: read them with every attempt, and send a failed one again."""
+
+from typing import Annotated
+
+from ninja import Query, Router
+
+from amends.api import schemas as s
+from amends.api.auth import staff
+from amends.api.errors import ERRORS, closed_query
+from amends.delivery.models import Delivery
+from amends.desk.actions import RetryDelivery
+from amends.desk.actions.base import get
+from amends.errors import BadInput
+
+router = Router(tags=["deliveries"])
+STATUSES = [status for status, _ in Delivery.Status.choices]
+
+
+def _out(d: Delivery) -> dict:
+    return {
+        "delivery": d.pk,
+        "post": d.post_id,
+        "account": str(d.account),
+        "op": d.op,
+        "status": d.status,
+        "tries": d.tries,
+        "due_at": d.due_at.isoformat(),
+        "url": d.remote_url,
+        "error": d.error,
+        "why": d.why,
+    }
+
+
+@router.get("/deliveries", response={200: s.Deliveries, **ERRORS}, summary="List deliveries")
+@closed_query
+def index(
+    request,
+    status: Annotated[s.Text | None, Query(description=", ".join(STATUSES))] = None,
+    post: Annotated[s.Id | None, Query(description="Only deliveries of this post.")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=s.MAX_ID)] = 0,
+):
+    """Deliveries newest first, with their status and last error."""
+    staff(request.auth, "read deliveries")
+    rows = Delivery.objects.select_related("account").order_by("-pk")
+    if status is not None:
+        if status not in STATUSES:
+            raise BadInput(f"status: must be one of {', '.join(STATUSES)}", field="status")
+        rows = rows.filter(status=status)
+    if post is not None:
+        rows = rows.filter(post_id=post)
+    return {"deliveries": [_out(d) for d in rows[offset : offset + limit]], "total": rows.count()}
+
+
+@router.get(
+    "/deliveries/{delivery_id}",
+    response={200: s.DeliveryDetail, **ERRORS},
+    summary="A delivery with every attempt",
+)
+@closed_query
+def detail(request, delivery_id: s.Id):
+    """A delivery, the exact text sent, and every attempt: when, what was asked, what came
+    back, how long it took."""
+    staff(request.auth, "read deliveries")
+    delivery = get(Delivery, delivery_id, "delivery")
+    attempts = [
+        {
+            "started_at": a.started_at.isoformat(),
+            "outcome": a.outcome,
+            "ms": a.ms,
+            "worker": a.worker,
+            "request": a.request,
+            "response": a.response,
+            "error": a.error,
+        }
+        for a in delivery.attempts.all()
+    ]
+    return {**_out(delivery), "text": delivery.text, "attempts": attempts}
+
+
+@router.post(
+    "/deliveries/{delivery_id}/retry",
+    response={200: s.DeliveryOut, **ERRORS},
+    summary="Send a failed delivery again",
+)
+def retry(request, delivery_id: s.Id):
+    """Send a failed delivery again, now (supervisors and admins)."""
+    return _out(RetryDelivery(request.auth, delivery=delivery_id).run())
