@@ -266,6 +266,13 @@ class UserOut(Schema):
 class AccountIn(Body):
     account: Text = Field(description="PLATFORM:HANDLE, for example house:news")
     name: Text = Field("", description="A display name, e.g. 'Example Police news'.")
+    server: Text | None = Field(None, description="The platform's URL (PDS, instance, site).")
+    user: Text | None = Field(None, description="The user name (WordPress).")
+    page: Text | None = Field(None, description="The Page id (Facebook).")
+    password: Text | None = Field(
+        None, description="An app or application password; stored encrypted, never shown."
+    )
+    token: Text | None = Field(None, description="An access token; stored encrypted, never shown.")
 
 
 class AccountOut(Schema):

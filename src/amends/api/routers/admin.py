@@ -20,5 +20,13 @@ def add_user(request, payload: s.UserIn):
 @router.post("/accounts", response={201: s.AccountOut, **ERRORS}, summary="Add an account")
 def add_account(request, payload: s.AccountIn):
     """Add an account to post to, for example house:news (admins)."""
-    added = AddAccount(request.auth, key=payload.account, name=payload.name).run()
+    settings = {"server": payload.server, "user": payload.user, "page": payload.page}
+    secrets = {"password": payload.password, "token": payload.token}
+    added = AddAccount(
+        request.auth,
+        key=payload.account,
+        name=payload.name,
+        settings={k: v for k, v in settings.items() if v is not None},
+        secrets={k: v for k, v in secrets.items() if v is not None},
+    ).run()
     return Status(201, {"account": str(added)})
