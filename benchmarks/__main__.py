@@ -466,6 +466,13 @@ def built_desk(on_postgres: bool) -> tuple[dict, dict] | None:
         if marker.exists() and (admin is None or present):
             info = json.loads(marker.read_text())
             if info.get("format") == DESK_FORMAT:
+                # A cached desk from an older checkout: bring its tables up to date.
+                subprocess.run(
+                    [sys.executable, "-m", "amends", "migrate"],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                )
                 return env, {**info, "cached": True}
         shutil.rmtree(home, ignore_errors=True)
         home.mkdir(parents=True)
