@@ -6,7 +6,7 @@ AMENDS_BENCH_POSTGRES_URL (default the server on 127.0.0.1:5432) for the Postgre
 
     python -m benchmarks              every section
     python -m benchmarks desk site    only the sections named (verification, proofs, appends,
-                                      site, desk)
+                                      site, desk, delivery)
 """
 
 import contextlib
@@ -672,7 +672,7 @@ def bench_desk() -> str:
     return out + "\n" + "\n".join(f"- {note}" for note in notes) + "\n"
 
 
-SECTIONS = ("verification", "proofs", "appends", "site", "desk")
+SECTIONS = ("verification", "proofs", "appends", "site", "desk", "delivery")
 
 
 def main() -> None:
@@ -694,6 +694,10 @@ def main() -> None:
         print(bench_site())
     if "desk" in chosen:
         print(bench_desk())
+    if "delivery" in chosen:
+        from benchmarks import delivery
+
+        print(delivery.bench(POSTGRES, WORK, table))
 
 
 if __name__ == "__main__":

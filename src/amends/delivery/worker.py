@@ -95,10 +95,15 @@ class Worker:
     # Claiming
 
     def claim(self) -> Delivery | None:
-        """Take the next due delivery, or None when nothing is due."""
+        """Take the next due delivery, or None when nothing is due.
+
+        A pending delivery is claimed and its attempt recorded as started in one transaction,
+        before anything is sent. A delivery whose worker died (its lease ran out while it was
+        being sent) is claimed without a new attempt: :meth:`deliver` asks the platform first.
+        """
         for _ in range(5):
             with transaction.atomic():
-                due = _due()
+                due = _due().select_related("account", "post")
                 if connection.vendor == "postgresql":
                     due = due.select_for_update(skip_locked=True, of=("self",))
                 delivery = due.first()
@@ -108,6 +113,13 @@ class Worker:
                 taken = Delivery.objects.filter(
                     pk=delivery.pk, status=delivery.status, lease_until=delivery.lease_until
                 ).update(status=Status.SENDING, lease_until=lease, worker=self.name)
+                if taken and delivery.status == Status.PENDING:
+                    delivery.attempt = Attempt.objects.create(
+                        delivery=delivery,
+                        started_at=now(),
+                        outcome=Outcome.STARTED,
+                        worker=self.name,
+                    )
             if taken:
                 delivery.status, delivery.lease_until, delivery.worker = (
                     Status.SENDING,
@@ -139,8 +151,9 @@ class Worker:
     def deliver(self, delivery: Delivery) -> str:
         connector = self.connector(delivery.account)
         connector.seam.take()
+        attempt = getattr(delivery, "attempt", None)
         unfinished = delivery.attempts.filter(outcome=Outcome.STARTED)
-        if unfinished.exists():
+        if attempt is None and unfinished.exists():
             started = time.perf_counter()
             try:
                 remote = self.reconcile(delivery, connector)
@@ -158,10 +171,11 @@ class Worker:
                     delivery=delivery, started_at=now(), outcome=Outcome.STARTED, worker=self.name
                 )
                 return self._done(delivery, attempt, connector, remote, started, Outcome.FOUND)
-        # Committed before anything is sent: after a crash, the next worker reconciles.
-        attempt = Attempt.objects.create(
-            delivery=delivery, started_at=now(), outcome=Outcome.STARTED, worker=self.name
-        )
+        if attempt is None:
+            # Committed before anything is sent: after a crash, the next worker reconciles.
+            attempt = Attempt.objects.create(
+                delivery=delivery, started_at=now(), outcome=Outcome.STARTED, worker=self.name
+            )
         started = time.perf_counter()
         try:
             remote = self.send(delivery, connector)
@@ -203,11 +217,20 @@ class Worker:
         with transaction.atomic():
             attempt.outcome, attempt.ms = outcome, (time.perf_counter() - started) * 1000
             attempt.request, attempt.response = request, response
-            attempt.save()
+            attempt.save(update_fields=["outcome", "ms", "request", "response"])
             delivery.status, delivery.done_at, delivery.error = Status.DONE, at, ""
             delivery.remote_id, delivery.remote_url = remote.id[:500], remote.url[:1000]
             delivery.lease_until = None
-            delivery.save()
+            delivery.save(
+                update_fields=[
+                    "status",
+                    "done_at",
+                    "error",
+                    "remote_id",
+                    "remote_url",
+                    "lease_until",
+                ]
+            )
             self._update_copy(delivery, remote, at)
             record.append(
                 "delivery.sent",
@@ -232,16 +255,14 @@ class Worker:
         op, post = delivery.op, delivery.post
         expected = remote.text if remote.text is not None else delivery.text
         if op == Op.PUBLISH:
-            Copy.objects.update_or_create(
+            Copy.objects.create(
                 post=post,
-                defaults={
-                    "remote_id": remote.id,
-                    "url": remote.url,
-                    "extra": remote.extra,
-                    "expected": expected,
-                    "published_at": at,
-                    "active_at": at,
-                },
+                remote_id=remote.id,
+                url=remote.url,
+                extra=remote.extra,
+                expected=expected,
+                published_at=at,
+                active_at=at,
             )
         elif op == Op.EDIT:
             Copy.objects.filter(post=post).update(
