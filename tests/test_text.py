@@ -210,3 +210,12 @@ def test_plain_words_are_not_humour(text):
 
 def test_markers_are_reported_as_written():
     assert humour_markers("Oops, LOL \U0001f602") == ["Oops", "LOL", "\U0001f602"]
+
+
+def test_one_word_changed_in_a_very_long_post_is_one_change():
+    old = " ".join(f"word{i}" for i in range(31_000))
+    new = old.replace("word15000 ", "changed ", 1)
+    ops = word_diff(old, new)
+    assert [op.kind for op in ops] == ["equal", "delete", "insert", "equal"]
+    assert (ops[1].text, ops[2].text) == ("word15000", "changed")
+    assert "".join(op.text for op in ops if op.kind != "insert") == old

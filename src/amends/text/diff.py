@@ -11,6 +11,7 @@ from difflib import SequenceMatcher
 from typing import Literal
 
 TOKEN = re.compile(r"\w+|[^\w\s]+|\s+")
+LONG = 4000  # tokens compared, old and new together
 
 Kind = Literal["equal", "delete", "insert"]
 
@@ -38,13 +39,27 @@ def word_diff(old: str, new: str) -> list[Op]:
         else:
             ops.append(Op(kind, text))
 
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    # A correction usually changes a few words: the common start and end are equal as they
+    # stand, and only the middle is compared (which keeps a long post's diff fast).
+    shortest = min(len(a), len(b))
+    head = 0
+    while head < shortest and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < shortest - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    a_mid, b_mid = a[head : len(a) - tail], b[head : len(b) - tail]
+    add("equal", a[:head])
+    # Comparing is quadratic in the worst case; beyond a few thousand words, the most frequent
+    # tokens (spaces, "the") are not used as anchors, and the diff stays exact but may be longer.
+    matcher = SequenceMatcher(None, a_mid, b_mid, autojunk=len(a_mid) + len(b_mid) > LONG)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            add("equal", a[i1:i2])
+            add("equal", a_mid[i1:i2])
         else:
-            add("delete", a[i1:i2])
-            add("insert", b[j1:j2])
+            add("delete", a_mid[i1:i2])
+            add("insert", b_mid[j1:j2])
+    add("equal", a[len(a) - tail :])
     return _tidy(ops)
 
 
