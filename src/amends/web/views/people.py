@@ -81,13 +81,21 @@ def add_account(request: HttpRequest) -> HttpResponse:
     post = request.POST
     platform, handle = post.get("platform", ""), post.get("handle", "").strip()
     name = post.get("name", "").strip()
+    settings = {f: post.get(f, "").strip() for f in ("server", "user", "page")}
+    secrets = {f: post.get(f, "").strip() for f in ("password", "token")}
     try:
-        account = AddAccount(request.user, key=f"{platform}:{handle}", name=name).run()
+        account = AddAccount(
+            request.user,
+            key=f"{platform}:{handle}",
+            name=name,
+            settings={k: v for k, v in settings.items() if v},
+            secrets={k: v for k, v in secrets.items() if v},
+        ).run()
     except AmendsError as error:
-        found = problems.problem(
-            error, "add-account", ("platform", "handle", "name"), aliases={"account": "handle"}
-        )
-        values = {"platform": platform, "handle": handle, "name": name}
+        fields = ("platform", "handle", "name", "server", "user", "page", "password", "token")
+        found = problems.problem(error, "add-account", fields, aliases={"account": "handle"})
+        # Passwords and tokens are never sent back to the browser.
+        values = {"platform": platform, "handle": handle, "name": name, **settings}
         return _index(request, problem=found, status=problems.status(error), values=values)
     messages.success(request, f"Account {account} added.")
     return redirect("desk:people")
