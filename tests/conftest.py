@@ -15,6 +15,10 @@ from hypothesis import settings as hypothesis_settings
 hypothesis_settings.register_profile("amends", deadline=None)
 hypothesis_settings.load_profile("amends")
 
+from tests.support.servers.fixtures_pds import pds  # noqa: E402, F401  (real servers)
+from tests.support.servers.fixtures_wordpress import wordpress  # noqa: E402, F401
+from tests.support.servers.mastodon import mastodon, mastodon_server  # noqa: E402, F401
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -100,11 +104,11 @@ def amends(args: list[str], env: dict, *, check: bool = True) -> subprocess.Comp
 
 @pytest.fixture
 def testbed(people, monkeypatch, settings):
-    """The in-process test platform (tests/support/platform.py) with the account
+    """The in-process test platform (tests/support/testbed.py) with the account
     ``testbed:police``; retries happen at once."""
     from amends.connectors import CONNECTORS
     from amends.desk.actions import AddAccount
-    from tests.support import platform
+    from tests.support import testbed as platform
 
     monkeypatch.setitem(CONNECTORS, "testbed", platform.Testbed)
     monkeypatch.setattr(platform, "BOARD", platform.Board())

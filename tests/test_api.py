@@ -163,10 +163,20 @@ def test_admins_add_people_and_accounts(as_):
     assert error(adam.post("/api/users", {"name": "bo", "role": "king"}), 400)["field"] == "role"
     added = ok(adam.post("/api/accounts", {"account": "house:events", "name": "Events"}), 201)
     assert added == {"account": "house:events"}
-    assert (
-        "allowed: house"
-        in error(adam.post("/api/accounts", {"account": "bluesky:x.test"}), 400)["message"]
+    unknown = error(adam.post("/api/accounts", {"account": "myspace:x"}), 400)["message"]
+    assert "unknown platform 'myspace'; allowed: " in unknown
+    assert "house" in unknown
+    assert error(adam.post("/api/accounts", {"account": "bluesky:x.test"}), 400) == {
+        "field": "server",
+        "message": "server: Bluesky needs the PDS URL, e.g. https://bsky.social",
+    }
+    connected = adam.post(
+        "/api/accounts",
+        {"account": "bluesky:x.test", "server": "http://127.0.0.1:9", "password": "s3cret pw"},
     )
+    assert ok(connected, 201) == {"account": "bluesky:x.test"}
+    assert b"s3cret" not in connected.content
+    assert "s3cret" not in str(list(record.entries(0, 10_000)))
 
 
 @pytest.mark.parametrize(

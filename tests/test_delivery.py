@@ -1,7 +1,7 @@
 """Durable delivery: the outbox is written with the action, and the worker delivers each row
 once, in order, with retries, reconciliation after a crash and a record of every attempt.
 
-The platform here is the in-process test double (tests/support/platform.py), so that a crash
+The platform here is the in-process test double (tests/support/testbed.py), so that a crash
 can be placed exactly; the real platforms are driven in test_bluesky_delivery.py and
 test_wordpress_delivery.py.
 """
@@ -28,8 +28,8 @@ from amends.desk.actions.base import Forbidden, now
 from amends.desk.models import Account
 from amends.errors import BadInput, Refused
 from amends.record import api as record
-from tests.support import platform
-from tests.support.platform import Crash
+from tests.support import testbed as platform
+from tests.support.testbed import Crash
 
 ORIGINAL = "The appeal closes on 4 May. Call 101."
 FIXED = "The appeal closes on 14 May. Call 101."

@@ -255,7 +255,9 @@ def test_only_admins_add_users_and_accounts_from_the_desk(people):
     assert AddUser(people.adam, name="eve", role="author").run().username == "eve"
     with pytest.raises(Forbidden):
         AddAccount(people.alice, key="house:other").run()
-    with pytest.raises(BadInput, match="unknown platform 'myspace'; allowed: house"):
+    with pytest.raises(
+        BadInput, match="unknown platform 'myspace'; allowed: bluesky, facebook, house, mastodon"
+    ):
         AddAccount(people.adam, key="myspace:x").run()
     with pytest.raises(Refused, match="exists already"):
         AddAccount(people.adam, key="house:news").run()

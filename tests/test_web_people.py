@@ -359,7 +359,7 @@ def test_an_unknown_platform_is_refused_with_the_allowed_ones(people, admin):
     data = {"platform": "myspace", "handle": "x", "name": ""}
     response = admin.post("/desk/people/accounts/add/", data)
     assert response.status_code == 400
-    assert "allowed: house" in response.content.decode()
+    assert "allowed: bluesky, facebook, house, mastodon, wordpress, x" in response.content.decode()
     assert not Account.objects.filter(handle="x").exists()
 
 
@@ -378,3 +378,34 @@ def test_a_refused_account_name_comes_back_escaped(people, admin):
     html = admin.post("/desk/people/accounts/add/", data).content.decode()
     assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
     assert "<script>alert(1)" not in html
+
+
+def test_an_admin_connects_a_platform_account_and_its_secret_is_never_shown(people):
+    from amends.connectors.credentials import unlock
+
+    admin = Client()
+    admin.force_login(people.adam)
+    missing = admin.post(
+        "/desk/people/accounts/add/",
+        {"platform": "bluesky", "handle": "police.test", "password": "app-pass-1234"},
+    )
+    assert missing.status_code == 400
+    page = missing.content.decode()
+    assert "needs the PDS URL" in page
+    assert "app-pass-1234" not in page
+    assert not Account.objects.filter(platform="bluesky").exists()
+
+    added = admin.post(
+        "/desk/people/accounts/add/",
+        {
+            "platform": "bluesky",
+            "handle": "police.test",
+            "server": "https://pds.example",
+            "password": "app-pass-1234",
+        },
+    )
+    assert added.status_code == 302
+    account = Account.objects.get(platform="bluesky")
+    assert account.settings == {"server": "https://pds.example"}
+    assert unlock(account.secrets) == {"password": "app-pass-1234"}
+    assert "app-pass-1234" not in admin.get("/desk/people/").content.decode()

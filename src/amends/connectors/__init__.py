@@ -6,12 +6,22 @@ docs/platforms.md).
 """
 
 from amends.connectors.base import Connector, PlatformError, Remote
+from amends.connectors.bluesky.connector import Bluesky
+from amends.connectors.facebook.connector import Facebook
 from amends.connectors.house.connector import House
+from amends.connectors.mastodon.connector import Mastodon
+from amends.connectors.wordpress.connector import WordPress
+from amends.connectors.x.connector import X
 
 CONNECTORS: dict[str, type[Connector]] = {
     connector.name: connector
     for connector in [
+        Bluesky,
+        Facebook,
         House,
+        Mastodon,
+        WordPress,
+        X,
     ]
 }
 

@@ -1,0 +1,305 @@
+"""The five steps reach a real Bluesky PDS on loopback, exactly once, through the outbox and the
+worker; what the desk says is checked against the PDS's own records (listRecords)."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from amends.delivery.models import Delivery, OutsideChange
+from amends.delivery.watch import check as watch
+from amends.delivery.worker import Worker
+from amends.desk.actions import (
+    AddAccount,
+    Apologise,
+    ApproveDeletion,
+    CheckAccount,
+    Correct,
+    Publish,
+    RequestDeletion,
+)
+from amends.desk.actions.base import now
+from amends.record import api as record
+from tests.conftest import ROOT, amends
+
+ORIGINAL = "The appeal closes on 4 May. Call 101."
+FIXED = "The appeal closes on 14 May. Call 101."
+PASSWORD = "correct horse battery staple"
+
+
+def texts(pds, did) -> list[str]:
+    return sorted(r["value"]["text"] for r in pds.list_records(did))
+
+
+def drain(worker: Worker) -> Worker:
+    while worker.step():
+        pass
+    return worker
+
+
+@pytest.fixture
+def account(people, pds):
+    """A fresh account on the PDS, connected and checked."""
+    handle = f"p{uuid.uuid4().hex[:10]}.test"
+    did, _ = pds.create_account(handle, PASSWORD)
+    key = f"bluesky:{handle}"
+    AddAccount(
+        None,
+        key=key,
+        settings={"server": pds.url},
+        secrets={"password": PASSWORD},
+        as_operator=True,
+    ).run()
+    checked = CheckAccount(None, account=key, as_operator=True).run()
+    assert checked.settings["did"] == did
+    return key, did
+
+
+def test_the_five_steps_reach_the_pds(people, pds, account):
+    key, did = account
+    worker = Worker("test")
+    post = Publish(people.alice, account=key, text=ORIGINAL).run()
+    drain(worker)
+    assert texts(pds, did) == [ORIGINAL]
+    post.refresh_from_db()
+    assert post.copy.remote_id.startswith(f"at://{did}/app.bsky.feed.post/")
+
+    # Make amends: Bluesky cannot edit, so the correction is a reply in the thread.
+    correcting = Correct(people.alice, post=post.pk, text=FIXED, reason="Wrong date")
+    correcting.run()
+    assert correcting.plan.how == "reply"
+    Apologise(people.alice, post=post.pk, text="Sorry: the date we gave was wrong.").run()
+    drain(worker)
+    records = {r["value"]["text"]: r["value"] for r in pds.list_records(did)}
+    correction = records[correcting.plan.text]
+    assert "“14”, not “4”. Wrong date." in correcting.plan.text
+    assert correction["reply"]["parent"]["uri"] == post.copy.remote_id
+    apology = records["Sorry: the date we gave was wrong."]
+    assert apology["reply"]["root"]["uri"] == post.copy.remote_id
+    assert ORIGINAL in records  # the original stays: Bluesky has no edit
+
+    # Delete as the last resort: the post goes, a notice says why, never what.
+    deletion = RequestDeletion(
+        people.alice, post=post.pk, ground="prejudicial", explanation="A trial is under way."
+    ).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    drain(worker)
+    after = texts(pds, did)
+    assert ORIGINAL not in after
+    (notice,) = [t for t in after if t.startswith("We removed one of our posts")]
+    assert "could have prejudiced an investigation" in notice
+    assert "A trial is under way." in notice
+    assert Delivery.objects.exclude(status="done").count() == 0
+    assert [e.kind for e in record.entries_about(post.subject)].count("delivery.sent") == 4
+
+
+def test_edits_and_deletions_made_on_the_pds_are_recorded(people, pds, account):
+    key, did = account
+    worker = Worker("test")
+    edited = Publish(people.alice, account=key, text="Road closed on Mill Lane.").run()
+    removed = Publish(people.alice, account=key, text="Road closed on High Street.").run()
+    drain(worker)
+    assert watch(worker) == []
+
+    edited.refresh_from_db()
+    rkey = edited.copy.remote_id.rsplit("/", 1)[1]
+    session = pds.xrpc(
+        "POST",
+        "com.atproto.server.createSession",
+        json={"identifier": did, "password": PASSWORD},
+    )
+    auth = {"Authorization": f"Bearer {session['accessJwt']}"}
+    value = {
+        **pds.xrpc(
+            "GET",
+            "com.atproto.repo.getRecord",
+            params={"repo": did, "collection": "app.bsky.feed.post", "rkey": rkey},
+        )["value"]
+    }
+    value["text"] = "Road open again on Mill Lane."
+    pds.xrpc(
+        "POST",
+        "com.atproto.repo.putRecord",
+        headers=auth,
+        json={"repo": did, "collection": "app.bsky.feed.post", "rkey": rkey, "record": value},
+    )
+    removed.refresh_from_db()
+    pds.xrpc(
+        "POST",
+        "com.atproto.repo.deleteRecord",
+        headers=auth,
+        json={
+            "repo": did,
+            "collection": "app.bsky.feed.post",
+            "rkey": removed.copy.remote_id.rsplit("/", 1)[1],
+        },
+    )
+
+    found = {c.post_id: c for c in watch(worker)}
+    assert found[edited.pk].kind == "changed"
+    assert record.read(found[edited.pk].seq) == b"Road open again on Mill Lane."
+    assert found[removed.pk].kind == "deleted"
+    assert OutsideChange.objects.filter(seen_at__isnull=True).count() == 2
+    assert watch(worker) == []
+
+
+def test_a_wrong_app_password_fails_at_once_with_the_pds_message(people, pds):
+    handle = f"p{uuid.uuid4().hex[:10]}.test"
+    pds.create_account(handle, PASSWORD)
+    AddAccount(
+        None,
+        key=f"bluesky:{handle}",
+        settings={"server": pds.url},
+        secrets={"password": "not the password"},
+        as_operator=True,
+    ).run()
+    post = Publish(people.alice, account=f"bluesky:{handle}", text=ORIGINAL).run()
+    drain(Worker("test"))
+    delivery = Delivery.objects.get(post=post)
+    assert delivery.status == "failed"
+    assert delivery.tries == 1
+    assert "Invalid identifier or password" in delivery.error
+    assert PASSWORD not in delivery.error
+
+
+def test_deliveries_wait_while_the_pds_is_down_and_complete_when_it_returns(
+    people, pds, account, settings
+):
+    key, did = account
+    settings.DELIVERY_BACKOFF_BASE = 1
+    worker = Worker("test")
+    posts = [Publish(people.alice, account=key, text=f"Update {n}").run() for n in range(6)]
+    assert worker.step()
+    pds.stop()
+    try:
+        drain(worker)
+        waiting = Delivery.objects.exclude(status="done")
+        assert waiting.count() == 5
+        assert all(d.status == "pending" and d.tries >= 1 for d in waiting)
+        assert "Connection refused" in waiting.first().error
+    finally:
+        pds.start()
+    Delivery.objects.filter(status="pending").update(due_at=now() - timedelta(seconds=1))
+    drain(worker)
+    assert Delivery.objects.filter(post__in=posts, status="done").count() == 6
+    assert texts(pds, did) == sorted(f"Update {n}" for n in range(6))
+
+
+@pytest.mark.slow
+def test_a_worker_killed_at_random_points_delivers_every_post_exactly_once(
+    fresh_database, pds, tmp_path
+):
+    """SIGKILL the worker again and again while it delivers 50 posts to the real PDS."""
+    handle = f"k{uuid.uuid4().hex[:10]}.test"
+    did, _ = pds.create_account(handle, PASSWORD)
+    env = {**fresh_database, "AMENDS_DELIVERY_LEASE": "1", "AMENDS_DELIVERY_BACKOFF_BASE": "0"}
+    secret = tmp_path / "password"
+    secret.write_text(PASSWORD)
+    amends(["user", "add", "alice", "--role", "author"], env)
+    amends(
+        [
+            "account",
+            "add",
+            f"bluesky:{handle}",
+            "--server",
+            pds.url,
+            "--password-file",
+            str(secret),
+        ],
+        env,
+    )
+    published = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tests/support/publish_many.py"),
+            f"bluesky:{handle}",
+            "alice",
+            "50",
+            "Killed worker post",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert published.returncode == 0, published.stderr
+    assert len(published.stdout.split()) == 50
+
+    rng = random.Random(5)
+    kills = 0
+    deadline = time.monotonic() + 240
+    while (len(pds.list_records(did)) < 50 or kills < 3) and time.monotonic() < deadline:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "amends", "worker"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        time.sleep(rng.uniform(0.3, 2.0))
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+        kills += 1
+        time.sleep(1.1)  # the lease of the delivery it held runs out
+    finished = amends(["worker", "--once"], env)
+    assert " 0 failed" in finished.stdout
+
+    found = [r["value"]["text"] for r in pds.list_records(did)]
+    assert sorted(found) == sorted(f"Killed worker post {n}" for n in range(50))  # once each
+    assert kills >= 3
+    listing = amends(["delivery", "list", "--json"], env)
+    statuses = {d["status"] for d in json.loads(listing.stdout)["deliveries"]}
+    assert statuses == {"done"}
+
+
+def test_amends_serve_delivers_on_its_own(fresh_database, pds, tmp_path):
+    """The embedded default: `amends serve` alone delivers, in a thread of its own."""
+    from tests.test_serve import free_port
+
+    handle = f"s{uuid.uuid4().hex[:10]}.test"
+    did, _ = pds.create_account(handle, PASSWORD)
+    env = {**fresh_database, "AMENDS_SERVE_WORKER": "true"}
+    secret = tmp_path / "password"
+    secret.write_text(PASSWORD)
+    amends(["user", "add", "alice", "--role", "author"], env)
+    amends(
+        [
+            "account",
+            "add",
+            f"bluesky:{handle}",
+            "--server",
+            pds.url,
+            "--password-file",
+            str(secret),
+        ],
+        env,
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "amends", "serve", "--port", str(free_port()), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        amends(["post", f"bluesky:{handle}", "--text", ORIGINAL, "--as", "alice"], env)
+        deadline = time.monotonic() + 30
+        while texts(pds, did) != [ORIGINAL]:
+            assert server.poll() is None, server.communicate()[0]
+            assert time.monotonic() < deadline, "the post never reached the PDS"
+            time.sleep(0.2)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.communicate(timeout=60)
+    assert server.returncode == 0
+    listing = json.loads(amends(["delivery", "list", "--json"], env).stdout)["deliveries"]
+    assert [(d["op"], d["status"]) for d in listing] == [("publish", "done")]
