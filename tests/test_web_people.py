@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from amends.desk.actions import AddAccount
 from amends.desk.models import Account
 from amends.record import api as record
 
@@ -409,3 +410,34 @@ def test_an_admin_connects_a_platform_account_and_its_secret_is_never_shown(peop
     assert account.settings == {"server": "https://pds.example"}
     assert unlock(account.secrets) == {"password": "app-pass-1234"}
     assert "app-pass-1234" not in admin.get("/desk/people/").content.decode()
+
+
+def test_an_admin_checks_an_account_against_its_platform(people, pds):
+    import uuid
+
+    handle = f"c{uuid.uuid4().hex[:10]}.test"
+    did, _ = pds.create_account(handle, "a good app password")
+    for name, password in (("good", "a good app password"), ("bad", "a wrong one")):
+        AddAccount(
+            None,
+            key=f"bluesky:{name}.{handle}" if name == "bad" else f"bluesky:{handle}",
+            settings={"server": pds.url},
+            secrets={"password": password},
+            as_operator=True,
+        ).run()
+    good = Account.objects.get(handle=handle)
+    bad = Account.objects.get(handle=f"bad.{handle}")
+    author = Client()
+    author.force_login(people.alice)
+    assert author.post(f"/desk/people/accounts/{good.pk}/check/").status_code == 403
+
+    admin = Client()
+    admin.force_login(people.adam)
+    page = admin.post(f"/desk/people/accounts/{good.pk}/check/", follow=True).content.decode()
+    assert f"Account bluesky:{handle} works." in page
+    good.refresh_from_db()
+    assert good.settings["did"] == did
+    page = admin.post(f"/desk/people/accounts/{bad.pk}/check/", follow=True).content.decode()
+    assert "does not work" in page
+    assert "a wrong one" not in page
+    assert admin.post("/desk/people/accounts/999/check/").status_code == 404

@@ -8,6 +8,7 @@ urlpatterns = [
     path("people/", people.index, name="people"),
     path("people/add/", people.add_user, name="people-add"),
     path("people/accounts/add/", people.add_account, name="accounts-add"),
+    path("people/accounts/<int:account_id>/check/", people.check_account, name="accounts-check"),
     path("people/<int:user_id>/", people.person, name="person"),
     path("people/<int:user_id>/role/", people.set_role, name="person-role"),
     path("people/<int:user_id>/active/", people.set_active, name="person-active"),

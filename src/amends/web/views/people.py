@@ -12,6 +12,7 @@ from amends import platforms
 from amends.desk.actions import (
     AddAccount,
     AddUser,
+    CheckAccount,
     ClearSecondFactor,
     SetActive,
     SetPassword,
@@ -98,6 +99,22 @@ def add_account(request: HttpRequest) -> HttpResponse:
         values = {"platform": platform, "handle": handle, "name": name, **settings}
         return _index(request, problem=found, status=problems.status(error), values=values)
     messages.success(request, f"Account {account} added.")
+    return redirect("desk:people")
+
+
+@desk_page("admin")
+@require_POST
+def check_account(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Sign in to the account's platform now: the admin learns at once whether it works."""
+    account = Account.objects.filter(pk=account_id).first()
+    if account is None:
+        return refused(request, f"There is no account {account_id}.", status=404)
+    try:
+        CheckAccount(request.user, account=str(account)).run()
+    except AmendsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Account {account} works.")
     return redirect("desk:people")
 
 
