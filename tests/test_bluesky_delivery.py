@@ -303,3 +303,20 @@ def test_amends_serve_delivers_on_its_own(fresh_database, pds, tmp_path):
     assert server.returncode == 0
     listing = json.loads(amends(["delivery", "list", "--json"], env).stdout)["deliveries"]
     assert [(d["op"], d["status"]) for d in listing] == [("publish", "done")]
+
+
+def test_a_correction_can_quote_the_post_instead(people, pds, account):
+    key, did = account
+    worker = Worker("test")
+    post = Publish(people.alice, account=key, text=ORIGINAL).run()
+    drain(worker)
+    quoting = Correct(people.alice, post=post.pk, text=FIXED, reason="Wrong date", as_quote=True)
+    quoting.run()
+    assert quoting.plan.how == "quote"
+    drain(worker)
+    post.refresh_from_db()
+    (quote,) = [r["value"] for r in pds.list_records(did) if r["value"]["text"] != ORIGINAL]
+    assert quote["text"] == quoting.plan.text
+    assert quote["embed"]["$type"] == "app.bsky.embed.record"
+    assert quote["embed"]["record"]["uri"] == post.copy.remote_id
+    assert "reply" not in quote

@@ -328,3 +328,10 @@ def test_an_account_needs_the_fields_its_platform_asks_for(people, testbed):
             as_operator=True,
         ).run()
     assert not Account.objects.filter(handle="two").exists()
+
+
+def test_a_platform_that_cannot_quote_refuses_a_quote(people, testbed):
+    post = Publish(people.alice, account="testbed:police", text=ORIGINAL).run()
+    with pytest.raises(BadInput, match="as_quote: testbed:police cannot quote a post"):
+        Correct(people.alice, post=post.pk, text=FIXED, reason="Wrong date", as_quote=True).run()
+    assert Delivery.objects.count() == 1

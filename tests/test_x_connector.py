@@ -15,7 +15,7 @@ import pytest
 
 from amends.connectors.base import PlatformError, Remote
 from amends.connectors.http import Seam
-from amends.connectors.strategy import EDIT, REPLY, plan_correction
+from amends.connectors.strategy import EDIT, QUOTE, REPLY, plan_correction
 from amends.connectors.x import connector as x_connector
 from amends.connectors.x.connector import X
 
@@ -361,6 +361,27 @@ def test_a_correction_after_30_minutes_is_a_reply():
     assert (correction.how, correction.fits) == (REPLY, True)
     assert correction.text.startswith("Correction (09:30): ")
     assert "X allows edits only for 30 minutes" in correction.why
+
+
+def test_a_quote_names_the_post_it_quotes():
+    x, platform = connect("quote_post")
+    quoted = Remote(id="1445880548472328192")
+    made = x.quote(quoted, "Correction (09:30): “14”, not “4”.", key="delivery-3")
+    assert platform.sent == [
+        (
+            "POST",
+            "https://api.x.com/2/tweets",
+            {"text": "Correction (09:30): “14”, not “4”.", "quote_tweet_id": quoted.id},
+        )
+    ]
+    assert made.id == "1445880548472328194"
+
+
+def test_a_correction_asked_as_a_quote_is_a_quote_in_words():
+    correction = plan(published_at=AT - timedelta(minutes=5), as_quote=True)
+    assert (correction.how, correction.fits) == (QUOTE, True)
+    assert correction.text.startswith("Correction (09:30): ")
+    assert "quoting the post" in correction.why
 
 
 def test_a_correction_after_5_edits_is_a_reply():

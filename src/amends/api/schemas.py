@@ -105,10 +105,13 @@ class CorrectIn(Body):
     as_reply: bool = Field(
         False, description="Send the correction as a reply even where editing is allowed."
     )
+    as_quote: bool = Field(
+        False, description="Send the correction as a new post quoting the wrong one (Bluesky, X)."
+    )
 
 
 class Plan(Schema):
-    how: str = Field(description="site, edit (in place) or reply (in the post's thread)")
+    how: str = Field(description="site, edit (in place), reply (in the thread) or quote")
     text: str = Field(description="Exactly what is sent to the platform.")
     length: str = Field(description="Its length as the platform counts it, against the limit.")
     why: str

@@ -194,10 +194,15 @@ def post(account_key, text, as_user):
 @click.option(
     "--as-reply", is_flag=True, help="Send the correction as a reply even where editing is allowed."
 )
+@click.option(
+    "--as-quote",
+    is_flag=True,
+    help="Send the correction as a new post quoting the wrong one (Bluesky, X).",
+)
 @click.option("--plan", is_flag=True, help="Only show how the correction would be sent.")
 @as_option
 @command
-def correct(post_id, text, reason, anyway, as_reply, plan, as_user):
+def correct(post_id, text, reason, anyway, as_reply, as_quote, plan, as_user):
     """Correct a post visibly: the wrong words struck through beside the right ones, with a
     dated note and the reason. The original wording is kept.
 
@@ -212,6 +217,7 @@ def correct(post_id, text, reason, anyway, as_reply, plan, as_user):
         reason=reason,
         anyway=anyway,
         as_reply=as_reply,
+        as_quote=as_quote,
         plan_only=plan,
     )
     revision = action.run()

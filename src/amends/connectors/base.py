@@ -144,6 +144,11 @@ class Connector:
         """Publish ``text`` as a reply to ``parent``, in its thread."""
         raise NotImplementedError
 
+    def quote(self, quoted: Remote, text: str, *, key: str) -> Remote:
+        """Publish ``text`` as a new post quoting ``quoted``. Only called when
+        capabilities.quote is true."""
+        raise NotImplementedError
+
     def edit(self, remote: Remote, text: str, *, key: str) -> Remote:
         """Replace the wording of ``remote``. Only called when capabilities.edit is true."""
         raise NotImplementedError

@@ -7,12 +7,12 @@ from datetime import datetime
 from amends.connectors.base import Connector, Measure
 from amends.text.render import correction_html, plain_correction
 
-SITE, EDIT, REPLY = "site", "edit", "reply"
+SITE, EDIT, REPLY, QUOTE = "site", "edit", "reply", "quote"
 
 
 @dataclass(frozen=True)
 class Plan:
-    how: str  # site, edit or reply
+    how: str  # site, edit, reply or quote
     text: str  # exactly what will be sent
     measure: Measure
     why: str  # one sentence for the person correcting
@@ -47,9 +47,12 @@ def plan_correction(
     published_at: datetime | None = None,
     edits: int = 0,
     as_reply: bool = False,
+    as_quote: bool = False,
 ) -> Plan:
     """Edit in place where the platform allows it now (inside its edit window and edit count);
-    otherwise a reply in the post's thread with the correction in words.
+    otherwise a reply in the post's thread with the correction in words. A person may ask for
+    the reply instead of an edit, or, where the platform can quote, for a new post quoting the
+    wrong one (seen by all followers, not only by readers of the thread).
 
     A plan that does not fit says so in ``why``; nothing is ever cut to fit.
     """
@@ -64,7 +67,18 @@ def plan_correction(
         can_edit, because = False, f"{connector.label} allows edits only for {minutes} minutes"
     if can_edit and caps.max_edits is not None and edits >= caps.max_edits:
         can_edit, because = False, f"{connector.label} allows only {caps.max_edits} edits"
-    if can_edit and not as_reply:
+    if as_quote and caps.quote:
+        text = plain_correction(old, new, at=at, reason=reason)
+        measure = connector.measure(text)
+        if measure.fits:
+            return Plan(QUOTE, text, measure, f"sent as a new post quoting the post on {where}")
+        return Plan(
+            QUOTE,
+            text,
+            measure,
+            f"the correction in words is {measure} on {where}; shorten the reason or the change",
+        )
+    if can_edit and not as_reply and not as_quote:
         text = edit_text(connector, old, new, reason=reason, at=at)
         measure = connector.measure(text)
         if measure.fits:
@@ -79,6 +93,8 @@ def plan_correction(
     text = plain_correction(old, new, at=at, reason=reason)
     measure = connector.measure(text)
     why = "you asked for a reply" if as_reply and can_edit else because
+    if as_quote:
+        why = f"{connector.label} cannot quote a post"
     if measure.fits:
         said = f"sent as a reply in the post's thread on {where} ({why})"
         return Plan(REPLY, text, measure, said)

@@ -19,6 +19,7 @@ class Delivery(models.Model):
         PUBLISH = "publish"  # the post itself (a reply when the post answers another)
         EDIT = "edit"  # a correction, edited in place
         THREAD = "thread"  # a correction, as a reply in the post's thread
+        QUOTE = "quote"  # a correction, as a new post quoting the post
         DELETE = "delete"  # remove the post
         NOTICE = "notice"  # say publicly why a post was removed
 

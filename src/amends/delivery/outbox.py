@@ -8,7 +8,7 @@ import secrets
 import time
 
 from amends.connectors import connector_for
-from amends.connectors.strategy import EDIT, Plan
+from amends.connectors.strategy import EDIT, QUOTE, Plan
 from amends.delivery.models import Delivery
 from amends.desk.actions.base import now
 from amends.desk.models import Post
@@ -55,7 +55,7 @@ def publish(post: Post) -> Delivery | None:
 def correct(post: Post, plan: Plan) -> Delivery | None:
     if delivered_here(post):
         return None
-    op = Delivery.Op.EDIT if plan.how == EDIT else Delivery.Op.THREAD
+    op = {EDIT: Delivery.Op.EDIT, QUOTE: Delivery.Op.QUOTE}.get(plan.how, Delivery.Op.THREAD)
     return _add(post, op, plan.text, why=plan.why, after=_latest(post))
 
 
@@ -75,7 +75,16 @@ def remove(post: Post, notice: str) -> list[Delivery]:
     return [deletion, said]
 
 
-def plan(post: Post, old: str, new: str, reason: str, *, as_reply: bool = False, at=None) -> Plan:
+def plan(
+    post: Post,
+    old: str,
+    new: str,
+    reason: str,
+    *,
+    as_reply: bool = False,
+    as_quote: bool = False,
+    at=None,
+) -> Plan:
     """How a correction of ``post`` would reach its platform now: edit or reply, and the exact
     text, measured against the platform's limit. Shown before anything is sent."""
     from amends.connectors.strategy import plan_correction
@@ -93,4 +102,5 @@ def plan(post: Post, old: str, new: str, reason: str, *, as_reply: bool = False,
         published_at=copy.published_at if copy else post.created_at,
         edits=edits.count(),
         as_reply=as_reply,
+        as_quote=as_quote,
     )

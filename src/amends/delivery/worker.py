@@ -200,6 +200,8 @@ class Worker:
             return connector.edit(_remote(copy), text, key=key)
         if delivery.op == Op.THREAD:
             return connector.reply(_remote(copy), text, key=key)
+        if delivery.op == Op.QUOTE:
+            return connector.quote(_remote(copy), text, key=key)
         connector.delete(_remote(copy))
         return _remote(copy)
 
@@ -273,7 +275,7 @@ class Worker:
                 edits=post.copy.edits + 1,
                 active_at=at,
             )
-        elif op == Op.THREAD:
+        elif op in (Op.THREAD, Op.QUOTE):
             Copy.objects.filter(post=post).update(active_at=at)
         elif op == Op.DELETE:
             Copy.objects.filter(post=post).update(gone_at=at, active_at=at)

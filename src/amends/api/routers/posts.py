@@ -68,6 +68,7 @@ def correct(request, post_id: s.Id, payload: s.CorrectIn):
         reason=payload.reason,
         anyway=payload.anyway,
         as_reply=payload.as_reply,
+        as_quote=payload.as_quote,
     )
     revision = action.run()
     plan = {

@@ -140,6 +140,24 @@ class Bluesky(Connector):
         }
         return self._create(record, key)
 
+    def quote(self, quoted: Remote, text: str, *, key: str) -> Remote:
+        """A new post embedding the quoted one (app.bsky.embed.record): seen by everyone who
+        follows the account, not only by readers of the thread."""
+        cid = quoted.extra.get("cid")
+        if not cid:
+            found = self.fetch(quoted)
+            if found is None:
+                raise PlatformError(
+                    f"bluesky: the post to quote is no longer there: {quoted.id}", permanent=True
+                )
+            cid = found.extra["cid"]
+        record = self._record(text)
+        record["embed"] = {
+            "$type": "app.bsky.embed.record",
+            "record": {"uri": quoted.id, "cid": cid},
+        }
+        return self._create(record, key)
+
     def edit(self, remote: Remote, text: str, *, key: str) -> Remote:
         raise PlatformError(
             "bluesky: Bluesky cannot edit a post; send the correction as a reply", permanent=True

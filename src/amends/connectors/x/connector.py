@@ -81,6 +81,9 @@ class X(Connector):
     def reply(self, parent: Remote, text: str, *, key: str) -> Remote:
         return self._post({"text": text, "reply": {"in_reply_to_tweet_id": parent.id}})
 
+    def quote(self, quoted: Remote, text: str, *, key: str) -> Remote:
+        return self._post({"text": text, "quote_tweet_id": quoted.id})
+
     def edit(self, remote: Remote, text: str, *, key: str) -> Remote:
         chain = remote.extra.get("edit_history_tweet_ids") or [remote.id]
         payload = {"text": text, "edit_options": {"previous_post_id": remote.id}}

@@ -116,11 +116,12 @@ class Correct(Action):
         reason: str,
         anyway: bool = False,
         as_reply: bool = False,
+        as_quote: bool = False,
         plan_only: bool = False,
     ):
         super().__init__(actor)
         self.post_id, self.text, self.reason, self.anyway = post, text, reason, anyway
-        self.as_reply, self.plan_only = as_reply, plan_only
+        self.as_reply, self.as_quote, self.plan_only = as_reply, as_quote, plan_only
         self.plan = None  # how the correction reaches the post's platform
 
     def validate(self):
@@ -134,9 +135,22 @@ class Correct(Action):
         old = current_text(post)
         if self.text == old:
             raise BadInput("text: is the same as the current wording; nothing to correct")
+        if self.as_quote and not connector_for(post.account).capabilities.quote:
+            raise BadInput(
+                f"as_quote: {post.account} cannot quote a post; send the correction as an edit "
+                "or a reply",
+                field="as_quote",
+            )
         incident = incident_rules.incident_for(post)
         humour = _guard_tone(incident, f"{self.text}\n{self.reason}", self.anyway)
-        self.plan = outbox.plan(post, old, self.text, self.reason, as_reply=bool(self.as_reply))
+        self.plan = outbox.plan(
+            post,
+            old,
+            self.text,
+            self.reason,
+            as_reply=bool(self.as_reply),
+            as_quote=bool(self.as_quote),
+        )
         if self.plan_only:
             return None
         if not self.plan.fits:

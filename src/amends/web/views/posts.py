@@ -160,11 +160,17 @@ def _composer(post: Post) -> dict:
     }
 
 
-def _correction_preview(post: Post, new: str, reason: str, as_reply: bool = False) -> dict:
+def _correction_preview(
+    post: Post, new: str, reason: str, as_reply: bool = False, as_quote: bool = False
+) -> dict:
     old = current_text(post)
     at = timezone.localtime()
     changed = bool(new) and new != old
-    plan = outbox.plan(post, old, new, reason, as_reply=as_reply, at=at) if changed else None
+    plan = (
+        outbox.plan(post, old, new, reason, as_reply=as_reply, as_quote=as_quote, at=at)
+        if changed
+        else None
+    )
     plain = plain_correction(old, new, at=at, reason=reason) if new and new != old else ""
     lengths = []
     for cls in CONNECTORS.values():
@@ -193,6 +199,10 @@ def _offers_reply(post: Post) -> bool:
     return not connector.local and connector.capabilities.edit
 
 
+def _offers_quote(post: Post) -> bool:
+    return CONNECTORS[post.account.platform].capabilities.quote
+
+
 @desk_page("author", "supervisor")
 @require_http_methods(["GET", "POST"])
 def correct(request, post_id: int):
@@ -201,12 +211,16 @@ def correct(request, post_id: int):
     if request.method == "GET":
         context["preview"] = _correction_preview(post, context["wording"], "")
         context["offers_reply"] = _offers_reply(post)
+        context["offers_quote"] = _offers_quote(post)
         return render(request, "desk/posts/correct.html", context)
     new, reason = request.POST.get("text", ""), request.POST.get("reason", "")
-    as_reply = flag(request, "as_reply")
+    as_reply, as_quote = flag(request, "as_reply"), flag(request, "as_quote")
     context["offers_reply"] = _offers_reply(post)
+    context["offers_quote"] = _offers_quote(post)
     context["preview"] = (
-        _correction_preview(post, new, reason, as_reply) if post.status != "deleted" else {}
+        _correction_preview(post, new, reason, as_reply, as_quote)
+        if post.status != "deleted"
+        else {}
     )
     action = Correct(
         request.user,
@@ -215,6 +229,7 @@ def correct(request, post_id: int):
         reason=reason,
         anyway=flag(request, "anyway"),
         as_reply=as_reply,
+        as_quote=as_quote,
     )
     return perform(
         request,
@@ -237,6 +252,7 @@ def correct_preview(request, post_id: int):
         request.POST.get("text", ""),
         request.POST.get("reason", ""),
         flag(request, "as_reply"),
+        flag(request, "as_quote") and _offers_quote(post),
     )
     return render(
         request, "desk/posts/_correction_preview.html", {"preview": preview, "post": post}
