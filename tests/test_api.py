@@ -63,6 +63,15 @@ def test_publish_answers_with_the_post_and_its_public_url(as_, post):
 
 def test_the_whole_handbook_through_the_api(as_, post):
     alice, sam = as_("alice"), as_("sam")
+    planned = ok(
+        alice.post(
+            f"/api/posts/{post}/corrections",
+            {"text": "Closes on 14 May.", "reason": "Wrong date", "plan_only": True},
+        ),
+        200,
+    )
+    assert planned["revision"] is None
+    assert planned["plan"]["how"] == "site"
     corrected = ok(
         alice.post(
             f"/api/posts/{post}/corrections",

@@ -320,3 +320,57 @@ def test_a_correction_can_quote_the_post_instead(people, pds, account):
     assert quote["embed"]["$type"] == "app.bsky.embed.record"
     assert quote["embed"]["record"]["uri"] == post.copy.remote_id
     assert "reply" not in quote
+
+
+def test_three_workers_side_by_side_send_each_post_once(fresh_database, pds, tmp_path):
+    """Workers claim with a conditional update (and SKIP LOCKED on PostgreSQL): started at the
+    same moment, they share the work and never send one delivery twice."""
+    handle = f"w{uuid.uuid4().hex[:10]}.test"
+    did, _ = pds.create_account(handle, PASSWORD)
+    secret = tmp_path / "password"
+    secret.write_text(PASSWORD)
+    env = fresh_database
+    amends(["user", "add", "alice", "--role", "author"], env)
+    amends(
+        [
+            "account",
+            "add",
+            f"bluesky:{handle}",
+            "--server",
+            pds.url,
+            "--password-file",
+            str(secret),
+        ],
+        env,
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tests/support/publish_many.py"),
+            f"bluesky:{handle}",
+            "alice",
+            "30",
+            "Shared post",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "amends", "worker", "--once", "--name", f"w{n}"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(3)
+    ]
+    said = [w.communicate(timeout=120)[0] for w in workers]
+    assert all(w.returncode == 0 for w in workers), said
+    sent = [int(line.split(": ", 1)[1].split(" sent")[0]) for line in said]
+    assert sum(sent) == 30
+    found = sorted(r["value"]["text"] for r in pds.list_records(did))
+    assert found == sorted(f"Shared post {n}" for n in range(30))

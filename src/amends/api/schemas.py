@@ -108,6 +108,9 @@ class CorrectIn(Body):
     as_quote: bool = Field(
         False, description="Send the correction as a new post quoting the wrong one (Bluesky, X)."
     )
+    plan_only: bool = Field(
+        False, description="Only say how the correction would be sent; change nothing (200)."
+    )
 
 
 class Plan(Schema):
@@ -119,7 +122,7 @@ class Plan(Schema):
 
 class Corrected(Schema):
     post: int
-    revision: int
+    revision: int | None = Field(description="The new revision; null when only planned.")
     plan: Plan
 
 

@@ -55,8 +55,8 @@ def history(request, post_id: s.Id):
 
 @router.post(
     "/posts/{post_id}/corrections",
-    response={201: s.Corrected, **ERRORS},
-    summary="Correct a post",
+    response={200: s.Corrected, 201: s.Corrected, **ERRORS},
+    summary="Correct a post (or only see how it would be sent)",
 )
 def correct(request, post_id: s.Id, payload: s.CorrectIn):
     """Correct a post visibly: the wrong words struck through beside the right ones, with a
@@ -69,6 +69,7 @@ def correct(request, post_id: s.Id, payload: s.CorrectIn):
         anyway=payload.anyway,
         as_reply=payload.as_reply,
         as_quote=payload.as_quote,
+        plan_only=payload.plan_only,
     )
     revision = action.run()
     plan = {
@@ -77,6 +78,8 @@ def correct(request, post_id: s.Id, payload: s.CorrectIn):
         "length": str(action.plan.measure),
         "why": action.plan.why,
     }
+    if revision is None:
+        return Status(200, {"post": post_id, "revision": None, "plan": plan})
     return Status(201, {"post": revision.post_id, "revision": revision.n, "plan": plan})
 
 
