@@ -9,6 +9,7 @@ from amends.desk.actions.admin import AddAccount, AddUser
 from amends.desk.actions.base import Action, Forbidden, PolicyViolation
 from amends.desk.actions.custody import PlaceHold, ReleaseHold, Unseal
 from amends.desk.actions.deletions import ApproveDeletion, RejectDeletion, RequestDeletion
+from amends.desk.actions.evidence import ExportPack
 from amends.desk.actions.incidents import CloseIncident, OpenIncident
 from amends.desk.actions.people import (
     ChangePassword,
@@ -38,6 +39,7 @@ __all__ = [
     "Correct",
     "CreateToken",
     "EnrolSecondFactor",
+    "ExportPack",
     "Forbidden",
     "OpenIncident",
     "PlaceHold",

@@ -1,0 +1,931 @@
+"""Verify an Amends evidence pack, offline, with nothing but Python and ``cryptography``.
+
+    python verify.py PACK.zip [--key VKEY] [--json]
+
+PACK may also be the folder the zip unpacks to. ``--key`` names the log's public key as the
+force publishes it (``/.well-known/amends/key``); without it the key inside the pack is used,
+and printed so that you can compare it yourself.
+
+Exit status 0 with a short summary when every check passes; 1 with one line naming the first
+file (and record entry) that fails; 2 for a wrong command line.
+
+This one file is the whole verifier: it imports nothing from Amends. ``amends verify-pack`` runs
+this very module, and every pack carries a byte-for-byte copy of it. What it checks, in order:
+
+1. the bag (RFC 8493): ``bagit.txt``; every tag file against ``tagmanifest-sha256.txt``; every
+   payload file against ``manifest-sha256.txt``, no file missing, none extra; ``Payload-Oxum``;
+2. the anchor checkpoint (``data/checkpoint.txt``, a C2SP signed note) against the log's key;
+3. for every record entry: its leaf hash (RFC 9162), its C2SP tlog-proof of inclusion in the
+   anchor checkpoint, that it sits at the position its file name and the index give, and its
+   content: ``SHA-256(salt || exact bytes)`` equals the commitment in the leaf;
+4. every earlier checkpoint's signature (trusting the anchor's key and keys named by proven
+   ``key.rotated`` entries), and its consistency proof to the anchor;
+5. that the pack is complete: each subject's entries, linked by ``prev``, run unbroken from the
+   head named in ``data/heads.json`` (bound by its hash in the ``export.created`` entry) back to
+   the first; that the content shown as sealed, withheld or destroyed is exactly what the
+   record's ``content.sealed`` and ``retention.destroyed`` entries say; and that the index and
+   ``bag-info.txt`` say what the ``export.created`` entry says.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+import hashlib
+import json
+import os
+import sys
+import zipfile
+import zlib
+
+FORMAT = "amends-evidence/1"
+PROOF_HEADER = "c2sp.org/tlog-proof@v1"
+CONSISTENCY_HEADER = "amends/consistency-proof@v1"
+DASH = "\u2014"
+ALG_ED25519 = 0x01
+HASH_SIZE = 32
+
+BAGIT = "bagit.txt"
+BAG_INFO = "bag-info.txt"
+MANIFEST = "manifest-sha256.txt"
+TAGMANIFEST = "tagmanifest-sha256.txt"
+TAG_FILES = (BAGIT, BAG_INFO, MANIFEST, "README.txt", "verify.py")
+INDEX = "data/index.json"
+ENTRIES = "data/entries.jsonl"
+HEADS = "data/heads.json"
+KEY = "data/key.txt"
+KEY_HISTORY = "data/key-history.txt"
+ANCHOR = "data/checkpoint.txt"
+CONTENT_STATES = ("plain", "sealed", "withheld", "destroyed")
+INCLUDED = ("plain", "sealed")
+CUSTODY = ("content.sealed", "content.accessed", "retention.destroyed", "export.created")
+
+
+class PackError(Exception):
+    """The pack fails a check. ``file`` is the pack file at fault, ``entry`` the record entry."""
+
+    def __init__(self, file: str, message: str, entry: int | None = None):
+        self.file, self.message, self.entry = file, message, entry
+        where = file if entry is None else f"{file}: entry {entry}"
+        super().__init__(f"{where}: {message}")
+
+
+# --- paths inside the pack ----------------------------------------------------------------
+
+
+def entry_path(seq: int) -> str:
+    return f"data/entries/{seq}.json"
+
+
+def proof_path(seq: int) -> str:
+    return f"data/proofs/{seq}.tlog-proof"
+
+
+def content_path(seq: int) -> str:
+    return f"data/content/{seq}.bin"
+
+
+def salt_path(seq: int) -> str:
+    return f"data/content/{seq}.salt"
+
+
+def checkpoint_path(size: int) -> str:
+    return f"data/checkpoints/{size}.txt"
+
+
+def consistency_path(size: int) -> str:
+    return f"data/checkpoints/{size}.consistency"
+
+
+def entry_of(name: str) -> int | None:
+    """The record entry a per-entry file is about, from its name."""
+    for folder in ("data/entries/", "data/proofs/", "data/content/"):
+        if name.startswith(folder):
+            stem = name[len(folder) :].split(".", 1)[0]
+            if stem.isdigit():
+                return int(stem)
+    return None
+
+
+# --- canonical text of the pack's own files (the pack writer uses these too) ---------------
+
+
+def json_line(value) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def index_bytes(index: dict) -> bytes:
+    return (json.dumps(index, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def entries_bytes(rows: list[dict]) -> bytes:
+    return b"".join(json_line(row) + b"\n" for row in rows)
+
+
+def heads_bytes(heads: dict[str, int]) -> bytes:
+    return json_line(heads) + b"\n"
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def tlog_proof_text(seq: int, hashes: list[bytes], checkpoint: str) -> str:
+    """A C2SP tlog-proof: header, index, the inclusion proof, a blank line, the checkpoint."""
+    lines = [PROOF_HEADER, f"index {seq}", *(b64(h) for h in hashes)]
+    return "\n".join(lines) + "\n\n" + checkpoint
+
+
+def consistency_text(old: int, new: int, hashes: list[bytes]) -> str:
+    lines = [CONSISTENCY_HEADER, f"from {old}", f"to {new}", *(b64(h) for h in hashes)]
+    return "\n".join(lines) + "\n"
+
+
+def key_history_text(rotations: list[tuple[int, str, str]]) -> str:
+    return "".join(f"{seq} {old} {new}\n" for seq, old, new in rotations)
+
+
+# --- RFC 9162 Merkle tree -----------------------------------------------------------------
+
+
+def leaf_hash(data: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def _node(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def root_from_inclusion(m: int, n: int, leaf: bytes, proof: list[bytes]) -> bytes | None:
+    """RFC 9162 2.1.3.2: the root an inclusion proof leads to, or None if it cannot be one."""
+    if not 0 <= m < n:
+        return None
+    fn, sn, r = m, n - 1, leaf
+    for p in proof:
+        if sn == 0:
+            return None
+        if fn & 1 or fn == sn:
+            r = _node(p, r)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = _node(r, p)
+        fn >>= 1
+        sn >>= 1
+    return r if sn == 0 else None
+
+
+def consistent(m: int, n: int, old_root: bytes, new_root: bytes, proof: list[bytes]) -> bool:
+    """RFC 9162 2.1.4.2: is the tree of size ``m`` a prefix of the tree of size ``n``?"""
+    if not 0 < m <= n:
+        return False
+    if m == n:
+        return not proof and old_root == new_root
+    if not proof:
+        return False
+    path = list(proof)
+    if m & (m - 1) == 0:
+        path.insert(0, old_root)
+    fn, sn = m - 1, n - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr, sr = _node(c, fr), _node(c, sr)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            sr = _node(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and fr == old_root and sr == new_root
+
+
+# --- signed notes and checkpoints (C2SP signed-note, tlog-checkpoint) ---------------------
+
+
+def _decimal(text: str) -> int | None:
+    if not text.isdigit() or not text.isascii() or (len(text) > 1 and text[0] == "0"):
+        return None
+    return int(text)
+
+
+def _b64_strict(text: str) -> bytes | None:
+    """Standard base64 that decodes and encodes back to exactly ``text``, else None."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw if b64(raw) == text else None
+
+
+def _hash_line(text: str) -> bytes | None:
+    raw = _b64_strict(text)
+    return raw if raw is not None and len(raw) == HASH_SIZE else None
+
+
+class Key:
+    """A signed-note verifier key ``<name>+<hash>+<base64(0x01 || Ed25519 key)>``."""
+
+    def __init__(self, text: str):
+        parts = text.split("+", 2)
+        if len(parts) != 3 or not parts[0] or any(c.isspace() for c in text):
+            raise ValueError("a key must be <name>+<hash>+<key>")
+        name, hash_hex, encoded = parts
+        raw = _b64_strict(encoded)
+        if raw is None or len(raw) != 33 or raw[0] != ALG_ED25519:
+            raise ValueError("not an Ed25519 signed-note key")
+        digest = hashlib.sha256(name.encode() + b"\n" + raw).digest()
+        if hash_hex != digest[:4].hex():
+            raise ValueError("its key hash does not match the key")
+        self.text, self.name, self.id, self.public = text, name, digest[:4], raw[1:]
+
+    def verifies(self, message: bytes, signature: bytes) -> bool:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        try:
+            Ed25519PublicKey.from_public_bytes(self.public).verify(signature, message)
+        except InvalidSignature:
+            return False
+        return True
+
+
+class Checkpoint:
+    """A signed checkpoint: origin, size, root, and who signed it (from ``keys``)."""
+
+    def __init__(self, note: str, keys: list[Key]):
+        self.note = note
+        at = note.rfind("\n\n")
+        if not note.endswith("\n") or at < 0:
+            raise ValueError("not a signed note (text, a blank line, signature lines)")
+        text, signatures = note[: at + 1], note[at + 2 :]
+        lines = text.split("\n")[:-1]
+        if len(lines) < 3 or "" in lines or "\r" in text:
+            raise ValueError("a checkpoint needs an origin, a size and a root hash")
+        size, root = _decimal(lines[1]), _hash_line(lines[2])
+        if not lines[0] or size is None or root is None:
+            raise ValueError("a checkpoint needs an origin, a size and a root hash")
+        self.origin, self.size, self.root = lines[0], size, root
+        self.signed_by: Key | None = None
+        for line in signatures.split("\n")[:-1]:
+            parts = line.split(" ")
+            raw = _b64_strict(parts[2]) if len(parts) == 3 and parts[0] == DASH else None
+            if raw is None or len(raw) < 5:
+                raise ValueError(f"malformed signature line {line!r}")
+            for key in keys:
+                if key.name == parts[1] and key.id == raw[:4]:
+                    if not key.verifies(text.encode(), raw[4:]):
+                        raise ValueError(f"the signature by {key.name} does not verify")
+                    self.signed_by = self.signed_by or key
+        if self.signed_by is None:
+            raise ValueError("no signature by a key this pack trusts")
+
+
+# --- reading the pack ---------------------------------------------------------------------
+
+
+class _Source:
+    """The files of a pack, by their path inside the bag, from a zip or an unpacked folder."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.sizes: dict[str, int] = {}
+        if os.path.isdir(path):
+            self.zip = None
+            self.base = path
+            for folder, _, files in os.walk(path):
+                for name in files:
+                    full = os.path.join(folder, name)
+                    rel = os.path.relpath(full, path).replace(os.sep, "/")
+                    self.sizes[rel] = os.path.getsize(full)
+            return
+        try:
+            self.zip = zipfile.ZipFile(path)
+            infos = self.zip.infolist()
+        except (OSError, zipfile.BadZipFile, zlib.error) as error:
+            raise PackError(
+                os.path.basename(path), f"is not a readable zip file ({error})"
+            ) from None
+        tops = {info.filename.split("/", 1)[0] for info in infos}
+        if len(tops) != 1:
+            raise PackError(os.path.basename(path), "must hold one folder, the bag")
+        self.base = tops.pop() + "/"
+        for info in infos:
+            if info.is_dir():
+                continue
+            rel = info.filename[len(self.base) :]
+            if not rel or rel in self.sizes or ".." in rel.split("/") or "\\" in rel:
+                raise PackError(rel or info.filename, "appears twice in the zip, or is misnamed")
+            self.sizes[rel] = info.file_size
+
+    def read(self, name: str) -> bytes:
+        if name not in self.sizes:
+            raise PackError(name, "is missing")
+        try:
+            if self.zip is None:
+                with open(os.path.join(self.base, *name.split("/")), "rb") as handle:
+                    return handle.read()
+            return self.zip.read(self.base + name)
+        except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as error:
+            raise PackError(name, f"cannot be read ({error})", entry_of(name)) from None
+
+    def close(self) -> None:
+        if self.zip is not None:
+            self.zip.close()
+
+
+def _manifest(name: str, raw: bytes) -> dict[str, str]:
+    """An RFC 8493 manifest: path -> SHA-256 hex."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PackError(name, "is not UTF-8 text") from None
+    if text and not text.endswith("\n"):
+        raise PackError(name, "must end with a newline")
+    found: dict[str, str] = {}
+    for number, line in enumerate(text.split("\n")[:-1], 1):
+        checksum, _, path = line.partition("  ")
+        if len(checksum) != 64 or any(c not in "0123456789abcdef" for c in checksum) or not path:
+            raise PackError(name, f"line {number} is not '<sha256>  <path>'")
+        path = path.replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
+        if path in found:
+            raise PackError(name, f"lists {path} twice")
+        found[path] = checksum
+    return found
+
+
+class _Bag:
+    """The bag's files, each read once and checked against its manifest before it is used."""
+
+    def __init__(self, source: _Source):
+        self.source = source
+        self.checked = 0
+        bagit = source.read(BAGIT)
+        if not bagit.startswith(b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"):
+            raise PackError(BAGIT, "is not a BagIt 1.0 declaration in UTF-8")
+        self.tags = _manifest(TAGMANIFEST, source.read(TAGMANIFEST))
+        for name in TAG_FILES:
+            if name not in self.tags:
+                raise PackError(name, f"is not listed in {TAGMANIFEST}")
+        for name in self.tags:
+            if name.startswith("data/") or name == TAGMANIFEST:
+                raise PackError(TAGMANIFEST, f"lists {name}, which is not a tag file")
+        for name in sorted(source.sizes):
+            if not name.startswith("data/") and name != TAGMANIFEST and name not in self.tags:
+                raise PackError(name, f"is in the bag but not listed in {TAGMANIFEST}")
+        self.cache = {}
+        for name in self.tags:
+            self.cache[name] = self._checked(name, self.tags, TAGMANIFEST)
+        self.payload = _manifest(MANIFEST, self.cache[MANIFEST])
+        for name in sorted(self.payload):
+            if not name.startswith("data/"):
+                raise PackError(MANIFEST, f"lists {name}, which is not in data/")
+            if name not in source.sizes:
+                raise PackError(name, f"is listed in {MANIFEST} but missing", entry_of(name))
+        for name in sorted(source.sizes):
+            if name.startswith("data/") and name not in self.payload:
+                raise PackError(name, f"is in the bag but not listed in {MANIFEST}", entry_of(name))
+
+    def _checked(self, name: str, manifest: dict[str, str], manifest_name: str) -> bytes:
+        if name not in self.source.sizes:
+            raise PackError(name, f"is listed in {manifest_name} but missing", entry_of(name))
+        data = self.source.read(name)
+        if hashlib.sha256(data).hexdigest() != manifest[name]:
+            raise PackError(name, f"does not match its checksum in {manifest_name}", entry_of(name))
+        self.checked += 1
+        return data
+
+    def read(self, name: str) -> bytes:
+        if name in self.cache:
+            return self.cache[name]
+        if name not in self.payload:
+            raise PackError(name, "is missing", entry_of(name))
+        return self._checked(name, self.payload, MANIFEST)
+
+    def text(self, name: str) -> str:
+        try:
+            return self.read(name).decode("utf-8")
+        except UnicodeDecodeError:
+            raise PackError(name, "is not UTF-8 text", entry_of(name)) from None
+
+    def canonical_json(self, name: str, serialize):
+        raw = self.read(name)
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            raise PackError(name, "is not valid JSON") from None
+        try:
+            same = serialize(value) == raw
+        except (TypeError, ValueError, AttributeError):
+            same = False
+        if not same:
+            raise PackError(name, "is not in the pack's exact form (it was edited)")
+        return value
+
+
+def _bag_info(bag: _Bag) -> dict[str, str]:
+    info: dict[str, str] = {}
+    for line in bag.text(BAG_INFO).split("\n"):
+        if not line:
+            continue
+        label, sep, value = line.partition(": ")
+        if not sep or label in info:
+            raise PackError(BAG_INFO, f"has a malformed or repeated line {line[:40]!r}")
+        info[label] = value
+    return info
+
+
+def _words(value: object) -> str:
+    return " ".join(str(value).split())
+
+
+# --- the checks ---------------------------------------------------------------------------
+
+
+def _require(condition: bool, file: str, message: str, entry: int | None = None) -> None:
+    if not condition:
+        raise PackError(file, message, entry)
+
+
+def _index(bag: _Bag) -> dict:
+    index = bag.canonical_json(INDEX, index_bytes)
+    needed = {
+        "format": str,
+        "origin": str,
+        "subject": str,
+        "subjects": list,
+        "purpose": str,
+        "reference": str,
+        "producer": str,
+        "created": str,
+        "export": int,
+        "checkpoint": int,
+        "checkpoints": list,
+    }
+    for field, kind in needed.items():
+        _require(isinstance(index.get(field), kind), INDEX, f"{field!r} is missing or wrong")
+    _require(index["format"] == FORMAT, INDEX, f"is not in the format {FORMAT}")
+    sizes = index["checkpoints"]
+    _require(
+        all(isinstance(s, int) for s in sizes) and sizes == sorted(set(sizes)),
+        INDEX,
+        "'checkpoints' must be sizes in increasing order",
+    )
+    return index
+
+
+def _rows(bag: _Bag) -> list[dict]:
+    raw = bag.read(ENTRIES)
+    rows = []
+    for number, line in enumerate(raw.split(b"\n")[:-1], 1):
+        try:
+            row = json.loads(line)
+        except ValueError:
+            raise PackError(ENTRIES, f"line {number} is not JSON") from None
+        ok = (
+            isinstance(row, dict)
+            and set(row) == {"seq", "kind", "subject", "content", "checkpoint"}
+            and isinstance(row["seq"], int)
+            and row["content"] in (None, *CONTENT_STATES)
+        )
+        _require(ok, ENTRIES, f"line {number} is not an entry of the index")
+        rows.append(row)
+    _require(entries_bytes(rows) == raw, ENTRIES, "is not in the pack's exact form (it was edited)")
+    seqs = [row["seq"] for row in rows]
+    for at in range(1, len(seqs)):
+        before, after = seqs[at - 1], seqs[at]
+        _require(after > before, ENTRIES, f"entries {before} and {after} are out of order", after)
+    return rows
+
+
+def _anchor(bag: _Bag, index: dict, key: Key) -> Checkpoint:
+    try:
+        anchor = Checkpoint(bag.text(ANCHOR), [key])
+    except ValueError as error:
+        raise PackError(ANCHOR, f"does not verify with the log's key: {error}") from None
+    _require(anchor.origin == index["origin"], ANCHOR, "is from another log than the index says")
+    _require(anchor.size == index["checkpoint"], ANCHOR, "has another size than the index says")
+    return anchor
+
+
+def _proof(bag: _Bag, seq: int, anchor: Checkpoint) -> list[bytes]:
+    name = proof_path(seq)
+    text = bag.text(name)
+    head, sep, note = text.partition("\n\n")
+    _require(sep == "\n\n", name, "is not a C2SP tlog-proof", seq)
+    _require(note == anchor.note, name, "is not against the pack's checkpoint", seq)
+    lines = head.split("\n")
+    _require(
+        len(lines) >= 2 and lines[0] == PROOF_HEADER, name, f"does not start {PROOF_HEADER}", seq
+    )
+    _require(lines[1] == f"index {seq}", name, f"proves another position than {seq}", seq)
+    hashes = [_hash_line(line) for line in lines[2:]]
+    _require(None not in hashes, name, "has a proof line that is not a base64 SHA-256", seq)
+    return hashes  # type: ignore[return-value]
+
+
+def _before(prev: object, seq: int) -> bool:
+    return isinstance(prev, int) and not isinstance(prev, bool) and 0 <= prev < seq
+
+
+def _expected(bag: _Bag, index: dict, rows: list[dict]) -> None:
+    """The payload is exactly the files an Amends pack with this index has."""
+    expected = {INDEX, ENTRIES, HEADS, KEY, KEY_HISTORY, ANCHOR}
+    expected.update(("data/report.html", "data/report.pdf"))
+    for size in index["checkpoints"]:
+        expected.update((checkpoint_path(size), consistency_path(size)))
+    for row in rows:
+        seq = row["seq"]
+        expected.update((entry_path(seq), proof_path(seq)))
+        if row["content"] in INCLUDED:
+            expected.update((content_path(seq), salt_path(seq)))
+    for name in sorted(bag.payload):
+        if name not in expected:
+            seq = entry_of(name)
+            if seq is not None and name in (content_path(seq), salt_path(seq)):
+                raise PackError(name, "is in the pack, but the index shows no content", seq)
+            raise PackError(name, "is not a file of an Amends evidence pack", seq)
+    missing = sorted(expected - set(bag.payload), key=lambda n: (entry_of(n) or 0, n))
+    if missing:
+        raise PackError(missing[0], "is missing", entry_of(missing[0]))
+
+
+def _leaf(bag: _Bag, row: dict, anchor: Checkpoint) -> dict:
+    seq = row["seq"]
+    name = entry_path(seq)
+    data = bag.read(name)
+    try:
+        leaf = json.loads(data)
+    except ValueError:
+        raise PackError(name, "is not JSON", seq) from None
+    ok = (
+        isinstance(leaf, dict)
+        and leaf.get("v") == 1
+        and isinstance(leaf.get("data"), dict)
+        and isinstance(leaf.get("kind"), str)
+        and isinstance(leaf.get("time"), str)
+        and isinstance(leaf.get("actor"), (str, type(None)))
+        and isinstance(leaf.get("subject"), (str, type(None)))
+        and (leaf.get("prev") is None or _before(leaf.get("prev"), seq))
+    )
+    _require(ok, name, "is not a record leaf", seq)
+    _require(leaf.get("seq") == seq, name, f"holds entry {leaf.get('seq')!r}, not {seq}", seq)
+    _require(leaf.get("kind") == row["kind"], name, "is of another kind than the index says", seq)
+    _require(leaf.get("subject") == row["subject"], name, "has another subject", seq)
+    hashes = _proof(bag, seq, anchor)
+    root = root_from_inclusion(seq, anchor.size, leaf_hash(data), hashes)
+    _require(
+        root == anchor.root,
+        proof_path(seq),
+        "does not prove this leaf in the pack's checkpoint (leaf or proof changed)",
+        seq,
+    )
+    return leaf
+
+
+def _content(bag: _Bag, row: dict, leaf: dict) -> None:
+    seq, state = row["seq"], row["content"]
+    committed = leaf.get("content")
+    if committed is None:
+        _require(state is None, ENTRIES, "shows content for an entry that commits to none", seq)
+    else:
+        ok = isinstance(committed, str) and committed.startswith("sha256:") and len(committed) == 71
+        _require(ok, entry_path(seq), "has a malformed content commitment", seq)
+        _require(state is not None, ENTRIES, "shows no content for an entry with some", seq)
+    files = [content_path(seq), salt_path(seq)]
+    if state in INCLUDED:
+        body, salt = bag.read(files[0]), bag.read(files[1])
+        _require(len(salt) == 32, files[1], "is not a 32-byte salt", seq)
+        digest = hashlib.sha256(salt + body).hexdigest()
+        _require(
+            "sha256:" + digest == committed,
+            files[0],
+            "does not match the commitment in its leaf",
+            seq,
+        )
+
+
+def _named(leaf: dict) -> list[int]:
+    entries = leaf["data"].get("entries")
+    ok = isinstance(entries, list) and all(isinstance(s, int) for s in entries)
+    return entries if ok else []
+
+
+def _states(rows: list[dict], leaves: dict[int, dict], export: dict) -> None:
+    """The content shown as sealed, withheld or destroyed is what the record says it is."""
+    sealed, destroyed = set(), set()
+    for leaf in leaves.values():
+        if leaf["kind"] == "content.sealed":
+            sealed.update(_named(leaf))
+        elif leaf["kind"] == "retention.destroyed":
+            destroyed.update(_named(leaf))
+    listed = export["data"].get("sealed")
+    _require(
+        isinstance(listed, list) and all(isinstance(s, int) for s in listed),
+        ENTRIES,
+        "the export entry does not list the sealed content it opened",
+        export["seq"],
+    )
+    opened = set(listed)
+    shown = []
+    for row in rows:
+        seq, state = row["seq"], row["content"]
+        if state is None:
+            continue
+        if seq in destroyed:
+            expected = "destroyed"
+        elif seq in sealed:
+            expected = "sealed" if seq in opened else "withheld"
+        else:
+            expected = "plain"
+        _require(state == expected, ENTRIES, f"shows content as {state}; it is {expected}", seq)
+        if state == "sealed":
+            shown.append(seq)
+    _require(
+        sorted(listed) == shown,
+        entry_path(export["seq"]),
+        "the sealed content it lists is not the sealed content in the pack",
+        export["seq"],
+    )
+
+
+def _complete(bag: _Bag, index: dict, leaves: dict[int, dict], export: dict) -> dict[str, int]:
+    """Every subject's entries, linked by ``prev``, run unbroken from its head to its first."""
+    raw = bag.read(HEADS)
+    _require(
+        export["data"].get("heads") == "sha256:" + hashlib.sha256(raw).hexdigest(),
+        HEADS,
+        "is not the list of heads the export entry names",
+        export["seq"],
+    )
+    heads = json.loads(raw)
+    ok = isinstance(heads, dict) and all(_before(h, export["seq"]) for h in heads.values())
+    _require(ok, HEADS, "is not a list of subjects and their last entries")
+    by_subject: dict[str, set[int]] = {}
+    for seq, leaf in leaves.items():
+        if leaf["subject"] is not None:
+            by_subject.setdefault(leaf["subject"], set()).add(seq)
+    chains: dict[str, set[int]] = {}
+    for subject, head in heads.items():
+        _require(subject in index["subjects"], HEADS, f"names {subject}, not a subject of the pack")
+        chain, seq = set(), head
+        while seq is not None:
+            leaf = leaves.get(seq)
+            _require(leaf is not None, entry_path(seq), f"is missing: {subject} needs it", seq)
+            _require(leaf["subject"] == subject, entry_path(seq), f"is not about {subject}", seq)
+            _require(seq not in chain, entry_path(seq), "links back to itself", seq)
+            chain.add(seq)
+            seq = leaf["prev"]
+        chains[subject] = chain
+    own = export["subject"]
+    _require(
+        export["prev"] == heads.get(own), entry_path(export["seq"]), "does not follow the head"
+    )
+    chains.setdefault(own, set()).add(export["seq"])
+    for subject, found in by_subject.items():
+        extra = sorted(found - chains.get(subject, set()))
+        _require(not extra, entry_path(extra[0]) if extra else ENTRIES, "is not in its chain")
+    return heads
+
+
+def _checkpoints(
+    bag: _Bag, index: dict, rows: list[dict], anchor: Checkpoint, keys: list[Key]
+) -> int:
+    signatures = 0
+    for size in index["checkpoints"]:
+        name = checkpoint_path(size)
+        _require(size < anchor.size, INDEX, f"lists checkpoint {size}, not before the anchor")
+        try:
+            earlier = Checkpoint(bag.text(name), keys)
+        except ValueError as error:
+            raise PackError(name, f"does not verify: {error}") from None
+        _require(earlier.size == size, name, f"is of size {earlier.size}, not {size}")
+        _require(earlier.origin == anchor.origin, name, "is from another log")
+        signatures += 1
+        proof = consistency_path(size)
+        lines = bag.text(proof).split("\n")
+        hashes = [_hash_line(line) for line in lines[3:-1]]
+        ok = (
+            lines[:3] == [CONSISTENCY_HEADER, f"from {size}", f"to {anchor.size}"]
+            and lines[-1] == ""
+            and None not in hashes
+        )
+        _require(ok, proof, f"is not a consistency proof from {size} to {anchor.size}")
+        _require(
+            consistent(size, anchor.size, earlier.root, anchor.root, hashes),  # type: ignore[arg-type]
+            proof,
+            "does not prove the checkpoint consistent with the pack's checkpoint",
+        )
+    sizes = [*index["checkpoints"], anchor.size]
+    for row in rows:
+        first = sizes[bisect.bisect_right(sizes, row["seq"])]
+        _require(
+            row["checkpoint"] == first, ENTRIES, "names the wrong first checkpoint", row["seq"]
+        )
+    return signatures
+
+
+def _keys(bag: _Bag, key: Key, leaves: dict[int, dict]) -> list[Key]:
+    rotations = []
+    for seq in sorted(leaves):
+        leaf = leaves[seq]
+        if leaf["kind"] == "key.rotated":
+            old, new = leaf["data"].get("from"), leaf["data"].get("to")
+            ok = isinstance(old, str) and isinstance(new, str)
+            _require(ok, entry_path(seq), "is a key rotation without its keys", seq)
+            rotations.append((seq, old, new))
+    _require(
+        bag.text(KEY_HISTORY) == key_history_text(rotations),
+        KEY_HISTORY,
+        "is not the key rotations the record holds",
+    )
+    keys = [key]
+    for seq, old, new in rotations:
+        for text in (old, new):
+            try:
+                keys.append(Key(text))
+            except ValueError as error:
+                raise PackError(entry_path(seq), f"names a bad key: {error}", seq) from None
+    return keys
+
+
+def _check_bag_info(bag: _Bag, index: dict, export: dict) -> None:
+    info = _bag_info(bag)
+    octets = sum(size for name, size in bag.source.sizes.items() if name.startswith("data/"))
+    oxum = f"{octets}.{len(bag.payload)}"
+    _require(info.get("Payload-Oxum") == oxum, BAG_INFO, f"Payload-Oxum should be {oxum}")
+    data = export["data"]
+    said = {
+        "Amends-Subject": export["subject"],
+        "Amends-Purpose": data.get("purpose"),
+        "External-Identifier": data.get("reference"),
+        "Amends-Producer": export["actor"],
+        "Amends-Created": export["time"],
+        "Amends-Export-Entry": export["seq"],
+        "Amends-Checkpoint": index["checkpoint"],
+    }
+    for label, value in said.items():
+        _require(info.get(label) == _words(value), BAG_INFO, f"{label} differs from the record")
+    for field, value in (
+        ("subject", export["subject"]),
+        ("purpose", data.get("purpose")),
+        ("reference", data.get("reference")),
+        ("producer", export["actor"]),
+        ("created", export["time"]),
+    ):
+        _require(index[field] == value, INDEX, f"{field!r} differs from the export entry")
+
+
+def verify(path: str, key: str | None = None) -> dict:
+    """Check the pack at ``path`` (a zip or its unpacked folder); the summary as a dict.
+
+    Raises PackError naming the first file (and entry) that fails. ``key`` is the log's public
+    key as published; if given, the pack's checkpoint must be signed by it.
+    """
+    source = _Source(path)
+    try:
+        return _verify(_Bag(source), key)
+    finally:
+        source.close()
+
+
+def _verify(bag: _Bag, key_text: str | None) -> dict:
+    index = _index(bag)
+    rows = _rows(bag)
+    _expected(bag, index, rows)
+    try:
+        key = Key(bag.text(KEY).rstrip("\n"))
+    except ValueError as error:
+        raise PackError(KEY, f"is not the log's public key: {error}") from None
+    _require(bag.text(KEY) == key.text + "\n", KEY, "must hold one key on one line")
+    if key_text is not None:
+        _require(key.text == key_text.strip(), KEY, "is not the key you gave (--key)")
+    anchor = _anchor(bag, index, key)
+    leaves: dict[int, dict] = {}
+    contents = {state: 0 for state in CONTENT_STATES}
+    for row in rows:
+        leaf = _leaf(bag, row, anchor)
+        _content(bag, row, leaf)
+        if row["content"] is not None:
+            contents[row["content"]] += 1
+        leaves[row["seq"]] = {k: leaf.get(k) for k in ("seq", "kind", "subject", "prev", "data")}
+        leaves[row["seq"]].update(actor=leaf.get("actor"), time=leaf.get("time"))
+
+    export = leaves.get(index["export"])
+    _require(
+        export is not None and export["kind"] == "export.created",
+        ENTRIES,
+        f"entry {index['export']} is not this pack's export.created entry",
+    )
+    late = [s for s in leaves if s > export["seq"] and leaves[s]["kind"] != "key.rotated"]
+    _require(not late, entry_path(late[0]) if late else ENTRIES, "comes after the export")
+    heads = _complete(bag, index, leaves, export)
+    _states(rows, leaves, export)
+    keys = _keys(bag, key, leaves)
+    signatures = 1 + _checkpoints(bag, index, rows, anchor, keys)
+    _check_bag_info(bag, index, export)
+    for name in ("data/report.html", "data/report.pdf"):
+        bag.read(name)
+
+    custody = {kind: 0 for kind in CUSTODY}
+    for leaf in leaves.values():
+        if leaf["kind"] in custody:
+            custody[leaf["kind"]] += 1
+    return {
+        "ok": True,
+        "subject": index["subject"],
+        "reference": index["reference"],
+        "purpose": index["purpose"],
+        "producer": index["producer"],
+        "created": index["created"],
+        "export": export["seq"],
+        "origin": anchor.origin,
+        "checkpoint": {"size": anchor.size, "root": b64(anchor.root)},
+        "key": key.text,
+        "key_given": key_text is not None,
+        "entries": len(rows),
+        "subjects": len(heads),
+        "contents": contents,
+        "custody": {
+            "accessed": custody["content.accessed"],
+            "exported": custody["export.created"],
+            "sealed": custody["content.sealed"],
+            "destroyed": custody["retention.destroyed"],
+        },
+        "checkpoints": len(index["checkpoints"]),
+        "signatures": signatures,
+        "files": bag.checked,
+    }
+
+
+def summary(result: dict) -> str:
+    c, k = result["contents"], result["custody"]
+    key_note = (
+        "the key you gave"
+        if result["key_given"]
+        else "compare it with the key the force publishes, or pass --key"
+    )
+    lines = [
+        f"OK: the evidence pack about {result['subject']} verifies.",
+        f"  reference    {result['reference']}",
+        f"  purpose      {_words(result['purpose'])[:200]}",
+        f"  exported     {result['created']} by {result['producer']} (entry {result['export']})",
+        f"  log          {result['origin']}, checkpoint of {result['checkpoint']['size']} entries",
+        f"  root         {result['checkpoint']['root']}",
+        f"  signed by    {result['key']}",
+        f"               ({key_note})",
+        f"  entries      {result['entries']} about {result['subjects']} subjects, none missing "
+        f"up to entry {result['export']}",
+        f"  content      {sum(c.values())}: {c['plain']} plain, {c['sealed']} sealed and opened "
+        f"for this pack, {c['withheld']} sealed and withheld, {c['destroyed']} destroyed",
+        f"  custody      {k['accessed']} accesses to sealed content, {k['exported']} exports, "
+        f"{k['sealed']} sealings, {k['destroyed']} destructions",
+        f"  checked      {result['files']} files against the manifests, {result['entries']} leaf "
+        f"hashes and inclusion proofs, {c['plain'] + c['sealed']} commitments, "
+        f"{result['signatures']} signatures, {result['checkpoints']} consistency proofs",
+    ]
+    return "\n".join(lines)
+
+
+USAGE = "usage: python verify.py PACK.zip [--key VKEY] [--json]"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in args
+    args = [a for a in args if a != "--json"]
+    key = None
+    if "--key" in args:
+        at = args.index("--key")
+        if at + 1 >= len(args):
+            print(USAGE, file=sys.stderr)
+            return 2
+        key = args[at + 1]
+        del args[at : at + 2]
+    if len(args) != 1 or args[0].startswith("-"):
+        print(USAGE, file=sys.stderr)
+        return 2
+    try:
+        result = verify(args[0], key)
+    except PackError as error:
+        if as_json:
+            out = {"ok": False, "file": error.file, "entry": error.entry, "error": error.message}
+            print(json.dumps(out))
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps(result) if as_json else summary(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
