@@ -91,9 +91,9 @@ def main():
 
 
 def _register() -> None:
-    from amends.cli import delivery, desk, record, server, tokens
+    from amends.cli import delivery, desk, evidence, record, server, tokens
 
-    for group in (record, server, desk, tokens, delivery):
+    for group in (record, server, desk, tokens, delivery, evidence):
         for name, cmd in group.COMMANDS.items():
             main.add_command(cmd, name)
 

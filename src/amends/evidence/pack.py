@@ -25,7 +25,6 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from amends import __version__
 from amends.errors import BadInput
 from amends.evidence import bag, proofs
 from amends.evidence import verify as verifier
@@ -213,11 +212,7 @@ def _index(gathered: Gathered, anchor: Checkpoint, earlier: list[proofs.Earlier]
         "format": verifier.FORMAT,
         "origin": settings.RECORD_ORIGIN,
         "subject": subjects.subject,
-        "kind": subjects.kind,
-        "id": subjects.id,
-        "subjects": subjects.record_subjects,
-        "posts": subjects.posts,
-        "incidents": subjects.incidents,
+        "subjects": list(json.loads(gathered.heads)),
         "purpose": subjects.purpose,
         "reference": subjects.reference,
         "producer": gathered.actor,
@@ -225,7 +220,6 @@ def _index(gathered: Gathered, anchor: Checkpoint, earlier: list[proofs.Earlier]
         "export": gathered.export,
         "checkpoint": anchor.size,
         "checkpoints": [e.size for e in earlier],
-        "amends": __version__,
     }
 
 

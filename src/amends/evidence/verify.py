@@ -474,6 +474,7 @@ def _index(bag: _Bag) -> dict:
     }
     for field, kind in needed.items():
         _require(isinstance(index.get(field), kind), INDEX, f"{field!r} is missing or wrong")
+    _require(set(index) == set(needed), INDEX, "has fields an Amends pack does not have")
     _require(index["format"] == FORMAT, INDEX, f"is not in the format {FORMAT}")
     sizes = index["checkpoints"]
     _require(
@@ -504,7 +505,7 @@ def _rows(bag: _Bag) -> list[dict]:
     seqs = [row["seq"] for row in rows]
     for at in range(1, len(seqs)):
         before, after = seqs[at - 1], seqs[at]
-        _require(after > before, ENTRIES, f"entries {before} and {after} are out of order", after)
+        _require(after > before, ENTRIES, f"comes before entry {after}: out of order", before)
     return rows
 
 
@@ -513,8 +514,8 @@ def _anchor(bag: _Bag, index: dict, key: Key) -> Checkpoint:
         anchor = Checkpoint(bag.text(ANCHOR), [key])
     except ValueError as error:
         raise PackError(ANCHOR, f"does not verify with the log's key: {error}") from None
-    _require(anchor.origin == index["origin"], ANCHOR, "is from another log than the index says")
-    _require(anchor.size == index["checkpoint"], ANCHOR, "has another size than the index says")
+    _require(anchor.origin == index["origin"], INDEX, f"names another log than {ANCHOR}")
+    _require(anchor.size == index["checkpoint"], INDEX, f"names another size than {ANCHOR}")
     return anchor
 
 
@@ -553,11 +554,13 @@ def _expected(bag: _Bag, index: dict, rows: list[dict]) -> None:
         if name not in expected:
             seq = entry_of(name)
             if seq is not None and name in (content_path(seq), salt_path(seq)):
-                raise PackError(name, "is in the pack, but the index shows no content", seq)
-            raise PackError(name, "is not a file of an Amends evidence pack", seq)
+                raise PackError(name, f"is in the pack, but {ENTRIES} shows no content", seq)
+            raise PackError(name, f"is not a file that {INDEX} and {ENTRIES} call for", seq)
     missing = sorted(expected - set(bag.payload), key=lambda n: (entry_of(n) or 0, n))
     if missing:
-        raise PackError(missing[0], "is missing", entry_of(missing[0]))
+        raise PackError(
+            missing[0], f"is missing ({INDEX} and {ENTRIES} call for it)", entry_of(missing[0])
+        )
 
 
 def _leaf(bag: _Bag, row: dict, anchor: Checkpoint) -> dict:
@@ -580,16 +583,17 @@ def _leaf(bag: _Bag, row: dict, anchor: Checkpoint) -> dict:
     )
     _require(ok, name, "is not a record leaf", seq)
     _require(leaf.get("seq") == seq, name, f"holds entry {leaf.get('seq')!r}, not {seq}", seq)
-    _require(leaf.get("kind") == row["kind"], name, "is of another kind than the index says", seq)
-    _require(leaf.get("subject") == row["subject"], name, "has another subject", seq)
     hashes = _proof(bag, seq, anchor)
     root = root_from_inclusion(seq, anchor.size, leaf_hash(data), hashes)
     _require(
         root == anchor.root,
-        proof_path(seq),
-        "does not prove this leaf in the pack's checkpoint (leaf or proof changed)",
+        name,
+        f"is not the leaf that {proof_path(seq)} proves in the pack's checkpoint "
+        "(the entry or its proof was changed)",
         seq,
     )
+    _require(leaf["kind"] == row["kind"], ENTRIES, "gives it another kind than its leaf", seq)
+    _require(leaf["subject"] == row["subject"], ENTRIES, "gives it another subject", seq)
     return leaf
 
 
@@ -610,7 +614,7 @@ def _content(bag: _Bag, row: dict, leaf: dict) -> None:
         _require(
             "sha256:" + digest == committed,
             files[0],
-            "does not match the commitment in its leaf",
+            f"with its salt ({files[1]}), does not match the commitment in its leaf",
             seq,
         )
 
@@ -671,13 +675,13 @@ def _complete(bag: _Bag, index: dict, leaves: dict[int, dict], export: dict) -> 
     heads = json.loads(raw)
     ok = isinstance(heads, dict) and all(_before(h, export["seq"]) for h in heads.values())
     _require(ok, HEADS, "is not a list of subjects and their last entries")
+    _require(list(heads) == index["subjects"], INDEX, f"lists other subjects than {HEADS}")
     by_subject: dict[str, set[int]] = {}
     for seq, leaf in leaves.items():
         if leaf["subject"] is not None:
             by_subject.setdefault(leaf["subject"], set()).add(seq)
     chains: dict[str, set[int]] = {}
     for subject, head in heads.items():
-        _require(subject in index["subjects"], HEADS, f"names {subject}, not a subject of the pack")
         chain, seq = set(), head
         while seq is not None:
             leaf = leaves.get(seq)
@@ -824,8 +828,8 @@ def _verify(bag: _Bag, key_text: str | None) -> dict:
     export = leaves.get(index["export"])
     _require(
         export is not None and export["kind"] == "export.created",
-        ENTRIES,
-        f"entry {index['export']} is not this pack's export.created entry",
+        INDEX,
+        f"names entry {index['export']} as the export; it is not an export.created entry",
     )
     late = [s for s in leaves if s > export["seq"] and leaves[s]["kind"] != "key.rotated"]
     _require(not late, entry_path(late[0]) if late else ENTRIES, "comes after the export")
