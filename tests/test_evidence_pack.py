@@ -258,3 +258,15 @@ def test_the_zip_is_deterministic_in_its_form(people, incident, tmp_path):
     assert len({i.date_time for i in infos}) == 1
     assert {i.external_attr >> 16 for i in infos} == {0o100644}
     assert len({i.filename.split("/", 1)[0] for i in infos}) == 1
+
+
+def test_proofs_in_batches_match_the_records_own_proofs(db):
+    from amends.evidence.proofs import inclusion_proofs
+
+    events = [record.event("record.note", {"n": n}) for n in range(300)]
+    record.append_events(events)
+    for size in (1, 2, 3, 7, 64, 65, 127, 200, 300):
+        seqs = list(range(size))
+        found = dict(inclusion_proofs(seqs, size))
+        for seq in seqs:
+            assert found[seq] == record.inclusion_proof(seq, size).hashes, (seq, size)

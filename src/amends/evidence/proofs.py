@@ -21,18 +21,37 @@ BATCH = 200  # proofs per query: at most a few thousand subtree hashes
 
 
 def inclusion_proofs(seqs: Sequence[int], size: int) -> Iterator[tuple[int, list[bytes]]]:
-    """``(seq, proof)`` for each entry in ``seqs``, in the tree of ``size`` entries, in order."""
+    """``(seq, proof)`` for each entry in ``seqs``, in the tree of ``size`` entries, in order.
+
+    Each proof hash is a perfect subtree, read as stored, or one of the few subtrees along the
+    tree's right edge, folded once and kept for every later proof.
+    """
+    edges: dict[tuple[int, int], bytes] = {}
     for start in range(0, len(seqs), BATCH):
         batch = seqs[start : start + BATCH]
-        plans = {
-            seq: [merkle.range_nodes(a, b) for a, b in merkle.inclusion_ranges(seq, size)]
-            for seq in batch
-        }
-        needed = {node for plan in plans.values() for nodes in plan for node in nodes}
+        plans: list[list[tuple[bool, tuple[int, int]]]] = []
+        needed: set[merkle.Node] = set()
+        new_edges = set()
+        for seq in batch:
+            plan = []
+            for a, b in merkle.inclusion_ranges(seq, size):
+                n = b - a
+                if n & (n - 1) == 0 and a & (n - 1) == 0:  # perfect: one stored node
+                    node = (n.bit_length() - 1, a // n)
+                    needed.add(node)
+                    plan.append((False, node))
+                else:
+                    if (a, b) not in edges:
+                        new_edges.add((a, b))
+                        needed.update(merkle.range_nodes(a, b))
+                    plan.append((True, (a, b)))
+            plans.append(plan)
         with connection.cursor() as cursor:
             hashes = fetch_nodes(cursor, needed)
-        for seq in batch:
-            yield seq, [merkle.fold([hashes[node] for node in nodes]) for nodes in plans[seq]]
+        for a, b in new_edges:
+            edges[(a, b)] = merkle.range_hash(a, b, hashes)
+        for seq, plan in zip(batch, plans, strict=True):
+            yield seq, [edges[key] if edge else hashes[key] for edge, key in plan]
 
 
 @dataclass(frozen=True)

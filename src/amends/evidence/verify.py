@@ -35,6 +35,7 @@ import bisect
 import hashlib
 import json
 import os
+import re
 import sys
 import zipfile
 import zlib
@@ -228,9 +229,13 @@ def _b64_strict(text: str) -> bytes | None:
     return raw if b64(raw) == text else None
 
 
+_HASH_LINE = re.compile(r"[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=")  # 32 bytes, canonical
+_CHECKSUM = re.compile(r"[0-9a-f]{64}")
+
+
 def _hash_line(text: str) -> bytes | None:
-    raw = _b64_strict(text)
-    return raw if raw is not None and len(raw) == HASH_SIZE else None
+    """A SHA-256 hash in canonical base64 (hot: every line of every proof)."""
+    return binascii.a2b_base64(text) if _HASH_LINE.fullmatch(text) else None
 
 
 class Key:
@@ -355,7 +360,7 @@ def _manifest(name: str, raw: bytes) -> dict[str, str]:
     found: dict[str, str] = {}
     for number, line in enumerate(text.split("\n")[:-1], 1):
         checksum, _, path = line.partition("  ")
-        if len(checksum) != 64 or any(c not in "0123456789abcdef" for c in checksum) or not path:
+        if not _CHECKSUM.fullmatch(checksum) or not path:
             raise PackError(name, f"line {number} is not '<sha256>  <path>'")
         path = path.replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
         if path in found:
