@@ -270,3 +270,29 @@ def test_proofs_in_batches_match_the_records_own_proofs(db):
         found = dict(inclusion_proofs(seqs, size))
         for seq in seqs:
             assert found[seq] == record.inclusion_proof(seq, size).hashes, (seq, size)
+
+
+def test_destroyed_content_is_listed_and_its_commitment_still_proven(people, tmp_path):
+    post = Publish(people.alice, account="house:news", text="Retention ends for this.").run()
+    seq = post.revisions.get().seq
+    record.destroy([seq], actor="fiona", reason="end of retention")
+    done = export(people, tmp_path, post=post.pk)
+    result = verifier.verify(str(done.path))
+    assert result["contents"] == {"plain": 0, "sealed": 0, "withheld": 0, "destroyed": 1}
+    files = members(done.path)
+    assert f"data/content/{seq}.bin" not in files
+    assert json.loads(files[f"data/entries/{seq}.json"])["content"].startswith("sha256:")
+    assert b"Retention ends" not in b"".join(files.values())
+
+
+def test_custody_entries_about_several_posts_come_with_each_post(people, tmp_path):
+    first = Publish(people.alice, account="house:news", text="One.").run()
+    second = Publish(people.alice, account="house:news", text="Two.").run()
+    seqs = [p.revisions.get().seq for p in (first, second)]
+    sealed = record.seal(seqs, actor="fiona", reason="both named a witness")
+    done = export(people, tmp_path, post=first.pk, include_sealed=False)
+    rows = [json.loads(line) for line in members(done.path)["data/entries.jsonl"].splitlines()]
+    assert {"seq": sealed.seq, "subject": None} in [
+        {"seq": r["seq"], "subject": r["subject"]} for r in rows
+    ]
+    assert verifier.verify(str(done.path))["contents"]["withheld"] == 1
