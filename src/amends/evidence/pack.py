@@ -224,8 +224,8 @@ def _index(gathered: Gathered, anchor: Checkpoint, earlier: list[proofs.Earlier]
 
 
 def write(gathered: Gathered, output: Path, *, check: bool = True) -> Exported:
-    """Write the pack to ``output`` (after the export is committed). With ``check``, the pack's
-    own verifier runs on it before it is moved into place."""
+    """Write the pack to ``output`` (after the export is committed); ``gathered`` is used up.
+    With ``check``, the pack's own verifier runs on it before it is moved into place."""
     anchor = record.sign_checkpoint()
     entries = {**gathered.entries, **_rotations(anchor)}
     seqs = sorted(entries)
@@ -276,6 +276,11 @@ def write(gathered: Gathered, output: Path, *, check: bool = True) -> Exported:
         writer.add("data/report.html", html.encode("utf-8"))
         writer.add("data/report.pdf", pdf)
         writer.finish()
+        entries_written = len(rows)
+        # The pack is on disk: let the check reuse the memory (whole accounts are large).
+        del writer, rows, entries
+        gathered.entries.clear()
+        gathered.bodies.clear()
         if check:
             try:
                 verifier.verify(str(temporary), anchor.signer)
@@ -290,7 +295,7 @@ def write(gathered: Gathered, output: Path, *, check: bool = True) -> Exported:
         path=output,
         export=gathered.export,
         subject=gathered.subjects.subject,
-        entries=len(rows),
+        entries=entries_written,
         checkpoint=anchor.size,
         root=bytes(anchor.root).hex(),
         bytes=output.stat().st_size,

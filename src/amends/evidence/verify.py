@@ -61,6 +61,7 @@ ANCHOR = "data/checkpoint.txt"
 CONTENT_STATES = ("plain", "sealed", "withheld", "destroyed")
 INCLUDED = ("plain", "sealed")
 CUSTODY = ("content.sealed", "content.accessed", "retention.destroyed", "export.created")
+DATA_READ = ("content.sealed", "retention.destroyed", "export.created", "key.rotated")
 
 
 class PackError(Exception):
@@ -827,8 +828,11 @@ def _verify(bag: _Bag, key_text: str | None) -> dict:
         _content(bag, row, leaf)
         if row["content"] is not None:
             contents[row["content"]] += 1
-        leaves[row["seq"]] = {k: leaf.get(k) for k in ("seq", "kind", "subject", "prev", "data")}
-        leaves[row["seq"]].update(actor=leaf.get("actor"), time=leaf.get("time"))
+        # Kept for the checks below; the data only where they read it (a whole account's pack
+        # holds 100,000 entries).
+        kept = {k: leaf[k] for k in ("seq", "kind", "subject", "prev", "actor", "time")}
+        kept["data"] = leaf["data"] if leaf["kind"] in DATA_READ else {}
+        leaves[row["seq"]] = kept
 
     export = leaves.get(index["export"])
     _require(
