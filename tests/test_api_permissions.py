@@ -83,6 +83,12 @@ ENDPOINTS = [
     ("GET", "/api/deliveries", None, only(*STAFF, status=200)),
     ("GET", "/api/deliveries/{delivery}", None, only(*STAFF, status=200)),
     ("POST", "/api/deliveries/{delivery}/retry", None, only("sam", "adam", status=200)),
+    (
+        "POST",
+        "/api/exports",
+        {"incident": "{incident}", "purpose": "FOI request", "reference": "F/9"},
+        only("fiona", status=200),
+    ),
 ]
 
 

@@ -16,6 +16,7 @@ from amends.api.routers import (
     custody,
     deletions,
     deliveries,
+    exports,
     incidents,
     posts,
     record,
@@ -51,5 +52,5 @@ api = AmendsApi(
     urls_namespace="api",
 )
 errors.install(api)
-for module in (posts, deletions, incidents, custody, admin, record, tokens, deliveries):
+for module in (posts, deletions, incidents, custody, admin, record, tokens, deliveries, exports):
     api.add_router("", module.router)

@@ -379,3 +379,11 @@ class DeliveryDetail(DeliveryOut):
 class Deliveries(Schema):
     deliveries: list[DeliveryOut]
     total: int
+
+
+class ExportIn(Body):
+    post: Id | None = Field(None, description="A post, with its answers.")
+    incident: Id | None = Field(None, description="An incident and all its posts.")
+    account: Text | None = Field(None, description="A whole account: PLATFORM:HANDLE.")
+    purpose: Text = Field(description="Why the pack is made, in words (recorded).")
+    reference: Text = Field(description="The complaint, FOI or case reference.")

@@ -13,6 +13,7 @@ SECTIONS = [
     ("Deliveries", "/desk/deliveries/", None),
     ("Sealed originals", "/desk/sealed/", ("auditor",)),
     ("Holds", "/desk/holds/", ("auditor",)),
+    ("Evidence packs", "/desk/exports/", ("auditor",)),
     ("People and accounts", "/desk/people/", ("admin",)),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from amends.web.views import approvals, custody, deliveries, incidents, posts, today
+from amends.web.views import approvals, custody, deliveries, exports, incidents, posts, today
 
 app_name = "desk"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("sealed/", custody.sealed, name="sealed"),
     path("sealed/<int:post_id>/", custody.unseal, name="unseal"),
     path("holds/", custody.holds, name="holds"),
+    path("exports/", exports.exports, name="exports"),
     path("holds/<int:hold_id>/release/", custody.release, name="release-hold"),
     path("deliveries/", deliveries.index, name="deliveries"),
     path("deliveries/<int:delivery_id>/", deliveries.detail, name="delivery"),

@@ -1,0 +1,86 @@
+"""Evidence packs from the desk: an auditor names a post, an incident or an account, a purpose
+and a reference, and downloads the pack. The export is recorded before the pack is written; the
+file is handed over once and not kept on the server (it may hold sealed wording)."""
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from django.http import FileResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from amends.desk.actions import ExportPack
+from amends.errors import AmendsError
+from amends.record.models import Entry
+from amends.web.access import desk_page
+
+KINDS = ("incident", "post", "account")
+
+
+def _recent(limit: int = 50) -> list[dict]:
+    """Every recorded export, newest first."""
+    out = []
+    for entry in Entry.objects.filter(kind="export.created").order_by("-seq")[:limit]:
+        leaf = json.loads(bytes(entry.leaf))
+        data = leaf["data"]
+        out.append(
+            {
+                "seq": entry.seq,
+                "at": leaf["time"],
+                "by": leaf["actor"],
+                "subject": leaf["subject"],
+                "purpose": data.get("purpose", ""),
+                "reference": data.get("reference", ""),
+            }
+        )
+    return out
+
+
+def pack_response(action: ExportPack, folder: str) -> FileResponse:
+    """Run the export into ``folder`` and hand the file over; it is unlinked at once (the open
+    file stays readable until the response is sent)."""
+    done = action.run()
+    handle = open(done.path, "rb")  # noqa: SIM115  (closed by FileResponse)
+    os.unlink(done.path)
+    name = re.sub(r"[^\w.-]+", "-", f"amends-{done.subject}-{action.reference.strip()}")[:120]
+    response = FileResponse(handle, as_attachment=True, filename=f"{name}.zip")
+    response["Content-Type"] = "application/zip"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def export_action(user, form, folder: str) -> ExportPack:
+    kind = form.get("kind", "")
+    subject = (form.get("subject") or "").strip()
+    asked = {k: (subject if k == kind else None) for k in KINDS}
+    if kind not in KINDS:
+        asked = {k: None for k in KINDS}
+    return ExportPack(
+        user,
+        purpose=form.get("purpose", ""),
+        reference=form.get("reference", ""),
+        output=Path(folder) / "pack.zip",
+        **asked,
+    )
+
+
+@desk_page("auditor")
+@require_http_methods(["GET", "POST"])
+def exports(request):
+    context = {"kinds": KINDS, "recent": _recent(), "form": request.POST}
+    if request.method == "GET":
+        context["form"] = {"kind": request.GET.get("kind", "incident"), **request.GET.dict()}
+        return render(request, "desk/exports/index.html", context)
+    folder = tempfile.mkdtemp(prefix="amends-export-")
+    try:
+        return pack_response(export_action(request.user, request.POST, folder), folder)
+    except AmendsError as error:
+        context.update(error=error.message, error_field=error.field)
+        return render(request, "desk/exports/index.html", context, status=error.status)
+    finally:
+        for leftover in Path(folder).glob("*"):
+            leftover.unlink()
+        os.rmdir(folder)
