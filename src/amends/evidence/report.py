@@ -1,0 +1,529 @@
+"""The human report inside an evidence pack: ``report.html`` and ``report.pdf``.
+
+Both are drawn from one :class:`Report`, read from the desk and the record through their read
+functions. Reading appends nothing to the record: the export records the access and the export
+itself. Sealed wording appears only when the pack includes it (``Subjects.include_sealed``);
+otherwise the report says "sealed" where the words would be.
+"""
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import pairwise
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from amends.desk import incidents as rules
+from amends.desk import policy
+from amends.desk.actions.base import get
+from amends.desk.models import Account, Deletion, Incident, Post, Revision
+from amends.errors import Refused
+from amends.evidence.subjects import Subjects
+from amends.record import api as record
+from amends.record import keys, sealing
+from amends.record.models import Content, Entry, Hold
+from amends.text.apology import Finding, check_apology
+from amends.text.diff import Op, word_diff
+from amends.text.render import correction_html, plain_correction
+
+STEP_NAMES = {
+    "apologise": "Apologise",
+    "amend": "Make amends: correct the post visibly",
+    "explain": "Be clear why it was deleted",
+    "laugh": "Laugh at yourself (minor slips only)",
+    "move_on": "Move on",
+}
+CHUNK = 500  # ids per query: SQLite limits the parameters of one statement
+CUSTODY_KINDS = ("content.sealed", "content.accessed", "retention.destroyed", "export.created")
+
+
+@dataclass(frozen=True)
+class Logged:
+    """One record entry, as read from its leaf."""
+
+    seq: int
+    at: datetime
+    kind: str
+    label: str
+    actor: str | None
+    subject: str | None
+    data: dict
+
+
+@dataclass
+class Version:
+    """One revision of a post. ``text`` is None when the wording is not in the pack (``state``
+    says why); ``changes`` is the word diff against the revision before, when both are known."""
+
+    n: int
+    at: datetime
+    by: str
+    reason: str
+    state: str  # plain, sealed (shown: the pack includes it), withheld (sealed, not included),
+    #             destroyed
+    text: str | None
+    changes: list[Op] | None = None
+    html: Markup | None = None  # <del>/<ins> with visually hidden labels
+    in_words: str = ""  # the correction in plain words
+
+
+@dataclass
+class Published:
+    """A post, apology, reply or final statement, with every revision."""
+
+    id: int
+    kind: str
+    account: str
+    status: str
+    in_reply_to: int | None
+    at: datetime
+    by: str
+    versions: list[Version]
+    # The apology checker's, for apologies; a message is empty where it would quote sealed
+    # wording the pack does not include.
+    findings: list[Finding] | None = None
+    findings_recorded: bool = False  # read from the apology.published entry, as the author saw
+    anyway: bool = False  # published despite the checker or the tone guard
+
+
+@dataclass
+class Removal:
+    id: int
+    post: int
+    ground: str
+    ground_in_words: str
+    explanation: str
+    status: str
+    requested_by: str
+    requested_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_reason: str
+
+
+@dataclass
+class HeldBy:
+    subject: str
+    reference: str
+    placed_by: str | None
+    placed_at: datetime | None
+    released_by: str | None
+    released_at: datetime | None
+
+
+@dataclass
+class Episode:
+    """One incident the pack covers: where its five steps stand and how fast it was answered."""
+
+    id: int
+    post: int
+    severity: str
+    used: int  # responses counted against the budget
+    steps: list[tuple[str, str]]  # (step, status)
+    time_to_apology: int | None  # seconds from publishing the post
+    time_to_correction: int | None
+
+
+@dataclass
+class Report:
+    title: str
+    reference: str
+    purpose: str
+    produced_at: datetime
+    checkpoint_size: int
+    include_sealed: bool
+    subject: list[tuple[str, str]]  # (what, value) about the post, incident or account
+    times: list[tuple[str, int | None, int | None]]  # (what, to apology, to correction) seconds
+    episodes: list[Episode]  # the incidents covered; none for a post's pack
+    posts: list[Published] = field(default_factory=list)
+    apologies: list[Published] = field(default_factory=list)
+    responses: list[Published] = field(default_factory=list)  # replies and final statements
+    deletions: list[Removal] = field(default_factory=list)
+    holds: list[HeldBy] = field(default_factory=list)
+    custody: list[Logged] = field(default_factory=list)
+    timeline: list[Logged] = field(default_factory=list)
+    later: int = 0  # entries about the subjects after the checkpoint, not listed
+
+    @property
+    def has_corrections(self) -> bool:
+        every = self.posts + self.apologies + self.responses
+        return any(v.changes for p in every for v in p.versions)
+
+
+def when(moment: datetime | None) -> str:
+    if moment is None:
+        return "\u2014"
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def duration(seconds: int | None) -> str:
+    """Seconds in words: "1 hour 15 minutes", "40 seconds"; "not yet" for None."""
+    if seconds is None:
+        return "not yet"
+    if seconds < 0:
+        return "before publishing"
+    units = [("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)]
+    parts = []
+    for name, size in units:
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count} {name}{'' if count == 1 else 's'}")
+    return " ".join(parts[:2]) or "0 seconds"
+
+
+def _leaf(seq: int, leaf: bytes) -> Logged:
+    parsed = json.loads(leaf)
+    return Logged(
+        seq=seq,
+        at=datetime.fromisoformat(parsed["time"]),
+        kind=parsed["kind"],
+        label=record.label(parsed["kind"]),
+        actor=parsed["actor"],
+        subject=parsed["subject"],
+        data=parsed["data"],
+    )
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _entries(subjects: Subjects) -> dict[int, Logged]:
+    """Every entry about the pack's subjects, and the custody entries that name none (they
+    span several subjects) but name content of the pack's posts, by sequence number."""
+    found = {}
+    for chunk in _chunks(subjects.record_subjects):
+        for seq, leaf in Entry.objects.filter(subject__in=chunk).values_list("seq", "leaf"):
+            found[seq] = _leaf(seq, bytes(leaf))
+    ours = set()
+    for chunk in _chunks(subjects.posts):
+        ours.update(Revision.objects.filter(post_id__in=chunk).values_list("seq", flat=True))
+    if ours:
+        rows = Entry.objects.filter(
+            subject__isnull=True, kind__in=CUSTODY_KINDS, seq__gt=min(ours)
+        ).values_list("seq", "leaf")
+        for seq, leaf in rows:
+            logged = _leaf(seq, bytes(leaf))
+            if ours.intersection(logged.data.get("entries") or []):
+                found[seq] = logged
+    return dict(sorted(found.items()))
+
+
+def _open_sealed_unrecorded(
+    seqs: set[int], subjects: Subjects, entries: dict[int, Logged]
+) -> dict[int, bytes]:
+    """Sealed wording for a pack whose export has already recorded the access.
+
+    This is the one read of sealed content that appends nothing to the record, so it insists on
+    finding a ``content.accessed`` entry with the pack's reference for every entry it opens: the
+    export records one (as :func:`amends.record.api.unseal` would) before the report is drawn.
+    """
+    if not seqs:
+        return {}
+    accessed: set[int] = set()
+    for e in entries.values():
+        if e.kind == "content.accessed" and e.data.get("reference") == subjects.reference:
+            accessed.update(e.data.get("entries") or [])
+    missing = sorted(seqs - accessed)
+    if missing:
+        raise Refused(
+            f"report: sealed entry {missing[0]} was not unsealed under reference "
+            f"{subjects.reference!r}; record the access before drawing the report"
+        )
+    key = keys.sealing_store().key()
+    opened = {}
+    for chunk in _chunks(sorted(seqs)):
+        rows = Content.objects.filter(entry_id__in=chunk, state=Content.State.SEALED)
+        for seq, commitment, body in rows.values_list("entry_id", "commitment", "body"):
+            opened[seq] = sealing.open_sealed(key, seq, bytes(commitment), bytes(body))
+    return opened
+
+
+def _wordings(
+    revisions: list[Revision], subjects: Subjects, entries: dict[int, Logged]
+) -> dict[int, tuple[str, str | None]]:
+    """Each revision's content state and wording (None where the pack does not include it)."""
+    seqs = [r.seq for r in revisions]
+    states, plain = {}, {}
+    for chunk in _chunks(seqs):
+        rows = Content.objects.filter(entry_id__in=chunk).values_list("entry_id", "state")
+        states.update(rows)
+        plain.update(record.read_many(chunk))
+    sealed = {seq for seq, state in states.items() if state == Content.State.SEALED}
+    opened = _open_sealed_unrecorded(sealed, subjects, entries) if subjects.include_sealed else {}
+    found = {}
+    for seq in seqs:
+        state = states.get(seq, Content.State.DESTROYED)
+        body = plain.get(seq, opened.get(seq))
+        if state == Content.State.SEALED and body is None:
+            state = "withheld"
+        found[seq] = (str(state), None if body is None else body.decode("utf-8"))
+    return found
+
+
+def _versions(revisions: list[Revision], wordings) -> list[Version]:
+    """A post's revisions, each later one with its diff against the one before."""
+    versions = [
+        Version(
+            n=r.n,
+            at=r.created_at,
+            by=r.created_by.username,
+            reason=r.reason,
+            state=wordings[r.seq][0],
+            text=wordings[r.seq][1],
+        )
+        for r in revisions
+    ]
+    for before, after in pairwise(versions):
+        if before.text is not None and after.text is not None:
+            after.changes = word_diff(before.text, after.text)
+            after.html = Markup(correction_html(before.text, after.text))  # noqa: S704
+            after.in_words = plain_correction(
+                before.text, after.text, at=after.at, reason=after.reason
+            )
+    return versions
+
+
+def _findings(post: Published, recorded: Logged | None) -> None:
+    """The apology checker's findings: as recorded when it was published, else checked now."""
+    readable = post.versions[0].text is not None
+    if recorded is not None and "findings" in recorded.data:
+        found = recorded.data["findings"]
+        post.findings_recorded, post.anyway = True, bool(recorded.data.get("anyway"))
+    elif readable:
+        found = [f.as_json() for f in check_apology(post.versions[0].text)]
+    else:
+        found = []
+    # A finding's message quotes the apology; withheld wording stays withheld.
+    post.findings = [
+        Finding(f["severity"], f["code"], f["message"] if readable else "") for f in found
+    ]
+
+
+def _published(subjects: Subjects, entries: dict[int, Logged]) -> list[Published]:
+    """Every post of the pack with its revisions. A post's status is derived as
+    :attr:`Post.status` derives it, for all posts at once rather than two queries each."""
+    posts, revisions, removed = [], defaultdict(list), set()
+    for chunk in _chunks(subjects.posts):
+        posts += Post.objects.filter(pk__in=chunk).select_related("account")
+        rows = Revision.objects.filter(post_id__in=chunk).select_related("created_by")
+        for r in rows.order_by("post_id", "n"):
+            revisions[r.post_id].append(r)
+        done = Deletion.objects.filter(post_id__in=chunk, status=Deletion.Status.DONE)
+        removed.update(done.values_list("post_id", flat=True))
+    wordings = _wordings([r for rs in revisions.values() for r in rs], subjects, entries)
+    apologies = {e.subject: e for e in entries.values() if e.kind == "apology.published"}
+    out = []
+    for post in sorted(posts, key=lambda p: p.pk):
+        versions = _versions(revisions[post.pk], wordings)
+        status = "corrected" if len(versions) > 1 else "live"
+        found = Published(
+            id=post.pk,
+            kind=post.kind,
+            account=str(post.account),
+            status="deleted" if post.pk in removed else status,
+            in_reply_to=post.in_reply_to_id,
+            at=versions[0].at,
+            by=versions[0].by,
+            versions=versions,
+        )
+        if post.kind == Post.Kind.APOLOGY:
+            _findings(found, apologies.get(post.subject))
+        out.append(found)
+    return out
+
+
+def _removals(posts: list[int]) -> list[Removal]:
+    rows = []
+    for chunk in _chunks(posts):
+        found = Deletion.objects.filter(post_id__in=chunk)
+        rows += found.select_related("requested_by", "decided_by")
+    return [
+        Removal(
+            id=d.pk,
+            post=d.post_id,
+            ground=d.ground,
+            ground_in_words=policy.ground_in_words(d.ground),
+            explanation=d.explanation,
+            status=d.status,
+            requested_by=d.requested_by.username,
+            requested_at=d.requested_at,
+            decided_by=d.decided_by.username if d.decided_by else None,
+            decided_at=d.decided_at,
+            decision_reason=d.decision_reason,
+        )
+        for d in sorted(rows, key=lambda d: (d.requested_at, d.pk))
+    ]
+
+
+def _holds(subjects: Subjects, entries: dict[int, Logged]) -> list[HeldBy]:
+    def at(seq: int | None) -> datetime | None:
+        return entries[seq].at if seq in entries else None
+
+    rows = []
+    for chunk in _chunks(subjects.record_subjects):
+        rows += Hold.objects.filter(subject__in=chunk)
+    rows.sort(key=lambda h: h.placed_seq)
+    return [
+        HeldBy(
+            subject=h.subject,
+            reference=h.reference,
+            placed_by=h.placed_by,
+            placed_at=at(h.placed_seq),
+            released_by=h.released_by,
+            released_at=at(h.released_seq),
+        )
+        for h in rows
+    ]
+
+
+def _since(start: datetime, moment: datetime | None) -> int | None:
+    return None if moment is None else round((moment - start).total_seconds())
+
+
+def _episodes(subjects: Subjects) -> tuple[list[Incident], list[Episode]]:
+    incidents, found = [], {}
+    for chunk in _chunks(subjects.incidents):
+        rows = Incident.objects.filter(pk__in=chunk).order_by("pk")
+        rows = list(rows.select_related("post", "opened_by", "closed_by"))
+        found.update(rules.progress(rows))
+        incidents += rows
+    episodes = [
+        Episode(
+            id=i.pk,
+            post=i.post_id,
+            severity=i.severity,
+            used=found[i.pk].used,
+            steps=[(STEP_NAMES.get(s.step, s.step), s.status) for s in found[i.pk].steps],
+            time_to_apology=_since(i.post.created_at, found[i.pk].first_apology),
+            time_to_correction=_since(i.post.created_at, found[i.pk].first_correction),
+        )
+        for i in incidents
+    ]
+    return incidents, episodes
+
+
+def _incident(incident: Incident, episode: Episode) -> list[tuple[str, str]]:
+    closed = "not yet"
+    if incident.closed_at is not None:
+        closed = f"{when(incident.closed_at)} by {incident.closed_by.username}"
+    return [
+        ("Incident", str(incident.pk)),
+        ("Severity", incident.severity),
+        ("Summary", incident.summary),
+        ("Status", "open" if incident.is_open else "closed"),
+        ("Opened", f"{when(incident.opened_at)} by {incident.opened_by.username}"),
+        ("Closed", closed),
+        ("Responses used", f"{episode.used} of {incident.budget}"),
+        ("About post", f"{incident.post_id} on {incident.post.account}"),
+    ]
+
+
+def _post(post: Published, posts: dict[int, Published]):
+    opened = Incident.objects.filter(post_id=post.id).order_by("opened_at", "pk")
+    about = [
+        ("Post", str(post.id)),
+        ("Kind", post.kind),
+        ("Account", post.account),
+        ("Status", post.status),
+        ("Published", f"{when(post.at)} by {post.by}"),
+        ("Incidents", ", ".join(f"{i.pk} ({i.severity})" for i in opened) or "none"),
+    ]
+    apologies = [p.at for p in posts.values() if p.kind == "apology" and p.in_reply_to == post.id]
+    corrected = [v.at for v in post.versions[1:]]
+    times = (
+        f"Post {post.id}",
+        _since(post.at, min(apologies, default=None)),
+        _since(post.at, min(corrected, default=None)),
+    )
+    return about, [times]
+
+
+def _account(subjects: Subjects, incidents: list[Incident]) -> list[tuple[str, str]]:
+    account = get(Account, subjects.id, "account")
+    still = sum(1 for i in incidents if i.is_open)
+    return [
+        ("Account", str(account)),
+        ("Name", account.name or "\u2014"),
+        ("Posts", str(len(subjects.posts))),
+        ("Incidents", f"{len(incidents)} ({still} open)"),
+    ]
+
+
+def _subject(subjects: Subjects, posts: dict[int, Published]):
+    """What the pack is about, the incidents it covers, and how fast each was answered."""
+    incidents, episodes = _episodes(subjects)
+    times = [
+        (f"Incident {e.id} (post {e.post})", e.time_to_apology, e.time_to_correction)
+        for e in episodes
+    ]
+    if subjects.kind == "incident":
+        about = _incident(incidents[0], episodes[0])
+    elif subjects.kind == "account":
+        about = _account(subjects, incidents)
+    else:
+        about, times = _post(posts[subjects.id], posts)
+    return about, episodes, times
+
+
+def gather(subjects: Subjects, *, produced_at: datetime, checkpoint_size: int) -> Report:
+    """Everything the report shows, read from the desk and the record; appends nothing."""
+    entries = _entries(subjects)
+    published = _published(subjects, entries)
+    by_id = {p.id: p for p in published}
+    about, episodes, times = _subject(subjects, by_id)
+    anchored = [e for e in entries.values() if e.seq < checkpoint_size]
+    return Report(
+        title=f"Account {subjects.account}"
+        if subjects.kind == "account"
+        else f"{subjects.kind.capitalize()} {subjects.id}",
+        reference=subjects.reference,
+        purpose=subjects.purpose,
+        produced_at=produced_at,
+        checkpoint_size=checkpoint_size,
+        include_sealed=subjects.include_sealed,
+        subject=about,
+        times=times,
+        episodes=episodes,
+        posts=[p for p in published if p.kind == Post.Kind.POST],
+        apologies=[p for p in published if p.kind == Post.Kind.APOLOGY],
+        responses=[p for p in published if p.kind in (Post.Kind.REPLY, Post.Kind.STATEMENT)],
+        deletions=_removals(list(subjects.posts)),
+        holds=_holds(subjects, entries),
+        custody=[e for e in anchored if e.kind in CUSTODY_KINDS],
+        timeline=anchored,
+        later=len(entries) - len(anchored),
+    )
+
+
+TEMPLATES = Environment(
+    loader=PackageLoader("amends.evidence", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+TEMPLATES.filters.update(when=when, duration=duration)
+
+
+def html(report: Report) -> str:
+    return TEMPLATES.get_template("report.html").render(report=report)
+
+
+def render(subjects: Subjects, *, produced_at: datetime, checkpoint_size: int) -> tuple[str, bytes]:
+    """The report about ``subjects`` as HTML text and PDF bytes.
+
+    ``produced_at``: when the pack was made (shown, and the PDF's creation date, so the same
+    pack renders to the same bytes). ``checkpoint_size``: the size of the signed checkpoint the
+    pack is anchored to; the timeline lists the entries it covers. The reference and purpose
+    shown are the pack's (``subjects.reference``, ``subjects.purpose``). With
+    ``subjects.include_sealed``, sealed wording is read without appending to the record, and
+    only if the export has recorded its access under ``subjects.reference`` (else Refused).
+    """
+    from amends.evidence.report_pdf import pdf
+
+    report = gather(subjects, produced_at=produced_at, checkpoint_size=checkpoint_size)
+    return html(report), pdf(report)
