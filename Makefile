@@ -45,11 +45,14 @@ format: install
 docs: install
 	$(BIN)/python -m amends.devtools.clidocs --write
 
-# Pictures of the desk for the README and docs: the browser test's screenshots.
+# Pictures of the desk for the README and docs: the browser test's screenshots, and a page of
+# an evidence pack's PDF report.
 screenshots: install
 	AMENDS_HOME=$$(mktemp -d) AMENDS_SCREENSHOTS=$(CURDIR)/docs/images \
 		AMENDS_TEST_CHROMIUM=$$(./scripts/browser) \
 		$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_desk_browser.py -k five_steps
+	AMENDS_HOME=$$(mktemp -d) AMENDS_SCREENSHOTS=$(CURDIR)/docs/images PATH="$$(./scripts/pdf-tools):$$PATH" \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_evidence_report.py -k sample
 
 # Regenerate the lock files after changing dependencies in pyproject.toml.
 lock:

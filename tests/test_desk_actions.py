@@ -282,3 +282,17 @@ def test_a_page_that_cannot_be_written_does_not_undo_a_committed_change(people, 
     post = Publish(people.alice, account="house:news", text="Still recorded").run()
     assert post_history(post.pk)["revisions"][0]["text"] == "Still recorded"
     assert kinds()[-1] == "post.published"
+
+
+def test_a_sealed_apology_leaves_no_words_of_it_in_the_record(people, post):
+    apology = Apologise(
+        people.alice, post=post.pk, text="We apologise if anyone was upset by it.", anyway=True
+    ).run()
+    deletion = RequestDeletion(
+        people.alice, post=apology.pk, ground="offensive", explanation="It made things worse."
+    ).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    leaves = b"".join(bytes(e.leaf) for e in record.entries(0, 10_000))
+    assert b"anyone was upset" not in leaves
+    published = next(e for e in record.entries_about(apology.subject))
+    assert json.loads(published.leaf)["data"]["findings"][0].keys() == {"severity", "code"}

@@ -297,9 +297,17 @@ def _findings(post: Published, recorded: Logged | None) -> None:
         found = [f.as_json() for f in check_apology(post.versions[0].text)]
     else:
         found = []
-    # A finding's message quotes the apology; withheld wording stays withheld.
+    # A finding's message may quote the apology: the record keeps only its severity and code
+    # (older entries kept the message too), and the words are said again from the wording when
+    # the pack holds it. Withheld wording stays withheld.
+    said = {f.code: f.message for f in check_apology(post.versions[0].text)} if readable else {}
     post.findings = [
-        Finding(f["severity"], f["code"], f["message"] if readable else "") for f in found
+        Finding(
+            f["severity"],
+            f["code"],
+            (f.get("message") or said.get(f["code"], "")) if readable else "",
+        )
+        for f in found
     ]
 
 
