@@ -6,7 +6,7 @@ AMENDS_BENCH_POSTGRES_URL (default the server on 127.0.0.1:5432) for the Postgre
 
     python -m benchmarks              every section
     python -m benchmarks desk site    only the sections named (verification, proofs, appends,
-                                      site, desk, delivery)
+                                      site, desk, delivery, evidence)
 """
 
 import contextlib
@@ -672,7 +672,7 @@ def bench_desk() -> str:
     return out + "\n" + "\n".join(f"- {note}" for note in notes) + "\n"
 
 
-SECTIONS = ("verification", "proofs", "appends", "site", "desk", "delivery")
+SECTIONS = ("verification", "proofs", "appends", "site", "desk", "delivery", "evidence")
 
 
 def main() -> None:
@@ -698,6 +698,10 @@ def main() -> None:
         from benchmarks import delivery
 
         print(delivery.bench(POSTGRES, WORK, table))
+    if "evidence" in chosen:
+        from benchmarks import evidence
+
+        print(evidence.bench(WORK, table))
 
 
 if __name__ == "__main__":
