@@ -264,3 +264,31 @@ def test_a_pack_verified_against_another_key_fails(pack, tmp_path):
     other = "localhost/amends+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
     with pytest.raises(verifier.PackError, match=r"^data/key\.txt: is not the key you gave"):
         verifier.verify(str(path), other)
+
+
+def test_leaving_out_an_access_that_spans_posts_is_caught(people, tmp_path):
+    """An access to two posts at once names no subject, so no ``prev`` chain holds it: the
+    count in the export entry does."""
+    from amends.desk.actions import Publish
+    from amends.record import api as record
+
+    first = Publish(people.alice, account="house:news", text="One.").run()
+    second = Publish(people.alice, account="house:news", text="Two.").run()
+    seqs = [p.revisions.get().seq for p in (first, second)]
+    record.unseal(seqs, actor="fiona", purpose="Both at once", reference="FOI/9")
+    done = export(people, tmp_path, post=first.pk)
+    files = members(done.path)
+    with zipfile.ZipFile(done.path) as z:
+        top = z.infolist()[0].filename.split("/", 1)[0]
+    rows = files["data/entries.jsonl"].splitlines(keepends=True)
+    (access,) = [r for r in rows if b'"subject":null' in r]
+    seq = json.loads(access)["seq"]
+    kept = {
+        n: d
+        for n, d in files.items()
+        if n not in (f"data/entries/{seq}.json", f"data/proofs/{seq}.tlog-proof")
+    }
+    kept["data/entries.jsonl"] = b"".join(r for r in rows if r != access)
+    error = in_process(write_zip(tmp_path / "less.zip", top, remanifest(kept)))
+    assert error.startswith("data/entries.jsonl: lists ")
+    assert "the export entry counted" in error

@@ -842,6 +842,14 @@ def _verify(bag: _Bag, key_text: str | None) -> dict:
     )
     late = [s for s in leaves if s > export["seq"] and leaves[s]["kind"] != "key.rotated"]
     _require(not late, entry_path(late[0]) if late else ENTRIES, "comes after the export")
+    rotations = sum(1 for leaf in leaves.values() if leaf["kind"] == "key.rotated")
+    counted = export["data"].get("entries")
+    _require(
+        counted == len(leaves) - 1 - rotations,
+        ENTRIES,
+        f"lists {len(leaves) - 1 - rotations} entries besides the export and key rotations; "
+        f"the export entry counted {counted}",
+    )
     heads = _complete(bag, index, leaves, export)
     _states(rows, leaves, export)
     keys = _keys(bag, key, leaves)
@@ -927,6 +935,14 @@ def main(argv: list[str] | None = None) -> int:
         del args[at : at + 2]
     if len(args) != 1 or args[0].startswith("-"):
         print(USAGE, file=sys.stderr)
+        return 2
+    try:
+        import cryptography  # noqa: F401  (checked first: signatures need it)
+    except ImportError:
+        print(
+            "error: verify.py needs the cryptography package: pip install cryptography",
+            file=sys.stderr,
+        )
         return 2
     try:
         result = verify(args[0], key)
