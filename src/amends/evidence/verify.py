@@ -905,15 +905,15 @@ def summary(result: dict) -> str:
         f"  root         {result['checkpoint']['root']}",
         f"  signed by    {result['key']}",
         f"               ({key_note})",
-        f"  entries      {result['entries']} about {result['subjects']} subjects, none missing "
+        f"  entries      {result['entries']} (subjects: {result['subjects']}), none missing "
         f"up to entry {result['export']}",
-        f"  content      {sum(c.values())}: {c['plain']} plain, {c['sealed']} sealed and opened "
-        f"for this pack, {c['withheld']} sealed and withheld, {c['destroyed']} destroyed",
-        f"  custody      {k['accessed']} accesses to sealed content, {k['exported']} exports, "
-        f"{k['sealed']} sealings, {k['destroyed']} destructions",
-        f"  checked      {result['files']} files against the manifests, {result['entries']} leaf "
-        f"hashes and inclusion proofs, {c['plain'] + c['sealed']} commitments, "
-        f"{result['signatures']} signatures, {result['checkpoints']} consistency proofs",
+        f"  content      plain: {c['plain']}, sealed and opened for this pack: {c['sealed']}, "
+        f"withheld: {c['withheld']}, destroyed: {c['destroyed']}",
+        f"  custody      accesses to sealed content: {k['accessed']}, exports: {k['exported']}, "
+        f"sealings: {k['sealed']}, destructions: {k['destroyed']}",
+        f"  checked      files: {result['files']}, leaf hashes and inclusion proofs: "
+        f"{result['entries']}, commitments: {c['plain'] + c['sealed']}, signatures: "
+        f"{result['signatures']}, consistency proofs: {result['checkpoints']}",
     ]
     return "\n".join(lines)
 
