@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('delivery', '0001_initial'),
+        ("delivery", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='delivery',
-            name='op',
-            field=models.CharField(choices=[('publish', 'Publish'), ('edit', 'Edit'), ('thread', 'Thread'), ('quote', 'Quote'), ('delete', 'Delete'), ('notice', 'Notice')], max_length=16),
+            model_name="delivery",
+            name="op",
+            field=models.CharField(
+                choices=[
+                    ("publish", "Publish"),
+                    ("edit", "Edit"),
+                    ("thread", "Thread"),
+                    ("quote", "Quote"),
+                    ("delete", "Delete"),
+                    ("notice", "Notice"),
+                ],
+                max_length=16,
+            ),
         ),
     ]
