@@ -13,6 +13,7 @@ its first post (which includes signing in) to the last delivery's end.
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -164,6 +165,7 @@ def _run(pds, postgres: str, work: Path, workers: int | None) -> dict:
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def bench(postgres: str, work: Path, table) -> str:
