@@ -34,6 +34,19 @@ FIXED = "The appeal closes on 14 May. Call 101."
 PASSWORD = "correct horse battery staple"
 
 
+def connected(env: dict, pds, tmp_path, prefix: str) -> tuple[str, str]:
+    """A fresh PDS account, and alice and that account added with the command line in
+    ``env``: (handle, did)."""
+    handle = f"{prefix}{uuid.uuid4().hex[:10]}.test"
+    did, _ = pds.create_account(handle, PASSWORD)
+    secret = tmp_path / f"{prefix}-password"
+    secret.write_text(PASSWORD)
+    amends(["user", "add", "alice", "--role", "author"], env)
+    server = ["--server", pds.url, "--password-file", str(secret)]
+    amends(["account", "add", f"bluesky:{handle}", *server], env)
+    return handle, did
+
+
 def texts(pds, did) -> list[str]:
     return sorted(r["value"]["text"] for r in pds.list_records(did))
 
@@ -197,24 +210,8 @@ def test_a_worker_killed_at_random_points_delivers_every_post_exactly_once(
     fresh_database, pds, tmp_path
 ):
     """SIGKILL the worker again and again while it delivers 50 posts to the real PDS."""
-    handle = f"k{uuid.uuid4().hex[:10]}.test"
-    did, _ = pds.create_account(handle, PASSWORD)
     env = {**fresh_database, "AMENDS_DELIVERY_LEASE": "1", "AMENDS_DELIVERY_BACKOFF_BASE": "0"}
-    secret = tmp_path / "password"
-    secret.write_text(PASSWORD)
-    amends(["user", "add", "alice", "--role", "author"], env)
-    amends(
-        [
-            "account",
-            "add",
-            f"bluesky:{handle}",
-            "--server",
-            pds.url,
-            "--password-file",
-            str(secret),
-        ],
-        env,
-    )
+    handle, did = connected(env, pds, tmp_path, "k")
     published = subprocess.run(
         [
             sys.executable,
@@ -264,24 +261,8 @@ def test_amends_serve_delivers_on_its_own(fresh_database, pds, tmp_path):
     """The embedded default: `amends serve` alone delivers, in a thread of its own."""
     from tests.test_serve import free_port
 
-    handle = f"s{uuid.uuid4().hex[:10]}.test"
-    did, _ = pds.create_account(handle, PASSWORD)
     env = {**fresh_database, "AMENDS_SERVE_WORKER": "true"}
-    secret = tmp_path / "password"
-    secret.write_text(PASSWORD)
-    amends(["user", "add", "alice", "--role", "author"], env)
-    amends(
-        [
-            "account",
-            "add",
-            f"bluesky:{handle}",
-            "--server",
-            pds.url,
-            "--password-file",
-            str(secret),
-        ],
-        env,
-    )
+    handle, did = connected(env, pds, tmp_path, "s")
     server = subprocess.Popen(
         [sys.executable, "-m", "amends", "serve", "--port", str(free_port()), "--workers", "1"],
         env=env,
@@ -325,24 +306,8 @@ def test_a_correction_can_quote_the_post_instead(people, pds, account):
 def test_three_workers_side_by_side_send_each_post_once(fresh_database, pds, tmp_path):
     """Workers claim with a conditional update (and SKIP LOCKED on PostgreSQL): started at the
     same moment, they share the work and never send one delivery twice."""
-    handle = f"w{uuid.uuid4().hex[:10]}.test"
-    did, _ = pds.create_account(handle, PASSWORD)
-    secret = tmp_path / "password"
-    secret.write_text(PASSWORD)
     env = fresh_database
-    amends(["user", "add", "alice", "--role", "author"], env)
-    amends(
-        [
-            "account",
-            "add",
-            f"bluesky:{handle}",
-            "--server",
-            pds.url,
-            "--password-file",
-            str(secret),
-        ],
-        env,
-    )
+    handle, did = connected(env, pds, tmp_path, "w")
     subprocess.run(
         [
             sys.executable,

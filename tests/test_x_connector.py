@@ -18,6 +18,7 @@ from amends.connectors.http import Seam
 from amends.connectors.strategy import EDIT, QUOTE, REPLY, plan_correction
 from amends.connectors.x import connector as x_connector
 from amends.connectors.x.connector import X
+from tests.support import recordings
 
 RECORDINGS = Path(x_connector.__file__).parent / "recordings"
 AT = datetime(2026, 5, 14, 9, 30, tzinfo=UTC)
@@ -26,27 +27,11 @@ POSTED = "The appeal closes on 4 May. Details: https://example.police.uk/appeals
 
 
 def recording(name: str) -> dict:
-    return json.loads((RECORDINGS / f"{name}.json").read_text())
+    return recordings.recording(RECORDINGS, name)
 
 
-class Platform:
-    """Answers each request with the next recording (only if the request is the one it was
-    recorded for), and keeps every request."""
-
-    def __init__(self, *answers):
-        self.answers = [recording(a) if isinstance(a, str) else a for a in answers]
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if isinstance(self.answers[0], Exception):
-            raise self.answers.pop(0)
-        answer = self.answers.pop(0)
-        assert (request.method, request.url.path) == (
-            answer["request"]["method"],
-            answer["request"]["path"],
-        )
-        return httpx.Response(answer["status"], json=answer["body"], headers=answer.get("headers"))
+class Platform(recordings.Replay):
+    folder = RECORDINGS
 
     @property
     def sent(self) -> list[tuple[str, str, object]]:
