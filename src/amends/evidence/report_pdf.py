@@ -54,6 +54,8 @@ class Document(FPDF):
         self.set_keywords(f"evidence report; {reference}")
         self.set_creation_date(report.produced_at)
         self.set_lang("en-GB")
+        # Room for a total of up to six digits: a whole account's report runs to thousands.
+        self.alias_nb_pages("{pages}")
 
     def clean(self, text: str) -> str:
         return clean(text, self.glyphs)
@@ -79,7 +81,7 @@ class Document(FPDF):
         self.set_y(-12)
         self.set_font(FAMILY, "", 8)
         self.set_text_color(*GREY)
-        self.cell(0, 5, f"page {self.page_no()} of {{nb}}", align="C")
+        self.cell(0, 5, f"page {self.page_no()} of {{pages}}", align="C")
 
     # Building blocks.
 
