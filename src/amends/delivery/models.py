@@ -8,6 +8,7 @@ try to deliver is an :class:`Attempt` row: when, what was sent, what came back, 
 from django.conf import settings
 from django.db import models
 
+from amends.connectors.base import Remote
 from amends.desk.models import Account, Post
 
 
@@ -104,6 +105,10 @@ class Copy(models.Model):
 
     def __str__(self) -> str:
         return f"copy of post {self.post_id} at {self.remote_id}"
+
+    def remote(self) -> Remote:
+        """The post as its connector names it."""
+        return Remote(id=self.remote_id, url=self.url, text=self.expected, extra=self.extra)
 
 
 class OutsideChange(models.Model):

@@ -39,7 +39,7 @@ def check(worker) -> list[OutsideChange]:
     for copy in recent_copies():
         connector = worker.connector(copy.post.account)
         try:
-            live = connector.fetch(worker_remote(copy))
+            live = connector.fetch(copy.remote())
         except PlatformError:
             continue
         finally:
@@ -48,12 +48,6 @@ def check(worker) -> list[OutsideChange]:
         if change is not None:
             found.append(change)
     return found
-
-
-def worker_remote(copy: Copy):
-    from amends.delivery.worker import _remote
-
-    return _remote(copy)
 
 
 def compare(copy: Copy, connector, live) -> OutsideChange | None:

@@ -73,10 +73,6 @@ def _due():
     )
 
 
-def _remote(copy: Copy) -> Remote:
-    return Remote(id=copy.remote_id, url=copy.url, text=copy.expected, extra=copy.extra)
-
-
 def _summary(exchanges) -> tuple[str, str]:
     request = "\n".join(str(e) for e in exchanges)
     response = "\n".join(f"{e.status}: {e.response}" for e in exchanges if e.response)
@@ -194,22 +190,22 @@ class Worker:
         if delivery.op == Op.PUBLISH:
             if post.in_reply_to_id is None:
                 return connector.publish(text, key=key)
-            return connector.reply(_remote(post.in_reply_to.copy), text, key=key)
+            return connector.reply(post.in_reply_to.copy.remote(), text, key=key)
         copy = post.copy
         if delivery.op == Op.EDIT:
-            return connector.edit(_remote(copy), text, key=key)
+            return connector.edit(copy.remote(), text, key=key)
         if delivery.op == Op.THREAD:
-            return connector.reply(_remote(copy), text, key=key)
+            return connector.reply(copy.remote(), text, key=key)
         if delivery.op == Op.QUOTE:
-            return connector.quote(_remote(copy), text, key=key)
-        connector.delete(_remote(copy))
-        return _remote(copy)
+            return connector.quote(copy.remote(), text, key=key)
+        connector.delete(copy.remote())
+        return copy.remote()
 
     def reconcile(self, delivery: Delivery, connector: Connector) -> Remote | None:
         """What the platform has of an attempt whose outcome was never recorded."""
         if delivery.op == Op.DELETE:
-            gone = connector.fetch(_remote(delivery.post.copy)) is None
-            return _remote(delivery.post.copy) if gone else None
+            gone = connector.fetch(delivery.post.copy.remote()) is None
+            return delivery.post.copy.remote() if gone else None
         return connector.find(delivery.key, delivery.text)
 
     def _done(self, delivery, attempt, connector, remote: Remote, started, outcome) -> str:

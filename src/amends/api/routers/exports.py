@@ -1,14 +1,11 @@
 """Evidence packs: the auditor's export, handed over as a zip file."""
 
-import tempfile
-from pathlib import Path
-
 from ninja import Router
 
 from amends.api import schemas as s
 from amends.api.errors import ERRORS
 from amends.desk.actions import ExportPack
-from amends.web.views.exports import pack_response
+from amends.evidence.download import handed_over
 
 router = Router(tags=["evidence"])
 
@@ -28,19 +25,14 @@ def export(request, payload: s.ExportIn):
     """Everything the record holds about a post, an incident or an account (name exactly one),
     with proofs, the exact wording and a report, for a complaint, an FOI request or a court
     (auditors only). The export is recorded before the pack is written; the pack is not kept."""
-    folder = tempfile.mkdtemp(prefix="amends-export-")
-    try:
-        action = ExportPack(
+    return handed_over(
+        lambda output: ExportPack(
             request.auth,
             post=payload.post,
             incident=payload.incident,
             account=payload.account,
             purpose=payload.purpose,
             reference=payload.reference,
-            output=Path(folder) / "pack.zip",
+            output=output,
         )
-        return pack_response(action, folder)
-    finally:
-        for leftover in Path(folder).glob("*"):
-            leftover.unlink()
-        Path(folder).rmdir()
+    )

@@ -3,17 +3,14 @@ and a reference, and downloads the pack. The export is recorded before the pack 
 file is handed over once and not kept on the server (it may hold sealed wording)."""
 
 import json
-import os
-import re
-import tempfile
 from pathlib import Path
 
-from django.http import FileResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from amends.desk.actions import ExportPack
 from amends.errors import AmendsError
+from amends.evidence.download import handed_over
 from amends.record.models import Entry
 from amends.web.access import desk_page
 
@@ -39,20 +36,7 @@ def _recent(limit: int = 50) -> list[dict]:
     return out
 
 
-def pack_response(action: ExportPack, folder: str) -> FileResponse:
-    """Run the export into ``folder`` and hand the file over; it is unlinked at once (the open
-    file stays readable until the response is sent)."""
-    done = action.run()
-    handle = open(done.path, "rb")  # noqa: SIM115  (closed by FileResponse)
-    os.unlink(done.path)
-    name = re.sub(r"[^\w.-]+", "-", f"amends-{done.subject}-{action.reference.strip()}")[:120]
-    response = FileResponse(handle, as_attachment=True, filename=f"{name}.zip")
-    response["Content-Type"] = "application/zip"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def export_action(user, form, folder: str) -> ExportPack:
+def export_action(user, form, output: Path) -> ExportPack:
     kind = form.get("kind", "")
     subject = (form.get("subject") or "").strip()
     asked = {k: (subject if k == kind else None) for k in KINDS}
@@ -62,7 +46,7 @@ def export_action(user, form, folder: str) -> ExportPack:
         user,
         purpose=form.get("purpose", ""),
         reference=form.get("reference", ""),
-        output=Path(folder) / "pack.zip",
+        output=output,
         **asked,
     )
 
@@ -74,13 +58,8 @@ def exports(request):
     if request.method == "GET":
         context["form"] = {"kind": request.GET.get("kind", "incident"), **request.GET.dict()}
         return render(request, "desk/exports/index.html", context)
-    folder = tempfile.mkdtemp(prefix="amends-export-")
     try:
-        return pack_response(export_action(request.user, request.POST, folder), folder)
+        return handed_over(lambda output: export_action(request.user, request.POST, output))
     except AmendsError as error:
         context.update(error=error.message, error_field=error.field)
         return render(request, "desk/exports/index.html", context, status=error.status)
-    finally:
-        for leftover in Path(folder).glob("*"):
-            leftover.unlink()
-        os.rmdir(folder)
