@@ -1,10 +1,12 @@
 """Commands that run Amends: migrate and serve."""
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import threading
+import time
 
 import click
 
@@ -84,28 +86,52 @@ def serve(host: str, port: int, workers: int):
     sys.exit(_serve_with_worker(argv))
 
 
+STOP_GRACE = 20  # seconds the web server has to stop once asked
+
+
+def _stop_with_parent() -> None:
+    """In the web server's process, before it starts: SIGTERM when its parent dies (Linux)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _serve_with_worker(argv: list[str]) -> int:
     """Run the web server as a child and deliver to the platforms in a thread of this process
     (the embedded default: one command runs everything). SIGTERM stops both; the delivery in
     hand is finished and recorded first."""
     from amends.delivery.worker import Worker
 
-    server = subprocess.Popen(argv)
+    # The web server runs in a session of its own, so that a signal to this process's group
+    # (Ctrl-C in a terminal, a service manager's kill) reaches it once, forwarded from here:
+    # granian's handler can deadlock on a second signal arriving while it handles the first.
+    # It is told to stop if this process dies without forwarding anything.
+    server = subprocess.Popen(argv, start_new_session=True, preexec_fn=_stop_with_parent)
     runner = Worker(f"serve:{os.getpid()}")
     thread = threading.Thread(target=runner.run, name="amends-delivery", daemon=True)
     thread.start()
 
+    asked: list[float] = []
+
     def stop(signum, frame):
         runner.stopping.set()
+        asked.append(time.monotonic())
         if server.poll() is None:
             server.send_signal(signum)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    code = server.wait()
+    while server.poll() is None:
+        # A granian worker told to stop while it is still starting may never stop: after a
+        # grace period the whole server is killed, so that stopping Amends always stops it.
+        if asked and time.monotonic() - asked[0] > STOP_GRACE:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGKILL)
+        time.sleep(0.2)
     runner.stopping.set()
     thread.join(timeout=60)
-    return code
+    return 0 if asked else server.returncode
 
 
 COMMANDS = {"migrate": migrate, "serve": serve}
