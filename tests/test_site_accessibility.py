@@ -18,7 +18,7 @@ from amends.desk.actions import (
     Publish,
     RequestDeletion,
 )
-from amends.site.wsgi import public_files
+from amends.site.wsgi import PublicFiles
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +63,7 @@ def site_url(people):
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found"]
 
-    server = make_server("127.0.0.1", 0, public_files(nothing_else), handler_class=Quiet)
+    server = make_server("127.0.0.1", 0, PublicFiles(nothing_else), handler_class=Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -155,7 +155,7 @@ def call(app, path, method="GET"):
 
 
 def test_the_server_serves_public_files_itself_and_the_rest_through_django(people, site):
-    from amends.site.wsgi import public_files
+    from amends.site.wsgi import PublicFiles
 
     post = Publish(people.alice, account="house:news", text="Hello").run()
     gone = Publish(people.alice, account="house:news", text="Secret").run()
@@ -166,7 +166,7 @@ def test_the_server_serves_public_files_itself_and_the_rest_through_django(peopl
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"from django"]
 
-    app = public_files(django)
+    app = PublicFiles(django)
     status, headers, body = call(app, f"/posts/{post.pk}/")
     assert (status, headers["Content-Type"]) == ("200 OK", "text/html; charset=utf-8")
     assert b"Hello" in body
@@ -178,3 +178,70 @@ def test_the_server_serves_public_files_itself_and_the_rest_through_django(peopl
     assert call(app, "/posts/999/")[2] == b"from django"
     assert call(app, "/../secret-key")[2] == b"from django"
     assert call(app, f"/posts/{post.pk}/", "POST")[2] == b"from django"
+
+
+def test_the_server_serves_a_page_changed_on_disk_from_the_next_request_on(people, site):
+    from amends.site.wsgi import PublicFiles
+
+    post = Publish(people.alice, account="house:news", text="Appeal closes on 4 May.").run()
+    app = PublicFiles(lambda environ, start_response: [b"from django"])
+    assert b"4 May" in call(app, f"/posts/{post.pk}/")[2]
+    assert b"4 May" in call(app, f"/posts/{post.pk}/")[2]  # now from memory
+
+    Correct(people.alice, post=post.pk, text="Appeal closes on 14 May.", reason="Wrong").run()
+    status, headers, body = call(app, f"/posts/{post.pk}/")
+    assert status == "200 OK"
+    assert b"<ins" in body
+    assert b"14" in body
+    assert headers["Content-Length"] == str(len(body))
+
+    deletion = RequestDeletion(people.alice, post=post.pk, ground="illegal", explanation="x").run()
+    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    status, _, body = call(app, f"/posts/{post.pk}/")
+    assert status == "410 Gone"
+    assert b"14 May" not in body
+
+
+def test_a_page_written_by_another_process_with_the_same_size_is_still_seen(people, site):
+    """A re-render renames a new file over the old one: a new file, even if the same size."""
+    from amends.site.wsgi import PublicFiles
+
+    post = Publish(people.alice, account="house:news", text="Hello").run()
+    app = PublicFiles(lambda environ, start_response: [b"from django"])
+    file = site / "posts" / str(post.pk) / "index.html"
+    before = call(app, f"/posts/{post.pk}/")[2]
+    changed = before.replace(b"Hello", b"Howdy")
+    (file.parent / "next.tmp").write_bytes(changed)
+    (file.parent / "next.tmp").replace(file)
+    assert call(app, f"/posts/{post.pk}/")[2] == changed
+
+
+def test_a_deletion_notice_gives_way_if_the_page_comes_back(people, site):
+    from amends.site.wsgi import PublicFiles
+
+    post = Publish(people.alice, account="house:news", text="Hello").run()
+    app = PublicFiles(lambda environ, start_response: [b"from django"])
+    folder = site / "posts" / str(post.pk)
+    page_html = (folder / "index.html").read_bytes()
+    (folder / "gone.html").write_bytes(b"gone")
+    (folder / "index.html").unlink()
+    assert call(app, f"/posts/{post.pk}/")[0] == "410 Gone"
+    (folder / "index.html").write_bytes(page_html)
+    assert call(app, f"/posts/{post.pk}/")[:1] == ("200 OK",)
+
+
+def test_the_servers_memory_for_pages_is_bounded(people, site, monkeypatch):
+    from amends.site import wsgi
+
+    posts = [Publish(people.alice, account="house:news", text=f"Post {n}").run() for n in range(6)]
+    size = len((site / "posts" / str(posts[0].pk) / "index.html").read_bytes())
+    monkeypatch.setattr(wsgi, "CACHE_BYTES", size * 3 + 100)
+    app = wsgi.PublicFiles(lambda environ, start_response: [b"from django"])
+    for number, post in enumerate(posts):
+        status, _, body = call(app, f"/posts/{post.pk}/")
+        assert status == "200 OK"
+        assert f"Post {number}".encode() in body
+    assert 0 < len(app.pages) <= 3
+    assert app.held <= wsgi.CACHE_BYTES
+    assert f"/posts/{posts[-1].pk}/" in app.pages
+    assert f"/posts/{posts[0].pk}/" not in app.pages

@@ -3,8 +3,14 @@
 Public pages are plain files; going through Django's request cycle for each would cost several
 times the work of reading them. Anything that is not a public file (the desk, the API, a 404)
 goes on to Django.
+
+Pages are kept in memory once read, and each request checks with one ``stat`` that the file is
+still the one read: a page is re-rendered by writing a new file and renaming it over the old
+(a new inode), possibly by another process, so a changed page is served from the next request
+on, never a stale one.
 """
 
+import os
 from collections.abc import Callable, Iterable
 
 from amends.site.views import TYPES, locate
@@ -16,32 +22,85 @@ SECURITY_HEADERS = [
     ("X-Frame-Options", "DENY"),
     ("Cache-Control", "public, max-age=60"),
 ]
+CACHE_BYTES = 32 * 1024 * 1024  # per server process; pages are a few kilobytes each
+LARGEST = 1024 * 1024  # bigger files (a long feed) are read from disk every time
 
 
-def public_files(django_app: Callable) -> Callable:
-    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+class Page:
+    """A public file as read, with what identifies that version of it on disk."""
+
+    __slots__ = ("absent", "body", "file", "headers", "status", "version")
+
+    def __init__(self, file: str, version: tuple, status: int, body: bytes, absent: str | None):
+        self.file, self.version, self.body, self.absent = file, version, body, absent
+        self.status = STATUS[status]
+        content_type = TYPES.get(os.path.splitext(file)[1], "text/plain; charset=utf-8")
+        self.headers = [
+            ("Content-Type", content_type),
+            ("Content-Length", str(len(body))),
+            *SECURITY_HEADERS,
+        ]
+
+    def current(self) -> bool:
+        """Whether the file on disk is still the one read (and, for a deletion notice, no
+        page has come back beside it)."""
+        try:
+            found = os.stat(self.file)
+        except OSError:
+            return False
+        if (found.st_ino, found.st_mtime_ns, found.st_size) != self.version:
+            return False
+        return self.absent is None or not os.path.exists(self.absent)
+
+
+def read(path: str) -> Page | None:
+    """The public page for a URL path, read from disk, or None when there is none."""
+    found = locate(path.lstrip("/"))
+    if found is None:
+        return None
+    file, status = found
+    try:
+        with open(file, "rb") as handle:
+            version = os.fstat(handle.fileno())
+            body = handle.read()
+    except OSError:
+        return None
+    absent = str(file.with_name("index.html")) if status == 410 else None
+    return Page(
+        str(file), (version.st_ino, version.st_mtime_ns, version.st_size), status, body, absent
+    )
+
+
+class PublicFiles:
+    """The WSGI application: public pages from memory or disk, everything else to Django."""
+
+    def __init__(self, django_app: Callable):
+        self.django_app = django_app
+        self.pages: dict[str, Page] = {}  # by URL path, the oldest read first
+        self.held = 0
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
-        if method in ("GET", "HEAD"):
-            path = environ.get("PATH_INFO", "/")
-            found = locate(path.lstrip("/")) if not path.startswith(("/desk/", "/api/")) else None
-            if found is not None:
-                file, status = found
-                try:
-                    handle = open(file, "rb")  # noqa: SIM115 - the server closes it
-                except OSError:
-                    return django_app(environ, start_response)
-                size = str(handle.seek(0, 2))
-                handle.seek(0)
-                content_type = TYPES.get(file.suffix, "text/plain; charset=utf-8")
-                start_response(
-                    STATUS[status],
-                    [("Content-Type", content_type), ("Content-Length", size), *SECURITY_HEADERS],
-                )
-                if method == "HEAD":
-                    handle.close()
-                    return [b""]
-                wrapper = environ.get("wsgi.file_wrapper")
-                return wrapper(handle) if wrapper else iter(lambda: handle.read(65536), b"")
-        return django_app(environ, start_response)
+        if method != "GET" and method != "HEAD":
+            return self.django_app(environ, start_response)
+        path = environ.get("PATH_INFO", "/")
+        page = self.pages.get(path)
+        if page is None or not page.current():
+            if path.startswith(("/desk/", "/api/")):
+                return self.django_app(environ, start_response)
+            page = read(path)
+            if page is None:
+                return self.django_app(environ, start_response)
+            self.keep(path, page)
+        start_response(page.status, page.headers)
+        return [b""] if method == "HEAD" else [page.body]
 
-    return application
+    def keep(self, path: str, page: Page) -> None:
+        if len(page.body) > LARGEST:
+            return
+        old = self.pages.pop(path, None)
+        self.held -= len(old.body) if old else 0
+        while self.pages and self.held + len(page.body) > CACHE_BYTES:
+            self.held -= len(self.pages.pop(next(iter(self.pages))).body)
+        self.pages[path] = page
+        self.held += len(page.body)
