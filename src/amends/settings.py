@@ -217,6 +217,8 @@ DELIVERY_ATTEMPTS = env_int("AMENDS_DELIVERY_ATTEMPTS", 12, minimum=1, maximum=1
 DELIVERY_BACKOFF_BASE = env_int("AMENDS_DELIVERY_BACKOFF_BASE", 5, minimum=0, maximum=3600)
 DELIVERY_BACKOFF_MAX = env_int("AMENDS_DELIVERY_BACKOFF_MAX", 1800, minimum=0, maximum=86400)
 DELIVERY_LEASE = env_int("AMENDS_DELIVERY_LEASE", 60, minimum=1, maximum=3600)
+# A worker claims up to BATCH due deliveries at once (one transaction) and sends them in order.
+DELIVERY_BATCH = env_int("AMENDS_DELIVERY_BATCH", 10, minimum=1, maximum=100)
 # Changes made outside the desk: posts active in the last WATCH_DAYS are compared with the
 # platform every WATCH_MINUTES by the worker (0 turns the check off).
 WATCH_DAYS = env_int("AMENDS_WATCH_DAYS", 14, minimum=1, maximum=3650)

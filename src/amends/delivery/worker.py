@@ -1,25 +1,27 @@
 """The delivery worker, in small steps that tests call directly.
 
-One step claims one due delivery, tells the platform, and records what happened:
-
-1. **Claim** with a conditional update (and ``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so any
-   number of workers can run side by side and each delivery is held by one at a time. A claim
-   is a lease: a worker that dies gives its delivery up when the lease runs out.
-2. **Reconcile** when an earlier attempt was started but never finished (the worker was killed
-   between sending and recording): ask the platform whether the post exists before sending.
-3. **Record the attempt as started**, committed *before* anything is sent.
-4. **Send**, then record the outcome with the record entry in one transaction: done, a retry
-   with exponential backoff, or failed (a permanent error, or out of tries).
+1. **Claim** up to ``AMENDS_DELIVERY_BATCH`` due deliveries in one transaction (with
+   ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so any number of workers can run side by side and
+   each delivery is held by one at a time), and record each one's attempt as started in that
+   same transaction, committed *before* anything is sent. A claim is a lease: a worker that dies
+   gives its deliveries up when the lease runs out, and a lease running out while a slow
+   platform holds the rest of a batch is renewed first.
+2. **Reconcile** a delivery whose lease ran out while another worker held it (that worker was
+   killed between sending and recording): ask the platform whether the post exists before
+   sending.
+3. **Send**, one at a time, in order.
+4. **Record** each outcome with its record entry (:mod:`amends.delivery.books`): done, a retry
+   with exponential backoff, or failed (a permanent error, or out of tries). The run loop hands
+   outcomes to a thread that writes them while the next deliveries are sent; :meth:`Worker.step`
+   writes at once.
 """
 
 import logging
 import os
-import random
 import signal
 import socket
 import threading
 import time
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,38 +30,16 @@ from django.db.models import Q
 
 from amends.connectors import Connector, PlatformError, Remote, connector_for
 from amends.connectors.http import Seam
-from amends.delivery.models import Attempt, Copy, Delivery
+from amends.delivery import books
+from amends.delivery.books import Books, Result, Tally, backoff
+from amends.delivery.models import Attempt, Delivery
 from amends.desk.actions.base import now
-from amends.record import api as record
 
 logger = logging.getLogger(__name__)
 Op, Status, Outcome = Delivery.Op, Delivery.Status, Attempt.Outcome
+UNKNOWN = "the worker stopped before recording the outcome; the platform is asked before sending"
 
-
-@dataclass
-class Tally:
-    sent: int = 0
-    found: int = 0
-    retried: int = 0
-    failed: int = 0
-    changes: int = 0
-    started: float = field(default_factory=time.monotonic)
-
-    def __str__(self) -> str:
-        took = time.monotonic() - self.started
-        return (
-            f"{self.sent} sent, {self.found} found already sent, {self.retried} to retry, "
-            f"{self.failed} failed, {self.changes} outside changes, in {took:.1f} s"
-        )
-
-
-def backoff(tries: int) -> float:
-    """Seconds before try ``tries + 1``: doubling from the base up to the cap, with jitter so
-    that many deliveries waiting on one platform do not all return at the same moment."""
-    ceiling = min(
-        settings.DELIVERY_BACKOFF_BASE * 2 ** max(tries - 1, 0), settings.DELIVERY_BACKOFF_MAX
-    )
-    return ceiling * random.uniform(0.5, 1.0)
+__all__ = ["Tally", "Worker", "backoff"]
 
 
 def _due():
@@ -80,7 +60,16 @@ def _summary(exchanges) -> tuple[str, str]:
 
 
 class Worker:
-    def __init__(self, name: str | None = None, *, seams: dict[str, Seam] | None = None):
+    def __init__(
+        self,
+        name: str | None = None,
+        *,
+        seams: dict[str, Seam] | None = None,
+        write_behind: bool = True,
+    ):
+        """``write_behind``: the run loop writes outcomes in a thread of its own while it sends
+        the next deliveries; False writes each before the next is sent (tests)."""
+        self.write_behind = write_behind
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 10000}"
         self.tally = Tally()
         self.stopping = threading.Event()
@@ -90,40 +79,81 @@ class Worker:
 
     # Claiming
 
-    def claim(self) -> Delivery | None:
-        """Take the next due delivery, or None when nothing is due.
-
-        A pending delivery is claimed and its attempt recorded as started in one transaction,
-        before anything is sent. A delivery whose worker died (its lease ran out while it was
-        being sent) is claimed without a new attempt: :meth:`deliver` asks the platform first.
-        """
-        for _ in range(5):
-            with transaction.atomic():
-                due = _due().select_related("account", "post")
-                if connection.vendor == "postgresql":
-                    due = due.select_for_update(skip_locked=True, of=("self",))
-                delivery = due.first()
-                if delivery is None:
-                    return None
-                lease = now() + timedelta(seconds=settings.DELIVERY_LEASE)
-                taken = Delivery.objects.filter(
-                    pk=delivery.pk, status=delivery.status, lease_until=delivery.lease_until
-                ).update(status=Status.SENDING, lease_until=lease, worker=self.name)
-                if taken and delivery.status == Status.PENDING:
-                    delivery.attempt = Attempt.objects.create(
-                        delivery=delivery,
-                        started_at=now(),
-                        outcome=Outcome.STARTED,
-                        worker=self.name,
-                    )
-            if taken:
-                delivery.status, delivery.lease_until, delivery.worker = (
-                    Status.SENDING,
-                    lease,
-                    self.name,
+    def claim_batch(self, limit: int) -> list[Delivery]:
+        """Take up to ``limit`` due deliveries, oldest first, each with an attempt recorded as
+        started, in one transaction. A delivery whose worker died (its lease ran out while it
+        was being sent) comes back marked ``reconcile``: the platform is asked before sending."""
+        with transaction.atomic():
+            due = _due().select_related("account", "post__copy", "post__in_reply_to__copy")
+            if connection.vendor == "postgresql":
+                due = due.select_for_update(skip_locked=True, of=("self",))
+            claimed = list(due[:limit])
+            if not claimed:
+                return []
+            lease = now() + timedelta(seconds=settings.DELIVERY_LEASE)
+            # The rows are ours until this commits: locked on PostgreSQL, and SQLite's
+            # transactions here take the write lock when they begin.
+            Delivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
+                status=Status.SENDING, lease_until=lease, worker=self.name
+            )
+            unknown = [d.pk for d in claimed if d.status == Status.SENDING]
+            if unknown:
+                Attempt.objects.filter(delivery__in=unknown, outcome=Outcome.STARTED).update(
+                    outcome=Outcome.RETRY, error=UNKNOWN
                 )
-                return delivery
-        return None
+            started = now()
+            attempts = Attempt.objects.bulk_create(
+                Attempt(delivery=d, started_at=started, outcome=Outcome.STARTED, worker=self.name)
+                for d in claimed
+            )
+        for delivery, attempt in zip(claimed, attempts, strict=True):
+            delivery.reconcile = delivery.status == Status.SENDING
+            delivery.attempt = attempt
+            delivery.status, delivery.lease_until, delivery.worker = (
+                Status.SENDING,
+                lease,
+                self.name,
+            )
+        return claimed
+
+    def claim(self) -> Delivery | None:
+        """Take the next due delivery, or None when nothing is due."""
+        claimed = self.claim_batch(1)
+        return claimed[0] if claimed else None
+
+    def hold(self, delivery: Delivery) -> bool:
+        """Renew the lease of a claimed delivery if half of it has gone (a slow platform ahead
+        of it in the batch); False if it is no longer this worker's."""
+        left = (delivery.lease_until - now()).total_seconds()
+        if left > settings.DELIVERY_LEASE / 2:
+            return True
+        lease = now() + timedelta(seconds=settings.DELIVERY_LEASE)
+        renewed = Delivery.objects.filter(
+            pk=delivery.pk,
+            status=Status.SENDING,
+            worker=self.name,
+            lease_until=delivery.lease_until,
+            lease_until__gt=now(),
+        ).update(lease_until=lease)
+        if renewed:
+            delivery.lease_until = lease
+        return bool(renewed)
+
+    def give_back(self, deliveries: list[Delivery]) -> None:
+        """Return claimed deliveries that were never sent (the worker is stopping). Their
+        started attempts are removed, since nothing was tried; one whose outcome was unknown
+        when claimed stays to be asked about."""
+        with transaction.atomic():
+            for delivery in deliveries:
+                held = Delivery.objects.filter(
+                    pk=delivery.pk, worker=self.name, lease_until=delivery.lease_until
+                )
+                if delivery.reconcile:
+                    taken = held.update(lease_until=now())
+                else:
+                    taken = held.update(status=Status.PENDING, lease_until=None, worker="")
+                if taken:
+                    Attempt.objects.filter(pk=delivery.attempt.pk).delete()
 
     # Delivering
 
@@ -137,51 +167,34 @@ class Worker:
         return self._connectors[cache]
 
     def step(self) -> bool:
-        """Deliver one due delivery. False when nothing was due."""
+        """Deliver one due delivery and record the outcome. False when nothing was due."""
         delivery = self.claim()
         if delivery is None:
             return False
-        self.deliver(delivery)
+        books.write([self.attempt(delivery)], self.tally)
         return True
 
-    def deliver(self, delivery: Delivery) -> str:
+    def attempt(self, delivery: Delivery) -> Result:
+        """Try a claimed delivery on its platform (asking first if an earlier outcome is
+        unknown); what happened, to be recorded."""
         connector = self.connector(delivery.account)
         connector.seam.take()
-        attempt = getattr(delivery, "attempt", None)
-        unfinished = delivery.attempts.filter(outcome=Outcome.STARTED)
-        if attempt is None and unfinished.exists():
-            started = time.perf_counter()
-            try:
-                remote = self.reconcile(delivery, connector)
-            except PlatformError as error:
-                attempt = Attempt.objects.create(
-                    delivery=delivery, started_at=now(), outcome=Outcome.STARTED, worker=self.name
-                )
-                return self._failed(delivery, attempt, connector, error, started)
-            unfinished.update(
-                outcome=Outcome.RETRY,
-                error="the worker stopped before recording the outcome; asked the platform",
-            )
-            if remote is not None:
-                attempt = Attempt.objects.create(
-                    delivery=delivery, started_at=now(), outcome=Outcome.STARTED, worker=self.name
-                )
-                return self._done(delivery, attempt, connector, remote, started, Outcome.FOUND)
-        if attempt is None:
-            # Committed before anything is sent: after a crash, the next worker reconciles.
-            attempt = Attempt.objects.create(
-                delivery=delivery, started_at=now(), outcome=Outcome.STARTED, worker=self.name
-            )
         started = time.perf_counter()
+        remote, error, outcome = None, None, Outcome.SENT
         try:
-            remote = self.send(delivery, connector)
-        except PlatformError as error:
-            return self._failed(delivery, attempt, connector, error, started)
-        except Exception as error:  # a bug, or a library's own error: retried, never lost
+            if delivery.reconcile:
+                remote = self.reconcile(delivery, connector)
+                outcome = Outcome.FOUND if remote is not None else Outcome.SENT
+            if remote is None:
+                remote = self.send(delivery, connector)
+        except PlatformError as failure:
+            error = failure
+        except Exception as failure:  # a bug, or a library's own error: retried, never lost
             logger.exception("delivery %s: unexpected error", delivery.pk)
-            failure = PlatformError(f"{connector.name}: unexpected error: {error!r}")
-            return self._failed(delivery, attempt, connector, failure, started)
-        return self._done(delivery, attempt, connector, remote, started, Outcome.SENT)
+            error = PlatformError(f"{connector.name}: unexpected error: {failure!r}")
+        request, response = _summary(connector.seam.take())
+        ms = (time.perf_counter() - started) * 1000
+        return Result(delivery, delivery.attempt, outcome, ms, request, response, remote, error)
 
     def send(self, delivery: Delivery, connector: Connector) -> Remote:
         post, key, text = delivery.post, delivery.key, delivery.text
@@ -208,130 +221,45 @@ class Worker:
             return delivery.post.copy.remote() if gone else None
         return connector.find(delivery.key, delivery.text)
 
-    def _done(self, delivery, attempt, connector, remote: Remote, started, outcome) -> str:
-        at = now()
-        request, response = _summary(connector.seam.take())
-        post = delivery.post
-        with transaction.atomic():
-            attempt.outcome, attempt.ms = outcome, (time.perf_counter() - started) * 1000
-            attempt.request, attempt.response = request, response
-            attempt.save(update_fields=["outcome", "ms", "request", "response"])
-            delivery.status, delivery.done_at, delivery.error = Status.DONE, at, ""
-            delivery.remote_id, delivery.remote_url = remote.id[:500], remote.url[:1000]
-            delivery.lease_until = None
-            delivery.save(
-                update_fields=[
-                    "status",
-                    "done_at",
-                    "error",
-                    "remote_id",
-                    "remote_url",
-                    "lease_until",
-                ]
-            )
-            self._update_copy(delivery, remote, at)
-            record.append(
-                "delivery.sent",
-                {
-                    "delivery": delivery.pk,
-                    "post": post.pk,
-                    "account": str(delivery.account),
-                    "op": delivery.op,
-                    "remote": remote.id,
-                    "url": remote.url,
-                    "found": outcome == Outcome.FOUND,
-                },
-                subject=post.subject,
-            )
-        if outcome == Outcome.FOUND:
-            self.tally.found += 1
-        else:
-            self.tally.sent += 1
-        return outcome
-
-    def _update_copy(self, delivery: Delivery, remote: Remote, at) -> None:
-        op, post = delivery.op, delivery.post
-        expected = remote.text if remote.text is not None else delivery.text
-        if op == Op.PUBLISH:
-            Copy.objects.create(
-                post=post,
-                remote_id=remote.id,
-                url=remote.url,
-                extra=remote.extra,
-                expected=expected,
-                published_at=at,
-                active_at=at,
-            )
-        elif op == Op.EDIT:
-            Copy.objects.filter(post=post).update(
-                remote_id=remote.id,
-                url=remote.url or post.copy.url,
-                extra=remote.extra or post.copy.extra,
-                expected=expected,
-                edits=post.copy.edits + 1,
-                active_at=at,
-            )
-        elif op in (Op.THREAD, Op.QUOTE):
-            Copy.objects.filter(post=post).update(active_at=at)
-        elif op == Op.DELETE:
-            Copy.objects.filter(post=post).update(gone_at=at, active_at=at)
-
-    def _failed(self, delivery, attempt, connector, error: PlatformError, started) -> str:
-        request, response = _summary(connector.seam.take())
-        tries = delivery.tries + 1
-        final = error.permanent or tries >= settings.DELIVERY_ATTEMPTS
-        with transaction.atomic():
-            attempt.outcome = Outcome.FAILED if final else Outcome.RETRY
-            attempt.ms = (time.perf_counter() - started) * 1000
-            attempt.request, attempt.response, attempt.error = request, response, str(error)
-            attempt.save()
-            delivery.tries, delivery.error, delivery.lease_until = tries, str(error), None
-            if final:
-                delivery.status = Status.FAILED
-                record.append(
-                    "delivery.failed",
-                    {
-                        "delivery": delivery.pk,
-                        "post": delivery.post_id,
-                        "account": str(delivery.account),
-                        "op": delivery.op,
-                        "error": str(error)[:1000],
-                        "permanent": error.permanent,
-                    },
-                    subject=f"post:{delivery.post_id}",
-                )
-            else:
-                delivery.status = Status.PENDING
-                delivery.due_at = now() + timedelta(seconds=backoff(tries))
-            delivery.save()
-        if final:
-            self.tally.failed += 1
-            logger.warning("delivery %s failed: %s", delivery.pk, error)
-            return Outcome.FAILED
-        self.tally.retried += 1
-        return Outcome.RETRY
-
     # Running
 
     def run(self, *, once: bool = False, idle: float = 1.0) -> Tally:
-        """Deliver until stopped (SIGTERM or SIGINT finish the delivery in hand, then stop);
-        with ``once``, until nothing is due. Checks for outside changes when they are due."""
+        """Deliver until stopped (SIGTERM or SIGINT finish the delivery in hand and record
+        what was sent, then stop); with ``once``, until nothing is due. Checks for outside
+        changes when they are due."""
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: self.stopping.set())
-        while not self.stopping.is_set():
-            close_old_connections()
-            try:
-                did = self.step()
-                self.watch_if_due()
-            except DatabaseError:
-                logger.exception("the worker could not reach the database; trying again")
-                did = False
-            if once and not did:
-                break
-            if not did:
-                self.stopping.wait(idle)
+        outcomes = Books(self.tally, behind=self.write_behind)
+        try:
+            while not self.stopping.is_set():
+                close_old_connections()
+                try:
+                    claimed = self.claim_batch(settings.DELIVERY_BATCH)
+                    if not claimed:
+                        # What is still being written may make more due (a post's next step).
+                        outcomes.settle()
+                        claimed = self.claim_batch(settings.DELIVERY_BATCH)
+                    self._send_all(claimed, outcomes)
+                    self.watch_if_due()
+                except DatabaseError:
+                    logger.exception("the worker could not reach the database; trying again")
+                    claimed = []
+                if once and not claimed:
+                    break
+                if not claimed:
+                    self.stopping.wait(idle)
+        finally:
+            outcomes.close()
         return self.tally
+
+    def _send_all(self, claimed: list[Delivery], outcomes: Books) -> None:
+        for n, delivery in enumerate(claimed):
+            if self.stopping.is_set():
+                self.give_back(claimed[n:])
+                return
+            if self.hold(delivery):
+                outcomes.put(self.attempt(delivery))
 
     def watch_if_due(self) -> None:
         minutes = settings.WATCH_MINUTES

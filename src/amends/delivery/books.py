@@ -1,0 +1,258 @@
+"""Recording what the platforms answered: the attempt, the delivery, the copy and the record
+entry of each outcome, written together.
+
+The worker sends while the outcomes of earlier sends are being written: :class:`Books` runs a
+thread of its own that takes every outcome waiting and writes them in one transaction, with
+their record entries appended as one batch. Nothing here can lose a delivery: until its outcome
+is written, its attempt stays ``started``, so if the process dies (or the database refuses the
+write) the delivery's lease runs out and the next worker asks the platform before sending again.
+"""
+
+import logging
+import queue
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.db.models import F
+
+from amends.connectors import PlatformError, Remote
+from amends.delivery.models import Attempt, Copy, Delivery
+from amends.desk.actions.base import now
+from amends.record import api as record
+
+logger = logging.getLogger(__name__)
+Op, Status, Outcome = Delivery.Op, Delivery.Status, Attempt.Outcome
+
+
+@dataclass
+class Tally:
+    sent: int = 0
+    found: int = 0
+    retried: int = 0
+    failed: int = 0
+    changes: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def __str__(self) -> str:
+        took = time.monotonic() - self.started
+        return (
+            f"{self.sent} sent, {self.found} found already sent, {self.retried} to retry, "
+            f"{self.failed} failed, {self.changes} outside changes, in {took:.1f} s"
+        )
+
+
+@dataclass
+class Result:
+    """What one attempt came to: a ``remote`` post (sent, or found already there) or an
+    ``error``; the exchanges summarised; when it ended."""
+
+    delivery: Delivery
+    attempt: Attempt
+    outcome: str  # Outcome.SENT or Outcome.FOUND when done; else decided from the error
+    ms: float
+    request: str
+    response: str
+    remote: Remote | None = None
+    error: PlatformError | None = None
+    at: datetime = field(default_factory=now)
+
+
+def backoff(tries: int) -> float:
+    """Seconds before try ``tries + 1``: doubling from the base up to the cap, with jitter so
+    that many deliveries waiting on one platform do not all return at the same moment."""
+    ceiling = min(
+        settings.DELIVERY_BACKOFF_BASE * 2 ** max(tries - 1, 0), settings.DELIVERY_BACKOFF_MAX
+    )
+    return ceiling * random.uniform(0.5, 1.0)
+
+
+def write(results: list[Result], tally: Tally) -> None:
+    """Write the outcomes in one transaction, their record entries as one batch."""
+    events = []
+    with transaction.atomic():
+        for result in results:
+            if result.error is None:
+                events.append(_done(result))
+            else:
+                events.extend(_failed(result))
+        record.append_events(events)
+    for result in results:
+        outcome = result.attempt.outcome
+        if outcome == Outcome.SENT:
+            tally.sent += 1
+        elif outcome == Outcome.FOUND:
+            tally.found += 1
+        elif outcome == Outcome.FAILED:
+            tally.failed += 1
+            logger.warning("delivery %s failed: %s", result.delivery.pk, result.error)
+        else:
+            tally.retried += 1
+
+
+def _attempt(result: Result, outcome: str, error: str = "") -> None:
+    attempt = result.attempt
+    attempt.outcome, attempt.ms, attempt.error = outcome, result.ms, error
+    attempt.request, attempt.response = result.request, result.response
+    attempt.save(update_fields=["outcome", "ms", "error", "request", "response"])
+
+
+def _done(result: Result) -> record.Event:
+    delivery, remote = result.delivery, result.remote
+    _attempt(result, result.outcome)
+    delivery.status, delivery.done_at, delivery.error = Status.DONE, result.at, ""
+    delivery.remote_id, delivery.remote_url = remote.id[:500], remote.url[:1000]
+    delivery.lease_until = None
+    delivery.save(
+        update_fields=["status", "done_at", "error", "remote_id", "remote_url", "lease_until"]
+    )
+    _update_copy(delivery, remote, result.at)
+    return record.event(
+        "delivery.sent",
+        {
+            "delivery": delivery.pk,
+            "post": delivery.post_id,
+            "account": str(delivery.account),
+            "op": delivery.op,
+            "remote": remote.id,
+            "url": remote.url,
+            "found": result.outcome == Outcome.FOUND,
+        },
+        subject=f"post:{delivery.post_id}",
+    )
+
+
+def _update_copy(delivery: Delivery, remote: Remote, at) -> None:
+    op, post_id = delivery.op, delivery.post_id
+    expected = remote.text if remote.text is not None else delivery.text
+    copies = Copy.objects.filter(post_id=post_id)
+    if op == Op.PUBLISH:
+        Copy.objects.create(
+            post_id=post_id,
+            remote_id=remote.id,
+            url=remote.url,
+            extra=remote.extra,
+            expected=expected,
+            published_at=at,
+            active_at=at,
+        )
+    elif op == Op.EDIT:
+        copy = copies.get()
+        copies.update(
+            remote_id=remote.id,
+            url=remote.url or copy.url,
+            extra=remote.extra or copy.extra,
+            expected=expected,
+            edits=F("edits") + 1,
+            active_at=at,
+        )
+    elif op in (Op.THREAD, Op.QUOTE):
+        copies.update(active_at=at)
+    elif op == Op.DELETE:
+        copies.update(gone_at=at, active_at=at)
+
+
+def _failed(result: Result) -> list[record.Event]:
+    delivery, error = result.delivery, result.error
+    tries = delivery.tries + 1
+    final = error.permanent or tries >= settings.DELIVERY_ATTEMPTS
+    _attempt(result, Outcome.FAILED if final else Outcome.RETRY, str(error))
+    delivery.tries, delivery.error, delivery.lease_until = tries, str(error), None
+    if not final:
+        delivery.status = Status.PENDING
+        delivery.due_at = result.at + timedelta(seconds=backoff(tries))
+        delivery.save(update_fields=["tries", "error", "lease_until", "status", "due_at"])
+        return []
+    delivery.status = Status.FAILED
+    delivery.save(update_fields=["tries", "error", "lease_until", "status"])
+    return [
+        record.event(
+            "delivery.failed",
+            {
+                "delivery": delivery.pk,
+                "post": delivery.post_id,
+                "account": str(delivery.account),
+                "op": delivery.op,
+                "error": str(error)[:1000],
+                "permanent": error.permanent,
+            },
+            subject=f"post:{delivery.post_id}",
+        )
+    ]
+
+
+class Books:
+    """Writes outcomes in a thread of its own, every outcome waiting in one transaction.
+
+    With ``behind=False`` each outcome is written when it is put, in the caller's thread (tests
+    that run inside one database transaction cannot see another connection's work).
+    """
+
+    GROUP = 100  # outcomes written in one transaction at most
+
+    def __init__(self, tally: Tally, *, behind: bool = True):
+        self.tally = tally
+        self._waiting: queue.Queue[Result | None] = queue.Queue()
+        self._thread = None
+        if behind:
+            self._thread = threading.Thread(target=self._run, name="amends-books", daemon=True)
+            self._thread.start()
+
+    def put(self, result: Result) -> None:
+        if self._thread is None:
+            self._write([result])
+        else:
+            self._waiting.put(result)
+
+    def settle(self) -> None:
+        """Return once every outcome put so far is written (or given up on)."""
+        self._waiting.join()
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self.settle()
+            self._waiting.put(None)
+            self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            # close() puts None only once everything put before it is written.
+            while (first := self._waiting.get()) is not None:
+                group = [first]
+                while len(group) < self.GROUP and not self._waiting.empty():
+                    group.append(self._waiting.get_nowait())
+                try:
+                    self._write(group)
+                finally:
+                    for _ in group:
+                        self._waiting.task_done()
+            self._waiting.task_done()
+        finally:
+            connection.close()
+
+    def _write(self, group: list[Result]) -> None:
+        if self._thread is not None:
+            close_old_connections()
+        try:
+            write(group, self.tally)
+            return
+        except Exception:
+            if len(group) == 1:
+                logger.exception(
+                    "delivery %s: could not record the outcome; the next worker will ask the "
+                    "platform when its lease runs out",
+                    group[0].delivery.pk,
+                )
+                return
+        for result in group:  # one at a time, so that one bad row does not hold back the rest
+            try:  # the failed transaction left its changes on these objects
+                result.delivery.refresh_from_db()
+                result.attempt.refresh_from_db()
+            except Exception:
+                logger.exception("delivery %s: could not re-read it", result.delivery.pk)
+                continue
+            self._write([result])
