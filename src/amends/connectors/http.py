@@ -13,6 +13,7 @@ import json
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import cached_property
 
 import httpx
 
@@ -87,8 +88,14 @@ class Seam:
     def __init__(self, platform: str, *, transport: httpx.BaseTransport | None = None):
         self.platform = platform
         self.exchanges: list[Exchange] = []
-        self.client = httpx.Client(
-            transport=_Timed(self, transport or httpx.HTTPTransport(retries=0)),
+        self._transport = transport
+
+    @cached_property
+    def client(self) -> httpx.Client:
+        """Made on first use: loading the system's certificates costs ~20 ms, and most
+        connectors are made only to measure a text or read their capabilities."""
+        return httpx.Client(
+            transport=_Timed(self, self._transport or httpx.HTTPTransport(retries=0)),
             timeout=TIMEOUT,
             headers={"User-Agent": USER_AGENT},
             follow_redirects=False,
@@ -147,4 +154,5 @@ class Seam:
         return session
 
     def close(self) -> None:
-        self.client.close()
+        if "client" in self.__dict__:
+            self.client.close()

@@ -7,7 +7,7 @@ their pages. For every other account an action adds rows here, and the worker se
 import secrets
 import time
 
-from amends.connectors import connector_for
+from amends.connectors import CONNECTORS, connector_for
 from amends.connectors.strategy import EDIT, QUOTE, Plan
 from amends.delivery.models import Delivery
 from amends.desk.actions.base import now
@@ -22,7 +22,7 @@ def new_key() -> str:
 
 def delivered_here(post: Post) -> bool:
     """True when the post's platform is the site Amends serves itself."""
-    return connector_for(post.account).local
+    return CONNECTORS[post.account.platform].local
 
 
 def _latest(post: Post) -> Delivery | None:
