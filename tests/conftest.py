@@ -30,6 +30,14 @@ def _keys_in_tmp(settings, tmp_path):
     settings.CHECKPOINT_INTERVAL = 3600
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing cached (the desk caches fragments of its pages)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def is_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 

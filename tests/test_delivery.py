@@ -163,6 +163,7 @@ def test_a_permanent_error_fails_at_once_with_the_platforms_message(people, test
     with pytest.raises(Forbidden):
         RetryDelivery(people.alice, delivery=delivery.pk).run()
     RetryDelivery(people.sam, delivery=delivery.pk).run()
+    assert kinds()[-1] == "delivery.retried"  # who sent it again, and what it had failed with
     drain()
     delivery.refresh_from_db()
     assert delivery.status == "done"
@@ -287,6 +288,7 @@ def test_an_outside_edit_and_deletion_are_recorded_and_raised(people, testbed):
 
     SeeOutsideChange(people.alice, change=changed.pk).run()
     assert OutsideChange.objects.filter(seen_at__isnull=True).count() == 1
+    assert kinds()[-1] == "post.outside_change_seen"
     with pytest.raises(Refused, match="already seen"):
         SeeOutsideChange(people.sam, change=changed.pk).run()
 

@@ -42,6 +42,7 @@ from amends.record.log import (
     inclusion_proof,
     size,
     tree_root,
+    version,
 )
 from amends.record.verify import Result as VerifyResult
 from amends.record.verify import verify
@@ -79,4 +80,5 @@ __all__ = [
     "tree_root",
     "unseal",
     "verify",
+    "version",
 ]

@@ -32,6 +32,8 @@ KINDS: dict[str, str] = {
     # delivery to the platforms
     "delivery.sent": "Delivered to the platform",
     "delivery.failed": "Delivery failed",
+    "delivery.retried": "Failed delivery sent again",
+    "post.outside_change_seen": "Change made outside Amends acknowledged",
     # people and accounts
     "user.added": "User added",
     "user.role_set": "Role changed",

@@ -327,6 +327,17 @@ def size() -> int:
     return row[0]
 
 
+def version() -> str:
+    """A short string that changes whenever the record grows: its size and its newest entry's
+    hash (so that a database restored to an earlier state and grown again cannot repeat one).
+    Every change the desk shows is made by an action that appends to the record in the same
+    transaction, so caches of what the desk shows are keyed on this."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT seq, leaf_hash FROM record_entry ORDER BY seq DESC LIMIT 1")
+        row = cursor.fetchone()
+    return "0" if row is None else f"{row[0]}-{bytes(row[1])[:8].hex()}"
+
+
 def _stored(rows) -> list[StoredEntry]:
     return [
         StoredEntry(seq, kind, subject, bytes(leaf), bytes(h))

@@ -73,8 +73,21 @@ class RetryDelivery(Action):
                     "delivery can be retried",
                     field="delivery",
                 )
+            failed_with = delivery.error
             delivery.status, delivery.tries, delivery.due_at = Delivery.Status.PENDING, 0, now()
             delivery.save(update_fields=["status", "tries", "due_at"])
+            record.append(
+                "delivery.retried",
+                {
+                    "delivery": delivery.pk,
+                    "post": delivery.post_id,
+                    "account": str(delivery.account),
+                    "op": delivery.op,
+                    "error": failed_with[:1000],
+                },
+                actor=self.actor_name,
+                subject=f"post:{delivery.post_id}",
+            )
         return delivery
 
 
@@ -95,4 +108,10 @@ class SeeOutsideChange(Action):
             raise Refused(f"change: already seen by {change.seen_by.username}", field="change")
         change.seen_by, change.seen_at = self.actor, now()
         change.save(update_fields=["seen_by", "seen_at"])
+        record.append(
+            "post.outside_change_seen",
+            {"post": change.post_id, "kind": change.kind, "entry": change.seq},
+            actor=self.actor_name,
+            subject=f"post:{change.post_id}",
+        )
         return change

@@ -24,6 +24,7 @@ from amends.text.diff import word_diff
 from amends.text.render import correction_html, plain_correction
 from amends.web.access import desk_page
 from amends.web.forms import flag, perform
+from amends.web.views.later import Later
 
 PAGE_SIZE = 50
 STATUSES = listing.STATUSES
@@ -68,11 +69,15 @@ def midnight(day: date) -> datetime:
 @desk_page()
 def index(request):
     posts, filters, error = search(request.GET)
-    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page", "")[:20]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "page": page,
+        # The page of posts is the same for everyone until the record grows: it is cached
+        # under the record's version with the filters, and worked out only on a miss.
+        "results": Later(lambda: Paginator(posts, PAGE_SIZE).get_page(number)),
+        "version": record.version(),
+        "results_key": repr((sorted(filters.items()), number)),
         "filters": filters,
         "error": error,
         "query": query.urlencode(),

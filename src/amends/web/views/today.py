@@ -1,16 +1,21 @@
-"""Today: what needs doing now, on one page."""
+"""Today: what needs doing now, on one page.
+
+The table of open incidents is the same for everyone until the record grows, and is the
+costliest part of the page to work out and draw: it is kept in the cache under the record's
+version (``record.version()``) and worked out only when the version has moved on.
+"""
 
 from django.shortcuts import render
-from django.utils import timezone
 
 from amends.delivery.models import Delivery
 from amends.desk import incidents as rules
-from amends.desk.models import Deletion, Incident, Post
+from amends.desk.actions.base import roles_of
+from amends.desk.models import Deletion, Incident
 from amends.record import api as record
 from amends.web.access import desk_page
 from amends.web.views.deliveries import unseen_changes
 from amends.web.views.incidents import step_rows
-from amends.web.views.posts import midnight
+from amends.web.views.later import Later
 
 SHOWN = 50
 
@@ -37,6 +42,23 @@ def _open_incidents() -> list[dict]:
     return out
 
 
+def _counts() -> dict:
+    return {
+        "open": Incident.objects.filter(closed_at__isnull=True).count(),
+        "pending": Deletion.objects.filter(status=Deletion.Status.PENDING).count(),
+        "failed": Delivery.objects.filter(status=Delivery.Status.FAILED).count(),
+        "waiting": Delivery.objects.filter(
+            status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]
+        ).count(),
+        "changes": unseen_changes().count(),
+    }
+
+
+def _failed() -> list[Delivery]:
+    failed = Delivery.objects.filter(status=Delivery.Status.FAILED)
+    return list(failed.select_related("account").order_by("-pk")[:SHOWN])
+
+
 @desk_page()
 def today(request):
     pending = (
@@ -44,25 +66,18 @@ def today(request):
         .select_related("post__account", "requested_by")
         .order_by("requested_at")
     )
-    failed = (
-        Delivery.objects.filter(status=Delivery.Status.FAILED)
-        .select_related("account")
-        .order_by("-pk")
-    )
     context = {
-        "incidents": _open_incidents(),
-        "open_count": Incident.objects.filter(closed_at__isnull=True).count(),
+        # What the counts, the incidents and the failed deliveries show changes only by actions
+        # and by the worker's outcomes, each recorded: they are cached under the record's
+        # version. (A delivery waiting to be tried again is still waiting; its tries are not
+        # shown here.)
+        "version": record.version(),
+        "supervisor": "supervisor" in roles_of(request.user),
+        "counts": Later(_counts),
+        "incidents": Later(_open_incidents),
+        "failed": Later(_failed),
         "pending": pending[:SHOWN],
-        "pending_count": pending.count(),
         "health": record.health(),
-        "failed": failed[:SHOWN],
-        "failed_count": failed.count(),
-        "waiting_count": Delivery.objects.filter(
-            status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]
-        ).count(),
         "changes": unseen_changes()[:SHOWN],
-        "posts_today": Post.objects.filter(
-            created_at__gte=midnight(timezone.localdate()), kind=Post.Kind.POST
-        ).count(),
     }
     return render(request, "desk/today.html", context)

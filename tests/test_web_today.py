@@ -1,0 +1,96 @@
+"""Parts of the Today page and of the posts search are cached under the record's version: each
+change made through an action shows at once, for every role, and a second look at an unchanged
+desk does not work the parts out again."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from amends.desk.actions import (
+    Apologise,
+    CloseIncident,
+    Correct,
+    OpenIncident,
+    Publish,
+    RequestDeletion,
+)
+
+
+def today(client) -> str:
+    response = client.get("/desk/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_every_change_shows_on_today_at_once(people, client):
+    client.force_login(people.sam)
+    post = Publish(people.alice, account="house:news", text="The appeal closes on 4 May.").run()
+    assert "No incident is open." in today(client)
+
+    incident = OpenIncident(people.alice, post=post.pk, severity="minor", summary="date").run()
+    page = today(client)
+    assert f"/desk/incidents/{incident.pk}/" in page
+    assert "<strong>1</strong> open." in page
+
+    Apologise(people.alice, post=post.pk, text="Sorry: the date we gave was wrong.").run()
+    assert "Apologise: <span class=\"status-done\">done</span>" in today(client)
+
+    other = Publish(people.alice, account="house:news", text="Suspect named.").run()
+    RequestDeletion(people.alice, post=other.pk, ground="prejudicial", explanation="Trial.").run()
+    assert "<strong>1</strong> waiting: <a href=\"/desk/approvals/\">decide them</a>" in today(
+        client
+    )
+
+    Correct(people.alice, post=post.pk, text="The appeal closes on 14 May.", reason="Date").run()
+    CloseIncident(
+        people.sam, incident=incident.pk, statement="We corrected the date and apologised."
+    ).run()
+    page = today(client)
+    assert f"/desk/incidents/{incident.pk}/" not in page
+    assert "No incident is open." in page
+
+
+def test_what_is_cached_for_one_role_is_not_shown_to_another(people, client):
+    post = Publish(people.alice, account="house:news", text="Suspect named.").run()
+    RequestDeletion(people.alice, post=post.pk, ground="prejudicial", explanation="Trial.").run()
+    client.force_login(people.sam)
+    assert "decide them" in today(client)
+    client.force_login(people.alice)
+    page = today(client)
+    assert "<strong>1</strong> waiting" in page
+    assert "decide them" not in page
+
+
+def test_a_second_look_at_an_unchanged_desk_does_not_work_it_out_again(people, client):
+    post = Publish(people.alice, account="house:news", text="The appeal closes on 4 May.").run()
+    OpenIncident(people.alice, post=post.pk, severity="serious", summary="date").run()
+    client.force_login(people.sam)
+
+    with CaptureQueriesContext(connection) as first:
+        today(client)
+    with CaptureQueriesContext(connection) as second:
+        today(client)
+
+    def asked(captured, table):
+        return [q for q in captured.captured_queries if f'"{table}"' in q["sql"]]
+
+    assert asked(first, "desk_incident")
+    assert not asked(second, "desk_incident")
+    assert not asked(second, "desk_revision")
+    assert len(second.captured_queries) < len(first.captured_queries)
+
+
+def test_the_posts_search_shows_a_correction_at_once(people, client):
+    post = Publish(people.alice, account="house:news", text="A burglary in Mill Lane.").run()
+    Publish(people.alice, account="house:news", text="Road closed on High Street.").run()
+    client.force_login(people.alice)
+
+    found = client.get("/desk/posts/", {"q": "Mill Lane"}).content.decode()
+    assert "1 post." in found
+    assert client.get("/desk/posts/", {"q": "Mill Road"}).content.decode().count("1 post.") == 0
+
+    Correct(people.alice, post=post.pk, text="A burglary in Mill Road.", reason="Street").run()
+    assert "0 posts." in client.get("/desk/posts/", {"q": "Mill Lane"}).content.decode()
+    found = client.get("/desk/posts/", {"q": "Mill Road"}).content.decode()
+    assert "1 post." in found
+    assert f"/desk/posts/{post.pk}/" in found
+    assert "corrected" in found
