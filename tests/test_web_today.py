@@ -32,13 +32,11 @@ def test_every_change_shows_on_today_at_once(people, client):
     assert "<strong>1</strong> open." in page
 
     Apologise(people.alice, post=post.pk, text="Sorry: the date we gave was wrong.").run()
-    assert "Apologise: <span class=\"status-done\">done</span>" in today(client)
+    assert 'Apologise: <span class="status-done">done</span>' in today(client)
 
     other = Publish(people.alice, account="house:news", text="Suspect named.").run()
     RequestDeletion(people.alice, post=other.pk, ground="prejudicial", explanation="Trial.").run()
-    assert "<strong>1</strong> waiting: <a href=\"/desk/approvals/\">decide them</a>" in today(
-        client
-    )
+    assert '<strong>1</strong> waiting: <a href="/desk/approvals/">decide them</a>' in today(client)
 
     Correct(people.alice, post=post.pk, text="The appeal closes on 14 May.", reason="Date").run()
     CloseIncident(
