@@ -2,6 +2,8 @@
 change made through an action shows at once, for every role, and a second look at an unchanged
 desk does not work the parts out again."""
 
+import re
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -92,3 +94,26 @@ def test_the_posts_search_shows_a_correction_at_once(people, client):
     assert "1 post." in found
     assert f"/desk/posts/{post.pk}/" in found
     assert "corrected" in found
+
+
+def test_the_incident_page_shows_each_step_as_it_is_done(people, client):
+    post = Publish(people.alice, account="house:news", text="The appeal closes on 4 May.").run()
+    incident = OpenIncident(people.alice, post=post.pk, severity="minor", summary="date").run()
+    client.force_login(people.alice)
+    url = f"/desk/incidents/{incident.pk}/"
+
+    def steps():
+        page = client.get(url).content.decode()
+        return re.findall(r'<span class="tag status-([a-z-]+)">', page), page
+
+    assert steps()[0][:2] == ["to-do", "to-do"]
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+    assert not [q for q in again.captured_queries if '"desk_revision"' in q["sql"]]
+
+    Apologise(people.alice, post=post.pk, text="Sorry: the date we gave was wrong.").run()
+    assert steps()[0][:2] == ["done", "to-do"]
+    Correct(people.alice, post=post.pk, text="The appeal closes on 14 May.", reason="Date").run()
+    found, page = steps()
+    assert found[:2] == ["done", "done"]
+    assert "Post corrected" in page  # the timeline, from the record

@@ -63,10 +63,10 @@ def _database(url: str) -> dict:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;"
             ),
         }
-    else:
-        # Keep connections between requests: opening one costs PostgreSQL a new process.
-        config["CONN_MAX_AGE"] = env_int("AMENDS_DATABASE_CONN_MAX_AGE", 60, maximum=3600)
-        config["CONN_HEALTH_CHECKS"] = True
+    # Keep connections between requests: opening one costs PostgreSQL a new process, and
+    # SQLite its settings and its page cache.
+    config["CONN_MAX_AGE"] = env_int("AMENDS_DATABASE_CONN_MAX_AGE", 60, maximum=3600)
+    config["CONN_HEALTH_CHECKS"] = True
     config["ATOMIC_REQUESTS"] = False
     return config
 

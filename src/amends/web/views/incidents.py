@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -10,11 +11,13 @@ from amends.desk import incidents as rules
 from amends.desk.actions import CloseIncident, OpenIncident
 from amends.desk.models import Incident, Post
 from amends.desk.reports import incident_report
+from amends.record import api as record
 from amends.web.access import desk_page
 from amends.web.forms import perform
 from amends.web.views import posts
 from amends.web.views.posts import can_write
 
+FACTS_SECONDS = 600
 STEPS = {
     "apologise": ("Apologise", "Say sorry plainly, on the same channel."),
     "amend": ("Make amends", "Correct the post visibly: strike through, say when and why."),
@@ -71,31 +74,43 @@ def _since(report: dict, key: str) -> str | None:
     return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
+def _facts(incident: Incident) -> dict:
+    """What the incident page shows that only actions change: its report (steps, budget,
+    timeline from the record) and the post's status."""
+    report = incident_report(incident.pk)
+    for event in report["timeline"]:
+        event["when"] = datetime.fromisoformat(event["at"])
+    post = incident.post
+    return {
+        "report": report,
+        "steps": [
+            {
+                "step": s["step"],
+                "status": s["status"],
+                "title": STEPS[s["step"]][0],
+                "hint": STEPS[s["step"]][1],
+            }
+            for s in report["steps"]
+        ],
+        "time_to_apology": _since(report, "time_to_apology"),
+        "time_to_correction": _since(report, "time_to_correction"),
+        "post_status": post.status,
+        "deleted": post.status == "deleted",
+    }
+
+
 @desk_page()
 def detail(request, incident_id: int):
     incident = get_object_or_404(Incident.objects.select_related("post__account"), pk=incident_id)
-    report = incident_report(incident.pk)
-    steps = [
-        {
-            "step": s["step"],
-            "status": s["status"],
-            "title": STEPS[s["step"]][0],
-            "hint": STEPS[s["step"]][1],
-        }
-        for s in report["steps"]
-    ]
-    for event in report["timeline"]:
-        event["when"] = datetime.fromisoformat(event["at"])
+    # Kept under the record's version: any action that changes the incident, its post or its
+    # responses grows the record, and the facts are worked out again.
+    key = f"amends:incident:{incident.pk}:{record.version()}"
+    facts = cache.get_or_set(key, lambda: _facts(incident), FACTS_SECONDS)
     context = {
         "incident": incident,
         "post": incident.post,
-        "report": report,
-        "steps": steps,
-        "time_to_apology": _since(report, "time_to_apology"),
-        "time_to_correction": _since(report, "time_to_correction"),
         "can_write": can_write(request.user),
-        # Only whether it was deleted: the full status would ask about revisions as well.
-        "deleted": incident.post.removal is not None,
+        **facts,
     }
     return render(request, "desk/incidents/detail.html", context)
 
