@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from amends.desk.actions import (
     Apologise,
+    ApproveDeletion,
     CloseIncident,
     Correct,
     OpenIncident,
@@ -37,8 +38,16 @@ def test_every_change_shows_on_today_at_once(people, client):
     assert 'Apologise: <span class="status-done">done</span>' in today(client)
 
     other = Publish(people.alice, account="house:news", text="Suspect named.").run()
-    RequestDeletion(people.alice, post=other.pk, ground="prejudicial", explanation="Trial.").run()
-    assert '<strong>1</strong> waiting: <a href="/desk/approvals/">decide them</a>' in today(client)
+    deletion = RequestDeletion(
+        people.alice, post=other.pk, ground="prejudicial", explanation="Trial."
+    ).run()
+    page = today(client)
+    assert '<strong>1</strong> waiting: <a href="/desk/approvals/">decide them</a>' in page
+    assert f'<a href="/desk/approvals/{deletion.pk}/">Deletion {deletion.pk}</a>' in page
+    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    page = today(client)
+    assert f"Deletion {deletion.pk}" not in page
+    assert "<strong>0</strong> waiting" in page
 
     Correct(people.alice, post=post.pk, text="The appeal closes on 14 May.", reason="Date").run()
     CloseIncident(

@@ -6,6 +6,7 @@ version (``record.version()``) and worked out only when the version has moved on
 """
 
 from django.shortcuts import render
+from django.utils import timezone
 
 from amends.delivery.models import Delivery
 from amends.desk import incidents as rules
@@ -59,13 +60,17 @@ def _failed() -> list[Delivery]:
     return list(failed.select_related("account").order_by("-pk")[:SHOWN])
 
 
-@desk_page()
-def today(request):
+def _pending() -> list[Deletion]:
     pending = (
         Deletion.objects.filter(status=Deletion.Status.PENDING)
         .select_related("post__account", "requested_by")
         .order_by("requested_at")
     )
+    return list(pending[:SHOWN])
+
+
+@desk_page()
+def today(request):
     context = {
         # What the counts, the incidents and the failed deliveries show changes only by actions
         # and by the worker's outcomes, each recorded: they are cached under the record's
@@ -76,7 +81,9 @@ def today(request):
         "counts": Later(_counts),
         "incidents": Later(_open_incidents),
         "failed": Later(_failed),
-        "pending": pending[:SHOWN],
+        "pending": Later(_pending),
+        # The pending deletions say how long ago each was asked for, in minutes at the finest.
+        "minute": timezone.now().strftime("%Y%m%d%H%M"),
         "health": record.health(),
         "changes": unseen_changes()[:SHOWN],
     }
