@@ -428,6 +428,7 @@ http {{
 DESK_FORMAT = "1"  # bump when the seeded desk changes, to seed it again
 DESK_TARGET_MS = 150
 DESK_CLIENTS = 20
+BUSY_EVERY = 1.0  # seconds between the posts an author publishes in the "busy" runs
 
 
 def desk_step(args: list[str], env: dict) -> dict:
@@ -530,25 +531,49 @@ def cpu_of_tree(root_pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def desk_wrk(label: str, port: int, server_pid: int, paths: list[str], cookies: list[str]) -> dict:
+def desk_wrk(
+    label: str,
+    port: int,
+    server_pid: int,
+    paths: list[str],
+    cookies: list[str],
+    busy: dict | None = None,
+) -> dict:
     """wrk with DESK_CLIENTS connections for 10 s, after a 3 s warm-up; the script spreads the
     requests over every session and prints the percentiles as JSON. Also the server's CPU time
-    per request: unlike latency, it hardly moves when other work shares the machine."""
+    per request: unlike latency, it hardly moves when other work shares the machine. With
+    ``busy`` (the desk's environment), an author publishes a post every second meanwhile."""
     script = Path(__file__).with_name("desk.lua")
     env = {**os.environ, "DESK_COOKIES": " ".join(cookies), "DESK_PATHS": " ".join(paths)}
     url = f"http://127.0.0.1:{port}{paths[0]}"
     base = ["wrk", "-t2", f"-c{DESK_CLIENTS}", "--timeout", "30s", "-s", str(script)]
+    writer = None
+    if busy is not None:
+        writer = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.desk", "writer", "13", str(BUSY_EVERY)],
+            env=busy,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     subprocess.run([*base, "-d3s", url], env=env, capture_output=True, check=True)
     cpu = cpu_of_tree(server_pid)
     out = subprocess.run(
         [*base, "-d10s", url], env=env, capture_output=True, text=True, check=True
     ).stdout
     cpu = cpu_of_tree(server_pid) - cpu
+    published = None
+    if writer is not None:
+        said, errors = writer.communicate(timeout=60)
+        if writer.returncode != 0:
+            raise SystemExit(f"{label}: the publishing author failed:\n{errors[-2000:]}")
+        published = json.loads(said.strip().splitlines()[-1])["published"]
     result = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
     if result["not_200"] or result["socket_errors"] or result["timeouts"]:
         raise SystemExit(f"{label}: {url} failed under load: {result}")
     result["per_second"] = result["requests"] / (result["microseconds"] / 1e6)
     result["cpu_ms"] = cpu / result["requests"] * 1000
+    result["published"] = published
     return result
 
 
@@ -569,9 +594,12 @@ def desk_load(label: str, env: dict, pages: list, cookies: list[str], log: Path)
         if server.poll() is not None:
             # Something else answered on the port we were given; ours could not listen.
             raise ServerStopped(f"status {server.returncode}")
-        for _, paths in pages:
+        for _, paths, _ in pages:
             check_desk_pages(port, paths, cookies)
-        return [desk_wrk(label, port, server.pid, paths, cookies) for _, paths in pages]
+        return [
+            desk_wrk(label, port, server.pid, paths, cookies, env if busy else None)
+            for _, paths, busy in pages
+        ]
     except (OSError, SystemExit, subprocess.CalledProcessError) as error:
         # A server that went away makes every later error misleading: say so instead.
         if server.poll() is not None:
@@ -594,15 +622,20 @@ def bench_desk() -> str:
             continue
         env, info = built
         cookies = desk_step(["sessions"], env)["cookies"]
+        search = f"/desk/posts/?q={info['search']}"
+        incidents = [f"/desk/incidents/{i}/" for i in info["sample_incidents"]]
         pages = [
-            ("Today", ["/desk/"]),
-            (f"posts search (`q={info['search']}`)", [f"/desk/posts/?q={info['search']}"]),
-            (
-                f"incident page ({len(info['sample_incidents'])} incidents)",
-                [f"/desk/incidents/{i}/" for i in info["sample_incidents"]],
-            ),
+            ("Today", ["/desk/"], False),
+            (f"posts search (`q={info['search']}`)", [search], False),
+            (f"incident page ({len(incidents)} incidents)", incidents, False),
+            # The pages above are cached under the record's version, which does not move while
+            # only wrk reads them. On a working desk it moves with every action:
+            ("Today, while an author publishes every second", ["/desk/"], True),
+            ("posts search, while an author publishes every second", [search], True),
+            ("incident page, while an author publishes every second", incidents, True),
         ]
-        counts = desk_step(["queries", cookies[0], *(p for _, ps in pages for p in ps)], env)
+        paths = sorted({p for _, ps, _ in pages for p in ps})
+        counts = desk_step(["queries", cookies[0], *paths], env)
         log = WORK / f"desk-server-{'postgres' if on_postgres else 'sqlite'}.log"
         # On a shared machine another program may stop our server (or take its port) half way:
         # start again rather than lose the run, and say so.
@@ -614,7 +647,9 @@ def bench_desk() -> str:
                 print(f"({label}: amends serve stopped ({stopped}) during the run; see {log})")
                 if attempt == 2:
                     raise SystemExit(f"{label}: amends serve kept stopping; see {log}") from None
-        for (page, paths), result in zip(pages, results, strict=True):
+        for (page, paths, busy), result in zip(pages, results, strict=True):
+            if busy:
+                page = f"{page} ({result['published']} posts in 13 s)"
             queries = sorted({counts[p]["queries"] for p in paths})
             p95 = result["p95_us"] / 1000
             rows.append(

@@ -3,6 +3,7 @@
 python -m benchmarks.desk build                   seed users, posts, incidents (by the actions)
 python -m benchmarks.desk sessions                one signed-in session per user: the cookies
 python -m benchmarks.desk queries COOKIE PATH...  the database queries each page makes
+python -m benchmarks.desk writer SECONDS EVERY     publish a post every EVERY seconds (a busy desk)
 
 The database is the one the environment names (AMENDS_HOME, AMENDS_DATABASE_URL).
 """
@@ -307,6 +308,29 @@ def queries(cookie: str, paths: list[str]) -> dict:
     return out
 
 
+def writer(seconds: float, every: float) -> dict:
+    """Authors in turn publish a post every ``every`` seconds for ``seconds``, through the
+    action (public pages and all): the desk while people work. Each publish grows the record,
+    so every part of the desk cached under its version is worked out again."""
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+
+    from amends.desk.actions import Publish
+
+    authors = list(User.objects.filter(groups__name="author").order_by("pk"))
+    deadline = time.monotonic() + seconds
+    published = 0
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        author = authors[published % len(authors)]
+        Publish(author, account="house:news", text=f"Busy desk update {published}.").run()
+        published += 1
+        time.sleep(max(0.0, every - (time.monotonic() - started)))
+    return {"published": published}
+
+
 if __name__ == "__main__":
     step, *args = sys.argv[1:]
     if step == "build":
@@ -315,6 +339,8 @@ if __name__ == "__main__":
         result = sessions()
     elif step == "queries":
         result = queries(args[0], args[1:])
+    elif step == "writer":
+        result = writer(float(args[0]), float(args[1]))
     else:
         raise SystemExit(f"unknown step {step!r}")
     print(json.dumps(result))

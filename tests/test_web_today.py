@@ -3,6 +3,7 @@ change made through an action shows at once, for every role, and a second look a
 desk does not work the parts out again."""
 
 import re
+import threading
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +17,7 @@ from amends.desk.actions import (
     Publish,
     RequestDeletion,
 )
+from amends.web.fragments import key_for, versioned
 
 
 def today(client) -> str:
@@ -126,3 +128,27 @@ def test_the_incident_page_shows_each_step_as_it_is_done(people, client):
     found, page = steps()
     assert found[:2] == ["done", "done"]
     assert "Post corrected" in page  # the timeline, from the record
+
+
+def test_a_part_is_worked_out_once_however_many_ask_for_it_at_once():
+    made, got, working = [], [], threading.Event()
+    release = threading.Event()
+
+    def make():
+        made.append(threading.get_ident())
+        working.set()
+        release.wait(5)  # twenty people ask while the first is still working it out
+        return "the part"
+
+    key = key_for("test", "version-1")
+    askers = [threading.Thread(target=lambda: got.append(versioned(key, make))) for _ in range(20)]
+    for asker in askers:
+        asker.start()
+    assert working.wait(5)
+    release.set()
+    for asker in askers:
+        asker.join(5)
+
+    assert len(made) == 1
+    assert got == ["the part"] * 20
+    assert versioned(key_for("test", "version-2"), lambda: "the next") == "the next"

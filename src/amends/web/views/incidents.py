@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,10 +13,10 @@ from amends.desk.reports import incident_report
 from amends.record import api as record
 from amends.web.access import desk_page
 from amends.web.forms import perform
+from amends.web.fragments import key_for, versioned
 from amends.web.views import posts
 from amends.web.views.posts import can_write
 
-FACTS_SECONDS = 600
 STEPS = {
     "apologise": ("Apologise", "Say sorry plainly, on the same channel."),
     "amend": ("Make amends", "Correct the post visibly: strike through, say when and why."),
@@ -104,8 +103,7 @@ def detail(request, incident_id: int):
     incident = get_object_or_404(Incident.objects.select_related("post__account"), pk=incident_id)
     # Kept under the record's version: any action that changes the incident, its post or its
     # responses grows the record, and the facts are worked out again.
-    key = f"amends:incident:{incident.pk}:{record.version()}"
-    facts = cache.get_or_set(key, lambda: _facts(incident), FACTS_SECONDS)
+    facts = versioned(key_for("incident", incident.pk, record.version()), lambda: _facts(incident))
     context = {
         "incident": incident,
         "post": incident.post,
