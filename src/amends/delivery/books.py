@@ -71,8 +71,22 @@ def backoff(tries: int) -> float:
     return ceiling * random.uniform(0.5, 1.0)
 
 
+ATTEMPT_FIELDS = ["outcome", "ms", "error", "request", "response"]
+DELIVERY_FIELDS = [
+    "status",
+    "done_at",
+    "error",
+    "remote_id",
+    "remote_url",
+    "lease_until",
+    "tries",
+    "due_at",
+]
+
+
 def write(results: list[Result], tally: Tally) -> None:
-    """Write the outcomes in one transaction, their record entries as one batch."""
+    """Write the outcomes in one transaction: the attempts and the deliveries each in one
+    statement, the copies, and the record entries appended as one batch."""
     events = []
     with transaction.atomic():
         for result in results:
@@ -80,6 +94,13 @@ def write(results: list[Result], tally: Tally) -> None:
                 events.append(_done(result))
             else:
                 events.extend(_failed(result))
+        _update_rows(Attempt, [r.attempt for r in results], ATTEMPT_FIELDS)
+        _update_rows(Delivery, [r.delivery for r in results], DELIVERY_FIELDS)
+        published = [r for r in results if r.error is None and r.delivery.op == Op.PUBLISH]
+        Copy.objects.bulk_create(_new_copy(r.delivery, r.remote, r.at) for r in published)
+        for result in results:
+            if result.error is None and result.delivery.op != Op.PUBLISH:
+                _update_copy(result.delivery, result.remote, result.at)
         record.append_events(events)
     for result in results:
         outcome = result.attempt.outcome
@@ -94,11 +115,30 @@ def write(results: list[Result], tally: Tally) -> None:
             tally.retried += 1
 
 
+def _update_rows(model, objects: list, fields: list[str]) -> None:
+    """One UPDATE of ``fields`` per object, sent as one batch (Django's bulk_update builds a
+    CASE expression per field and row, which costs more than the statements it saves)."""
+    if not objects:
+        return
+    meta, quote = model._meta, connection.ops.quote_name
+    columns = [meta.get_field(name) for name in fields]
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(meta.db_table),
+        ", ".join(f"{quote(column.column)} = %s" for column in columns),
+        quote(meta.pk.column),
+    )
+    rows = [
+        [c.get_db_prep_save(getattr(o, c.attname), connection) for c in columns] + [o.pk]
+        for o in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _attempt(result: Result, outcome: str, error: str = "") -> None:
     attempt = result.attempt
     attempt.outcome, attempt.ms, attempt.error = outcome, result.ms, error
     attempt.request, attempt.response = result.request, result.response
-    attempt.save(update_fields=["outcome", "ms", "error", "request", "response"])
 
 
 def _done(result: Result) -> record.Event:
@@ -107,10 +147,6 @@ def _done(result: Result) -> record.Event:
     delivery.status, delivery.done_at, delivery.error = Status.DONE, result.at, ""
     delivery.remote_id, delivery.remote_url = remote.id[:500], remote.url[:1000]
     delivery.lease_until = None
-    delivery.save(
-        update_fields=["status", "done_at", "error", "remote_id", "remote_url", "lease_until"]
-    )
-    _update_copy(delivery, remote, result.at)
     return record.event(
         "delivery.sent",
         {
@@ -126,27 +162,33 @@ def _done(result: Result) -> record.Event:
     )
 
 
+def _expected(delivery: Delivery, remote: Remote) -> str:
+    return remote.text if remote.text is not None else delivery.text
+
+
+def _new_copy(delivery: Delivery, remote: Remote, at) -> Copy:
+    return Copy(
+        post_id=delivery.post_id,
+        remote_id=remote.id,
+        url=remote.url,
+        extra=remote.extra,
+        expected=_expected(delivery, remote),
+        published_at=at,
+        active_at=at,
+    )
+
+
 def _update_copy(delivery: Delivery, remote: Remote, at) -> None:
-    op, post_id = delivery.op, delivery.post_id
-    expected = remote.text if remote.text is not None else delivery.text
-    copies = Copy.objects.filter(post_id=post_id)
-    if op == Op.PUBLISH:
-        Copy.objects.create(
-            post_id=post_id,
-            remote_id=remote.id,
-            url=remote.url,
-            extra=remote.extra,
-            expected=expected,
-            published_at=at,
-            active_at=at,
-        )
-    elif op == Op.EDIT:
+    """The post's copy after an edit, a reply in its thread, a quote or its deletion."""
+    op = delivery.op
+    copies = Copy.objects.filter(post_id=delivery.post_id)
+    if op == Op.EDIT:
         copy = copies.get()
         copies.update(
             remote_id=remote.id,
             url=remote.url or copy.url,
             extra=remote.extra or copy.extra,
-            expected=expected,
+            expected=_expected(delivery, remote),
             edits=F("edits") + 1,
             active_at=at,
         )
@@ -165,10 +207,8 @@ def _failed(result: Result) -> list[record.Event]:
     if not final:
         delivery.status = Status.PENDING
         delivery.due_at = result.at + timedelta(seconds=backoff(tries))
-        delivery.save(update_fields=["tries", "error", "lease_until", "status", "due_at"])
         return []
     delivery.status = Status.FAILED
-    delivery.save(update_fields=["tries", "error", "lease_until", "status"])
     return [
         record.event(
             "delivery.failed",
@@ -193,6 +233,7 @@ class Books:
     """
 
     GROUP = 100  # outcomes written in one transaction at most
+    GATHER = 0.05  # seconds an outcome waits for others to be written with it
 
     def __init__(self, tally: Tally, *, behind: bool = True):
         self.tally = tally
@@ -223,8 +264,12 @@ class Books:
             # close() puts None only once everything put before it is written.
             while (first := self._waiting.get()) is not None:
                 group = [first]
-                while len(group) < self.GROUP and not self._waiting.empty():
-                    group.append(self._waiting.get_nowait())
+                until = time.monotonic() + self.GATHER
+                while len(group) < self.GROUP and (left := until - time.monotonic()) > 0:
+                    try:
+                        group.append(self._waiting.get(timeout=left))
+                    except queue.Empty:
+                        break
                 try:
                     self._write(group)
                 finally:

@@ -233,7 +233,8 @@ class Worker:
         outcomes = Books(self.tally, behind=self.write_behind)
         try:
             while not self.stopping.is_set():
-                close_old_connections()
+                if not connection.in_atomic_block:  # never in the middle of a caller's work
+                    close_old_connections()
                 try:
                     claimed = self.claim_batch(settings.DELIVERY_BATCH)
                     if not claimed:
