@@ -1,5 +1,5 @@
 -- wrk script of the desk benchmark: signed-in requests spread over every user's session and
--- over the pages given, then the latency percentiles as one JSON line for benchmarks/__main__.
+-- over the pages given, then the latency percentiles as one JSON line for benchmarks/desk_load.
 --
 -- DESK_COOKIES: the session cookies ("sessionid=..."), separated by spaces.
 -- DESK_PATHS: the paths to request, separated by spaces; each is asked for by every session.

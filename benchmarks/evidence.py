@@ -213,7 +213,7 @@ def export_without_report(kind: str, ident: str, output: str) -> dict:
 
 
 def _built(work: Path, kind: str, size: int) -> tuple[dict, dict]:
-    from benchmarks.__main__ import env_for, step
+    from benchmarks.common import env_for, step
 
     home = work / f"evidence-{kind}-{size}-{FORMAT}"
     for old in work.glob(f"evidence-{kind}-*"):
@@ -236,7 +236,7 @@ def _built(work: Path, kind: str, size: int) -> tuple[dict, dict]:
 
 def _timed(args: list[str], env: dict, timeout: float) -> tuple[float | None, int, str]:
     """Wall time (None if it ran past ``timeout`` and was stopped), peak PSS and stdout."""
-    from benchmarks.__main__ import pss_of_tree
+    from benchmarks.common import pss_of_tree
 
     started = time.perf_counter()
     process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True)
@@ -320,7 +320,7 @@ def _measure(env: dict, kind: str, ident: str, folder: Path, runs: int, report: 
 
 
 def bench(work: Path, table) -> str:
-    from benchmarks.__main__ import verdict
+    from benchmarks.common import verdict
 
     mb = 1024 * 1024
     folder = work / "evidence-packs"

@@ -1,0 +1,92 @@
+"""Helpers the benchmark sections share: where they work, the PostgreSQL server, running a step
+in a process of its own, memory of a process tree, the printed tables, and local ports.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+WORK = Path(os.environ.get("AMENDS_BENCH_DIR", "/tmp/amends-bench"))
+POSTGRES = os.environ.get("AMENDS_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+
+
+def env_for(home: Path, database_url: str | None = None) -> dict:
+    env = {**os.environ, "AMENDS_HOME": str(home), "AMENDS_CHECKPOINT_INTERVAL": "3600"}
+    env["AMENDS_DATABASE_URL"] = database_url or f"sqlite:///{home / 'amends.sqlite3'}"
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def step(args: list[str], env: dict, module: str = "benchmarks.record") -> dict:
+    """Run one benchmark step in a process of its own; it prints one JSON object last."""
+    out = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode != 0:
+        # The step's own error says what went wrong; the exit status alone does not.
+        raise SystemExit(f"{module} {' '.join(args)} failed:\n{out.stderr.strip()[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def pss_of_tree(root_pid: int) -> int:
+    """Proportional set size, in bytes, of a process and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    total, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            continue
+    return total
+
+
+def table(title: str, header: list[str], rows: list[list[str]]) -> str:
+    lines = [
+        f"### {title}",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(" --- " for _ in header) + "|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise SystemExit(f"nothing answered on port {port}")
