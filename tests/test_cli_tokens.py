@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from amends.cli import main
+from amends.record import api as record
 from tests.support.api import Api, error, ok
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,18 @@ def test_a_token_revoked_from_the_command_line_stops_working(people):
     again = run("token", "revoke", added["id"], "--as", "sam")
     assert again.exit_code == 1
     assert again.stderr == f"error: token: token {added['id']} was already revoked\n"
+
+
+def test_making_and_revoking_a_token_is_recorded_without_the_token(people):
+    added = json.loads(run("token", "add", "--as", "sam", "--name", "desk pc", "--json").stdout)
+    run("token", "revoke", added["id"], "--as", "adam")
+    made, revoked = record.entries_about("user:sam")[-2:]
+    assert (made.kind, revoked.kind) == ("token.created", "token.revoked")
+    leaf = json.loads(revoked.leaf)
+    assert leaf["actor"] == "adam"
+    assert leaf["data"] == {"token": int(added["id"]), "user": "sam", "name": "desk pc"}
+    secret = added["token"].split("_", 2)[2]
+    assert secret.encode() not in made.leaf + revoked.leaf
 
 
 @pytest.mark.parametrize(

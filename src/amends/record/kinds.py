@@ -42,6 +42,8 @@ KINDS: dict[str, str] = {
     "user.password_set": "Password set",
     "user.second_factor_added": "Second factor turned on",
     "user.second_factor_removed": "Second factor turned off",
+    "token.created": "API token created",
+    "token.revoked": "API token revoked",
     "account.added": "Account added",
     "account.connected": "Account credentials set",
     "account.checked": "Account checked with its platform",

@@ -1,7 +1,8 @@
 """API tokens: each person creates their own; the owner or an admin revokes one.
 
 The whole token string is returned once by :class:`CreateToken` and never stored (only a hash of
-its secret is). A revoked token stops working on the next request.
+its secret is), nor recorded: the record holds who made or revoked which token, by number and
+name. A revoked token stops working on the next request.
 """
 
 from dataclasses import dataclass
@@ -10,8 +11,10 @@ from django.contrib.auth.models import User
 
 from amends.api.models import ApiToken
 from amends.desk.actions.base import Action, Forbidden, get, now, roles_of
+from amends.desk.actions.people import subject_of
 from amends.desk.models import ROLES
 from amends.errors import BadInput, NotFound, Refused
+from amends.record import api as record
 
 MAX_NAME = 100
 
@@ -40,6 +43,12 @@ class CreateToken(Action):
 
     def apply(self) -> Issued:
         token, secret = ApiToken.issue(self.actor, self.name.strip())
+        record.append(
+            "token.created",
+            {"token": token.pk, "user": self.actor.username, "name": token.name},
+            actor=self.actor_name,
+            subject=subject_of(self.actor),
+        )
         return Issued(token, secret)
 
 
@@ -68,6 +77,13 @@ class RevokeToken(Action):
     def apply(self) -> ApiToken:
         self.token.revoked_at = now()
         self.token.save(update_fields=["revoked_at"])
+        owner = self.token.user
+        record.append(
+            "token.revoked",
+            {"token": self.token.pk, "user": owner.username, "name": self.token.name},
+            actor=self.actor_name,
+            subject=subject_of(owner),
+        )
         return self.token
 
 
