@@ -17,8 +17,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -28,9 +26,9 @@ from benchmarks.common import (
     WORK,
     env_for,
     free_port,
-    pss_of_tree,
     step,
     table,
+    timed_command,
     verdict,
     wait_for,
 )
@@ -38,33 +36,6 @@ from benchmarks.common import (
 ENTRIES = int(os.environ.get("AMENDS_BENCH_ENTRIES", "1000000"))
 FORMAT_VERSION = "2"  # bump when the stored format changes, to rebuild cached logs
 SITE_FORMAT = "2"  # bump when the rendered site changes, to rebuild the cached site
-
-
-def timed_command(args: list[str], env: dict, *, sample: bool) -> tuple[float, int, str]:
-    """Run a command; return its wall time, the peak memory of its whole process tree (if
-    ``sample``: reading /proc costs CPU, so timing runs do not sample), and its stdout."""
-    started = time.perf_counter()
-    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True)
-    peak = 0
-    stop = threading.Event()
-
-    def sampling():
-        nonlocal peak
-        while not stop.is_set():
-            peak = max(peak, pss_of_tree(process.pid))
-            stop.wait(0.1)
-
-    sampler = threading.Thread(target=sampling, daemon=True)
-    if sample:
-        sampler.start()
-    out, _ = process.communicate()
-    seconds = time.perf_counter() - started
-    stop.set()
-    if sample:
-        sampler.join()
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed: {out}")
-    return seconds, peak, out
 
 
 def built_log() -> tuple[Path, dict]:

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -90,3 +91,39 @@ def wait_for(port: int, seconds: float = 30) -> None:
                 return
         time.sleep(0.1)
     raise SystemExit(f"nothing answered on port {port}")
+
+
+def timed_command(
+    args: list[str], env: dict, *, sample: bool, timeout: float | None = None
+) -> tuple[float | None, int, str]:
+    """Run a command; return its wall time (None if it ran past ``timeout`` and was stopped),
+    the peak memory of its whole process tree (if ``sample``: reading /proc costs CPU, so timing
+    runs do not sample), and its stdout."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True)
+    peak = 0
+    stop = threading.Event()
+
+    def sampling():
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, pss_of_tree(process.pid))
+            stop.wait(0.1)
+
+    sampler = threading.Thread(target=sampling, daemon=True)
+    if sample:
+        sampler.start()
+    try:
+        out, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return None, peak, ""
+    finally:
+        stop.set()
+        if sample:
+            sampler.join()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed: {out}")
+    return seconds, peak, out

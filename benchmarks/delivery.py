@@ -110,15 +110,9 @@ def rate() -> dict:
 
 
 def _step(args: list[str], env: dict) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.delivery", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if out.returncode != 0:
-        raise SystemExit(f"delivery {' '.join(args)} failed:\n{out.stderr.strip()[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    from benchmarks.common import step
+
+    return step(args, env, "benchmarks.delivery")
 
 
 def _database(postgres: str) -> tuple[str, object]:

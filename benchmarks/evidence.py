@@ -25,7 +25,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from pathlib import Path
@@ -234,37 +233,6 @@ def _built(work: Path, kind: str, size: int) -> tuple[dict, dict]:
     return env, {**info, "cached": False}
 
 
-def _timed(args: list[str], env: dict, timeout: float) -> tuple[float | None, int, str]:
-    """Wall time (None if it ran past ``timeout`` and was stopped), peak PSS and stdout."""
-    from benchmarks.common import pss_of_tree
-
-    started = time.perf_counter()
-    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True)
-    peak, stop = 0, threading.Event()
-
-    def sampling():
-        nonlocal peak
-        while not stop.is_set():
-            peak = max(peak, pss_of_tree(process.pid))
-            stop.wait(0.1)
-
-    sampler = threading.Thread(target=sampling, daemon=True)
-    sampler.start()
-    try:
-        out, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        return None, peak, ""
-    finally:
-        stop.set()
-        sampler.join()
-    seconds = time.perf_counter() - started
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed: {out}")
-    return seconds, peak, out
-
-
 def _export(env: dict, kind: str, ident: str, pack: Path, report: bool, timeout: float):
     if report:
         args = [sys.executable, "-m", "amends", "export", f"--{kind}", ident, "--purpose"]
@@ -272,7 +240,9 @@ def _export(env: dict, kind: str, ident: str, pack: Path, report: bool, timeout:
     else:
         args = [sys.executable, "-m", "benchmarks.evidence", "export-without-report", kind]
         args += [ident, str(pack)]
-    return _timed(args, env, timeout)
+    from benchmarks.common import timed_command
+
+    return timed_command(args, env, sample=True, timeout=timeout)
 
 
 def _verify(pack: Path, folder: Path) -> tuple[float, int]:
@@ -280,10 +250,13 @@ def _verify(pack: Path, folder: Path) -> tuple[float, int]:
     verifier = folder / "verify.py"
     with zipfile.ZipFile(pack) as z:
         verifier.write_bytes(z.read(next(n for n in z.namelist() if n.endswith("/verify.py"))))
-    seconds, peak, out = _timed(
+    from benchmarks.common import timed_command
+
+    seconds, peak, out = timed_command(
         [sys.executable, "-I", str(verifier), str(pack)],
         {"PATH": os.environ.get("PATH", "")},
-        REPORT_TIMEOUT,
+        sample=True,
+        timeout=REPORT_TIMEOUT,
     )
     if not out.startswith("OK: "):
         raise SystemExit(f"{pack} did not verify: {out}")
