@@ -2,52 +2,67 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test bench lint format lock docs screenshots clean
+.PHONY: install install-dev run test bench lint format lock docs screenshots clean
 
-install: $(STAMP)
+# Installing never resolves against the index: every lock holds the complete set of packages
+# (extras included), pip installs each with --no-deps and checks its hash, and Amends itself is
+# built with the pinned setuptools from build.lock instead of whatever the index has today.
+# `make run` installs the runtime lock; everything else adds the test and lint tools.
+install: $(RUN_STAMP)
+install-dev: $(DEV_STAMP)
 
-$(STAMP): requirements/dev.lock pyproject.toml
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps
+LOCKED := $(PIP) --require-hashes --only-binary :all:
+
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "error: Amends needs Python 3.11 or newer (found $$($(PYTHON) --version 2>&1))"; exit 1; }
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || \
 		{ echo "error: python venv is missing; on Debian: apt-get install python3-venv"; exit 1; }
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	@touch $(STAMP)
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): $(BIN)/python requirements/build.lock requirements/base.lock pyproject.toml
+	$(LOCKED) -r requirements/build.lock -r requirements/base.lock
+	$(PIP) --no-build-isolation -e .
+	@touch $(RUN_STAMP)
+
+$(DEV_STAMP): $(RUN_STAMP) requirements/dev.lock
+	$(LOCKED) -r requirements/dev.lock
+	@touch $(DEV_STAMP)
 
 run: install
 	$(BIN)/amends migrate
 	$(BIN)/amends serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m amends.devtools.clidocs --check
 	./scripts/test-all
 
-bench: install
+bench: install-dev
 	./scripts/bench-tools
 	$(BIN)/python -m benchmarks
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
-docs: install
+docs: install-dev
 	$(BIN)/python -m amends.devtools.clidocs --write
 
 # Pictures of the desk for the README and docs: the browser test's screenshots, and a page of
 # an evidence pack's PDF report.
-screenshots: install
+screenshots: install-dev
 	AMENDS_HOME=$$(mktemp -d) AMENDS_SCREENSHOTS=$(CURDIR)/docs/images \
 		AMENDS_TEST_CHROMIUM=$$(./scripts/browser) \
 		$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_desk_browser.py -k five_steps
@@ -61,6 +76,8 @@ lock:
 		--no-emit-find-links --no-emit-index-url -o requirements/base.lock pyproject.toml
 	/tmp/amends-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 		--no-emit-find-links --no-emit-index-url --extra dev -o requirements/dev.lock pyproject.toml
+	/tmp/amends-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+		--no-emit-find-links --no-emit-index-url -o requirements/build.lock requirements/build.in
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache
