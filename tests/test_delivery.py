@@ -10,7 +10,8 @@ from datetime import timedelta
 
 import pytest
 
-from amends.connectors import PlatformError
+from amends.connectors import PlatformError, rules_for
+from amends.delivery import wording
 from amends.delivery.models import Attempt, Copy, Delivery, OutsideChange
 from amends.delivery.watch import check as watch
 from amends.delivery.worker import Worker
@@ -63,7 +64,8 @@ def test_a_post_on_a_platform_is_delivered_once_and_recorded(people, testbed):
     delivery.refresh_from_db()
     assert delivery.status == "done"
     assert delivery.remote_url.startswith("https://testbed.example/")
-    assert post.copy.expected == ORIGINAL
+    assert post.copy.shows(rules_for(post.account).comparable(ORIGINAL))
+    assert ORIGINAL not in post.copy.expected  # a fingerprint, never the wording
     assert post.copy.remote_id == delivery.remote_id
     (attempt,) = delivery.attempts.all()
     assert attempt.outcome == "sent"
@@ -91,8 +93,11 @@ def test_a_correction_waits_for_the_post_and_is_edited_in_place(people, testbed)
     publish, edit = Delivery.objects.order_by("pk")
     assert edit.after == publish
     assert edit.op == "edit"
-    assert "Correction" in edit.text
-    assert FIXED in edit.text
+    assert edit.revision.n == 2
+    assert edit.text == ""  # the wording stays in the record, not in the outbox
+    sent = wording.shown(edit)
+    assert "Correction" in sent
+    assert FIXED in sent
 
     worker = Worker("test")
     assert worker.claim().pk == publish.pk
@@ -103,10 +108,10 @@ def test_a_correction_waits_for_the_post_and_is_edited_in_place(people, testbed)
     Delivery.objects.filter(pk=publish.pk).update(lease_until=now() - timedelta(seconds=1))
     drain()
     assert [c[0] for c in board().calls] == ["publish", "edit"]
-    assert board().visible() == [edit.text]
+    assert board().visible() == [sent]
     post.copy.refresh_from_db()
     assert post.copy.edits == 1
-    assert post.copy.expected == edit.text
+    assert post.copy.shows(rules_for(post.account).comparable(sent))
 
 
 def test_a_correction_after_the_edit_window_goes_as_a_reply(people, testbed):

@@ -353,8 +353,10 @@ class AttemptOut(Schema):
     outcome: str
     ms: float | None
     worker: str
-    request: str
-    response: str
+    request: str | None = Field(description="What was asked; supervisors and admins only.")
+    response: str | None = Field(
+        description="The platform's own words for a failure; supervisors and admins only."
+    )
     error: str
 
 
@@ -372,7 +374,7 @@ class DeliveryOut(Schema):
 
 
 class DeliveryDetail(DeliveryOut):
-    text: str
+    text: str | None = Field(description="Exactly what is sent; null once the post is sealed.")
     attempts: list[AttemptOut]
 
 

@@ -35,4 +35,11 @@ def connector_for(account, *, seam=None) -> Connector:
     return cls(account.handle, dict(account.settings or {}), unlock(account.secrets), seam=seam)
 
 
-__all__ = ["CONNECTORS", "Connector", "PlatformError", "Remote", "connector_for"]
+def rules_for(account) -> Connector:
+    """A connector for ``account`` without its credentials: counting, capabilities and plans,
+    which need neither the credentials key nor the network. Never use it to send."""
+    cls = CONNECTORS[account.platform]
+    return cls(account.handle, dict(account.settings or {}), {})
+
+
+__all__ = ["CONNECTORS", "Connector", "PlatformError", "Remote", "connector_for", "rules_for"]

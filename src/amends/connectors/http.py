@@ -3,13 +3,18 @@
 Every connector talks to its platform through a :class:`Seam`: an httpx client (or, for an SDK
 built on requests, a requests session) whose every exchange is timed and summarised. The worker
 stores the summaries with each delivery attempt. Summaries name the method, the URL without its
-query string, the status and the duration, and the start of the response body; request headers
-and bodies are never kept, so credentials cannot leak into the attempt rows.
+query string, the status and the duration; request headers and bodies are never kept.
+
+Of an answer, only a failure's own words are kept (the platform's error message), and never
+from an authentication call: a successful answer echoes the post's wording, which must be
+sealable with the post, and a session answer holds tokens that would let anyone reading the
+attempt act as the force. Anything token-shaped is scrubbed from what is kept all the same.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -21,7 +26,42 @@ from amends import __version__
 
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 USER_AGENT = f"Amends/{__version__} (+https://amends.example/)"
-EXCERPT = 500
+EXCERPT = 300
+# Calls whose answers are credentials: their bodies are never kept, whatever the status.
+AUTH_CALLS = re.compile(
+    r"(createSession|refreshSession|createAccount|/oauth2?/(token|access_token|revoke)"
+    r"|/oauth/access_token|/token$)",
+    re.IGNORECASE,
+)
+# JWTs, bearer tokens, and the values of token- or secret-named fields in JSON or forms.
+TOKENS = re.compile(
+    r"eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*"
+    r"|(?i:bearer)\s+[\w.~+/=-]{8,}"
+    r"|(?i:(\"?[\w-]*(?:token|jwt|secret|password|passwd|session|cookie|code)[\w-]*\"?\s*[:=]\s*))"
+    r"(\"[^\"]*\"|[^\s&,}]+)"
+)
+
+
+def scrub(text: str) -> str:
+    """``text`` with anything token-shaped replaced by ``[removed]``."""
+
+    def replace(match: re.Match) -> str:
+        if match.group(1):  # a named field: keep the name, drop the value
+            return f"{match.group(1)}[removed]"
+        return "[removed]"
+
+    return TOKENS.sub(replace, text)
+
+
+def kept(url: object, status: int | None, body: str) -> str:
+    """What is kept of an answer: a failure's own words, scrubbed, and nothing else."""
+    if status is not None and status < 400:
+        return ""
+    if AUTH_CALLS.search(_url(url)):
+        return ""
+    if status is None:  # no answer: the transport's own error
+        return scrub(body)[:EXCERPT]
+    return scrub(_words(body))[:EXCERPT]
 
 
 @dataclass(frozen=True)
@@ -62,12 +102,13 @@ class _Timed(httpx.BaseTransport):
         self.inner.close()
 
 
-def message_of(response: httpx.Response) -> str:
-    """The platform's own words for an error, from the usual JSON shapes, else the body."""
+def _words(text: str) -> str:
+    """The platform's own words in an error body, from the usual JSON shapes, else the start of
+    the body."""
     try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return response.text.strip()[:200] or response.reason_phrase
+        body = json.loads(text)
+    except (json.JSONDecodeError, ValueError):
+        return text.strip()[:200]
     if isinstance(body, dict):
         for key in ("message", "error_description", "error", "detail", "title", "errors"):
             value = body.get(key)
@@ -79,6 +120,16 @@ def message_of(response: httpx.Response) -> str:
             if value:
                 return str(value)[:300]
     return json.dumps(body)[:200]
+
+
+def message_of(response: httpx.Response) -> str:
+    """The platform's own words for an error, from the usual JSON shapes, else the body;
+    scrubbed of anything token-shaped."""
+    try:
+        text = response.text
+    except UnicodeDecodeError:
+        return response.reason_phrase
+    return scrub(_words(text)) or response.reason_phrase
 
 
 class Seam:
@@ -103,7 +154,7 @@ class Seam:
 
     def note(self, method: str, url: object, status: int | None, started: float, body: str):
         ms = (time.perf_counter() - started) * 1000
-        self.exchanges.append(Exchange(method, _url(url), status, ms, body[:EXCERPT]))
+        self.exchanges.append(Exchange(method, _url(url), status, ms, kept(url, status, body)))
 
     def take(self) -> list[Exchange]:
         """The exchanges since the last call, for one attempt's row."""

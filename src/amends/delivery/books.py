@@ -21,6 +21,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 
 from amends.connectors import PlatformError, Remote
+from amends.connectors.http import scrub
 from amends.delivery.models import Attempt, Copy, Delivery
 from amends.desk.actions.base import now
 from amends.record import api as record
@@ -59,6 +60,9 @@ class Result:
     response: str
     remote: Remote | None = None
     error: PlatformError | None = None
+    # What the platform now shows of a published or edited post, in its comparable form: kept
+    # only as a fingerprint on the post's copy.
+    shows: str | None = None
     at: datetime = field(default_factory=now)
 
 
@@ -97,10 +101,10 @@ def write(results: list[Result], tally: Tally) -> None:
         _update_rows(Attempt, [r.attempt for r in results], ATTEMPT_FIELDS)
         _update_rows(Delivery, [r.delivery for r in results], DELIVERY_FIELDS)
         published = [r for r in results if r.error is None and r.delivery.op == Op.PUBLISH]
-        Copy.objects.bulk_create(_new_copy(r.delivery, r.remote, r.at) for r in published)
+        Copy.objects.bulk_create(_new_copy(r) for r in published)
         for result in results:
             if result.error is None and result.delivery.op != Op.PUBLISH:
-                _update_copy(result.delivery, result.remote, result.at)
+                _update_copy(result)
         record.append_events(events)
     for result in results:
         outcome = result.attempt.outcome
@@ -162,33 +166,34 @@ def _done(result: Result) -> record.Event:
     )
 
 
-def _expected(delivery: Delivery, remote: Remote) -> str:
-    return remote.text if remote.text is not None else delivery.text
-
-
-def _new_copy(delivery: Delivery, remote: Remote, at) -> Copy:
-    return Copy(
+def _new_copy(result: Result) -> Copy:
+    delivery, remote, at = result.delivery, result.remote, result.at
+    copy = Copy(
         post_id=delivery.post_id,
         remote_id=remote.id,
         url=remote.url,
         extra=remote.extra,
-        expected=_expected(delivery, remote),
         published_at=at,
         active_at=at,
     )
+    copy.expect(result.shows or "")
+    return copy
 
 
-def _update_copy(delivery: Delivery, remote: Remote, at) -> None:
+def _update_copy(result: Result) -> None:
     """The post's copy after an edit, a reply in its thread, a quote or its deletion."""
+    delivery, remote, at = result.delivery, result.remote, result.at
     op = delivery.op
     copies = Copy.objects.filter(post_id=delivery.post_id)
     if op == Op.EDIT:
         copy = copies.get()
+        copy.expect(result.shows or "")
         copies.update(
             remote_id=remote.id,
             url=remote.url or copy.url,
             extra=remote.extra or copy.extra,
-            expected=_expected(delivery, remote),
+            expected=copy.expected,
+            salt=copy.salt,
             edits=F("edits") + 1,
             active_at=at,
         )
@@ -202,8 +207,9 @@ def _failed(result: Result) -> list[record.Event]:
     delivery, error = result.delivery, result.error
     tries = delivery.tries + 1
     final = error.permanent or tries >= settings.DELIVERY_ATTEMPTS
-    _attempt(result, Outcome.FAILED if final else Outcome.RETRY, str(error))
-    delivery.tries, delivery.error, delivery.lease_until = tries, str(error), None
+    said = scrub(str(error))  # a platform's words, never a token it echoed
+    _attempt(result, Outcome.FAILED if final else Outcome.RETRY, said)
+    delivery.tries, delivery.error, delivery.lease_until = tries, said, None
     if not final:
         delivery.status = Status.PENDING
         delivery.due_at = result.at + timedelta(seconds=backoff(tries))
@@ -217,7 +223,7 @@ def _failed(result: Result) -> list[record.Event]:
                 "post": delivery.post_id,
                 "account": str(delivery.account),
                 "op": delivery.op,
-                "error": str(error)[:1000],
+                "error": said[:1000],
                 "permanent": error.permanent,
             },
             subject=f"post:{delivery.post_id}",

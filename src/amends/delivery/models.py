@@ -2,14 +2,22 @@
 
 A :class:`Delivery` is written in the same transaction as the action that needs it, so a change
 that is committed always has its deliveries, and a change that is rolled back has none. Every
-try to deliver is an :class:`Attempt` row: when, what was sent, what came back, how long.
+try to deliver is an :class:`Attempt` row: when, what was asked, how it ended, how long.
+
+No row here holds a post's wording. A delivery names the revision it sends, and the worker reads
+that wording from the record's content store when it sends (see :mod:`amends.delivery.wording`),
+so deleting a post and sealing its content leaves nothing readable behind in the outbox. A copy
+keeps only a salted fingerprint of what the platform should show.
 """
+
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.db import models
 
 from amends.connectors.base import Remote
-from amends.desk.models import Account, Post
+from amends.desk.models import Account, Post, Revision
 
 
 class Delivery(models.Model):
@@ -34,7 +42,13 @@ class Delivery(models.Model):
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="deliveries")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="deliveries")
     op = models.CharField(max_length=16, choices=Op.choices)
-    text = models.TextField(blank=True)  # exactly what is sent
+    # What a publish or a correction sends: the wording of this revision (with, for a correction,
+    # the previous one), read from the record's content store at send time.
+    revision = models.ForeignKey(
+        Revision, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Public words only: the deletion notice, which never holds the post's wording.
+    text = models.TextField(blank=True)
     why = models.TextField(blank=True)  # the plan shown to the person, in words
     # Unique per delivery and sent to the platform where it accepts one, so that a retry never
     # posts twice. Its first 16 hex digits are the microseconds since the epoch.
@@ -96,7 +110,10 @@ class Copy(models.Model):
     remote_id = models.CharField(max_length=500)
     url = models.CharField(max_length=1000, blank=True)
     extra = models.JSONField(default=dict, blank=True)
-    expected = models.TextField()  # the text Amends last put there, as the platform holds it
+    # A salted SHA-256 of the wording Amends last put there, as the platform holds it: enough to
+    # notice a change made outside the desk, never enough to read the wording back.
+    expected = models.CharField(max_length=64)
+    salt = models.CharField(max_length=32)
     published_at = models.DateTimeField()
     edits = models.PositiveIntegerField(default=0)
     active_at = models.DateTimeField(db_index=True)  # last change by Amends
@@ -108,7 +125,21 @@ class Copy(models.Model):
 
     def remote(self) -> Remote:
         """The post as its connector names it."""
-        return Remote(id=self.remote_id, url=self.url, text=self.expected, extra=self.extra)
+        return Remote(id=self.remote_id, url=self.url, extra=self.extra)
+
+    def expect(self, comparable: str) -> None:
+        """Remember ``comparable`` (a connector's normalised form of the wording) as what the
+        platform should show, by fingerprint only."""
+        self.salt = secrets.token_hex(16)
+        self.expected = fingerprint(self.salt, comparable)
+
+    def shows(self, comparable: str) -> bool:
+        """True when ``comparable`` is the wording Amends last put there."""
+        return secrets.compare_digest(self.expected, fingerprint(self.salt, comparable))
+
+
+def fingerprint(salt: str, comparable: str) -> str:
+    return hashlib.sha256(bytes.fromhex(salt) + comparable.encode("utf-8")).hexdigest()
 
 
 class OutsideChange(models.Model):

@@ -7,11 +7,11 @@ their pages. For every other account an action adds rows here, and the worker se
 import secrets
 import time
 
-from amends.connectors import CONNECTORS, connector_for
+from amends.connectors import CONNECTORS, rules_for
 from amends.connectors.strategy import EDIT, QUOTE, Plan
 from amends.delivery.models import Delivery
 from amends.desk.actions.base import now
-from amends.desk.models import Post
+from amends.desk.models import Post, Revision
 
 
 def new_key() -> str:
@@ -29,13 +29,24 @@ def _latest(post: Post) -> Delivery | None:
     return post.deliveries.exclude(status=Delivery.Status.CANCELLED).order_by("-pk").first()
 
 
-def _add(post: Post, op: str, text: str, *, why: str = "", after: Delivery | None = None):
+def _add(
+    post: Post,
+    op: str,
+    *,
+    revision: Revision | None = None,
+    notice: str = "",
+    why: str = "",
+    after: Delivery | None = None,
+):
+    """A delivery names the revision it sends; only a deletion notice carries its (public)
+    words. The wording itself stays in the record's content store."""
     at = now()
     return Delivery.objects.create(
         post=post,
         account=post.account,
         op=op,
-        text=text,
+        revision=revision,
+        text=notice,
         why=why,
         key=new_key(),
         after=after,
@@ -44,19 +55,21 @@ def _add(post: Post, op: str, text: str, *, why: str = "", after: Delivery | Non
     )
 
 
-def publish(post: Post) -> Delivery | None:
+def publish(post: Post, first: Revision) -> Delivery | None:
     if delivered_here(post):
         return None
     parent = _latest(post.in_reply_to) if post.in_reply_to_id else None
     why = f"a reply to post {post.in_reply_to_id}" if parent else "a new post"
-    return _add(post, Delivery.Op.PUBLISH, post.wording, why=why, after=parent)
+    return _add(post, Delivery.Op.PUBLISH, revision=first, why=why, after=parent)
 
 
-def correct(post: Post, plan: Plan) -> Delivery | None:
+def correct(post: Post, plan: Plan, revision: Revision) -> Delivery | None:
+    """Send ``revision`` as ``plan`` said: the plan was made at the revision's own time, from
+    its wording and the one before, so the worker works out the same text when it sends."""
     if delivered_here(post):
         return None
     op = {EDIT: Delivery.Op.EDIT, QUOTE: Delivery.Op.QUOTE}.get(plan.how, Delivery.Op.THREAD)
-    return _add(post, op, plan.text, why=plan.why, after=_latest(post))
+    return _add(post, op, revision=revision, why=plan.why, after=_latest(post))
 
 
 def remove(post: Post, notice: str) -> list[Delivery]:
@@ -70,8 +83,13 @@ def remove(post: Post, notice: str) -> list[Delivery]:
         unsent.update(status=Delivery.Status.CANCELLED, error="the post was deleted first")
         return []
     unsent.update(status=Delivery.Status.CANCELLED, error="the post was deleted first")
-    deletion = _add(post, Delivery.Op.DELETE, "", why="the post removed", after=_latest(post))
-    said = _add(post, Delivery.Op.NOTICE, notice, why="the public notice", after=deletion)
+    # A correction still waiting for a retry would send wording that is being taken down.
+    post.deliveries.filter(
+        status=Delivery.Status.PENDING,
+        op__in=[Delivery.Op.EDIT, Delivery.Op.THREAD, Delivery.Op.QUOTE],
+    ).update(status=Delivery.Status.CANCELLED, error="the post was deleted first")
+    deletion = _add(post, Delivery.Op.DELETE, why="the post removed", after=_latest(post))
+    said = _add(post, Delivery.Op.NOTICE, notice=notice, why="the public notice", after=deletion)
     return [deletion, said]
 
 
@@ -94,7 +112,7 @@ def plan(
         status__in=[Delivery.Status.CANCELLED, Delivery.Status.FAILED]
     )
     return plan_correction(
-        connector_for(post.account),
+        rules_for(post.account),
         old=old,
         new=new,
         reason=reason,

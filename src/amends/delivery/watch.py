@@ -62,11 +62,11 @@ def compare(copy: Copy, connector, live) -> OutsideChange | None:
             entry = record.append("post.deleted_outside", data, subject=post.subject)
             copy.gone_at = at
             kind = OutsideChange.Kind.DELETED
-        elif connector.comparable(live.text or "") != connector.comparable(copy.expected):
+        elif not copy.shows(connector.comparable(live.text or "")):
             entry = record.append(
                 "post.changed_outside", data, subject=post.subject, content=live.text or ""
             )
-            copy.expected = live.text or ""
+            copy.expect(connector.comparable(live.text or ""))
             kind = OutsideChange.Kind.CHANGED
         else:
             copy.checked_at = at

@@ -30,7 +30,7 @@ from django.db.models import Q
 
 from amends.connectors import Connector, PlatformError, Remote, connector_for
 from amends.connectors.http import Seam
-from amends.delivery import books
+from amends.delivery import books, wording
 from amends.delivery.books import Books, Result, Tally, backoff
 from amends.delivery.models import Attempt, Delivery
 from amends.desk.actions.base import now
@@ -180,13 +180,16 @@ class Worker:
         connector = self.connector(delivery.account)
         connector.seam.take()
         started = time.perf_counter()
-        remote, error, outcome = None, None, Outcome.SENT
+        remote, error, outcome, shows = None, None, Outcome.SENT, None
         try:
+            text = wording.text_of(delivery, connector)
             if delivery.reconcile:
-                remote = self.reconcile(delivery, connector)
+                remote = self.reconcile(delivery, connector, text)
                 outcome = Outcome.FOUND if remote is not None else Outcome.SENT
             if remote is None:
-                remote = self.send(delivery, connector)
+                remote = self.send(delivery, connector, text)
+            if delivery.op in (Op.PUBLISH, Op.EDIT):
+                shows = connector.comparable(remote.text if remote.text is not None else text)
         except PlatformError as failure:
             error = failure
         except Exception as failure:  # a bug, or a library's own error: retried, never lost
@@ -194,10 +197,12 @@ class Worker:
             error = PlatformError(f"{connector.name}: unexpected error: {failure!r}")
         request, response = _summary(connector.seam.take())
         ms = (time.perf_counter() - started) * 1000
-        return Result(delivery, delivery.attempt, outcome, ms, request, response, remote, error)
+        return Result(
+            delivery, delivery.attempt, outcome, ms, request, response, remote, error, shows
+        )
 
-    def send(self, delivery: Delivery, connector: Connector) -> Remote:
-        post, key, text = delivery.post, delivery.key, delivery.text
+    def send(self, delivery: Delivery, connector: Connector, text: str) -> Remote:
+        post, key = delivery.post, delivery.key
         if delivery.op == Op.NOTICE:
             return connector.publish(text, key=key)
         if delivery.op == Op.PUBLISH:
@@ -214,12 +219,12 @@ class Worker:
         connector.delete(copy.remote())
         return copy.remote()
 
-    def reconcile(self, delivery: Delivery, connector: Connector) -> Remote | None:
+    def reconcile(self, delivery: Delivery, connector: Connector, text: str) -> Remote | None:
         """What the platform has of an attempt whose outcome was never recorded."""
         if delivery.op == Op.DELETE:
             gone = connector.fetch(delivery.post.copy.remote()) is None
             return delivery.post.copy.remote() if gone else None
-        return connector.find(delivery.key, delivery.text)
+        return connector.find(delivery.key, text)
 
     # Running
 

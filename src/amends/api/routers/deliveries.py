@@ -7,9 +7,10 @@ from ninja import Query, Router
 from amends.api import schemas as s
 from amends.api.auth import staff
 from amends.api.errors import ERRORS, closed_query
+from amends.delivery import wording
 from amends.delivery.models import Delivery
 from amends.desk.actions import RetryDelivery
-from amends.desk.actions.base import get
+from amends.desk.actions.base import get, roles_of
 from amends.errors import BadInput
 
 router = Router(tags=["deliveries"])
@@ -59,23 +60,26 @@ def index(
 )
 @closed_query
 def detail(request, delivery_id: s.Id):
-    """A delivery, the exact text sent, and every attempt: when, what was asked, what came
-    back, how long it took."""
+    """A delivery, the exact text it sends (null once the post is deleted and its wording
+    sealed), and every attempt: when, how it ended, how long it took. What was asked of the
+    platform and the platform's own words for a failure are shown to supervisors and admins
+    only (null for others)."""
     staff(request.auth, "read deliveries")
     delivery = get(Delivery, delivery_id, "delivery")
+    full = bool(roles_of(request.auth) & {"supervisor", "admin"})
     attempts = [
         {
             "started_at": a.started_at.isoformat(),
             "outcome": a.outcome,
             "ms": a.ms,
             "worker": a.worker,
-            "request": a.request,
-            "response": a.response,
+            "request": a.request if full else None,
+            "response": a.response if full else None,
             "error": a.error,
         }
         for a in delivery.attempts.all()
     ]
-    return {**_out(delivery), "text": delivery.text, "attempts": attempts}
+    return {**_out(delivery), "text": wording.shown(delivery), "attempts": attempts}
 
 
 @router.post(

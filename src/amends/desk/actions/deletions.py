@@ -1,6 +1,6 @@
 """Deletion as the last resort: a ground from policy, a public explanation, a second person."""
 
-from amends.connectors import connector_for
+from amends.connectors import rules_for
 from amends.delivery import outbox
 from amends.desk import policy
 from amends.desk.actions.base import Action, Forbidden, PolicyViolation, get, now, text
@@ -49,7 +49,7 @@ class RequestDeletion(Action):
         _refuse_if_held(post)
         if not outbox.delivered_here(post):
             notice = notice_for(post, self.ground, self.explanation, now())
-            measure = connector_for(post.account).measure(notice)
+            measure = rules_for(post.account).measure(notice)
             if not measure.fits:
                 raise BadInput(
                     f"explain: the public notice would be {measure} on {post.account}; "
@@ -75,6 +75,18 @@ class RequestDeletion(Action):
             subject=post.subject,
         )
         return deletion
+
+
+def wording_of(post: Post) -> list[int]:
+    """Every record entry holding wording of ``post``: its revisions, and what the watch found
+    on the platform when the post was changed outside the desk."""
+    from amends.delivery.models import OutsideChange
+
+    found = post.outside_changes.filter(kind=OutsideChange.Kind.CHANGED)
+    return [
+        *post.revisions.values_list("seq", flat=True),
+        *found.values_list("seq", flat=True),
+    ]
 
 
 class _Decide(Action):
@@ -117,8 +129,9 @@ class ApproveDeletion(_Decide):
         )
         post.wording = ""
         post.save(update_fields=["wording"])
-        seqs = list(post.revisions.values_list("seq", flat=True))
-        record.seal(seqs, actor=self.actor_name, reason=f"post deleted: {deletion.ground}")
+        record.seal(
+            wording_of(post), actor=self.actor_name, reason=f"post deleted: {deletion.ground}"
+        )
         outbox.remove(post, notice_for(post, deletion.ground, deletion.explanation, now()))
         self.touch(f"post:{post.pk}", "index", "feed", "corrections")
         return deletion

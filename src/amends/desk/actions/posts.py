@@ -1,6 +1,6 @@
 """Publishing, correcting, apologising and replying."""
 
-from amends.connectors import connector_for
+from amends.connectors import rules_for
 from amends.delivery import outbox
 from amends.desk import incidents as incident_rules
 from amends.desk.actions.base import Action, PolicyViolation, get, now, text
@@ -31,7 +31,7 @@ def account_by_key(key: object) -> Account:
 
 def limit_of(account: Account) -> int | None:
     """The account's length limit in characters, for the apology checker's warning."""
-    connector = connector_for(account)
+    connector = rules_for(account)
     return connector.settings.get("limit", connector.capabilities.limit)
 
 
@@ -57,10 +57,10 @@ def publish_post(action: Action, account: Account, body: str, *, kind: str, data
         subject=post.subject,
         content=body,
     )
-    Revision.objects.create(
+    first = Revision.objects.create(
         post=post, n=1, seq=entry.seq, created_by=action.actor, created_at=post.created_at
     )
-    outbox.publish(post)
+    outbox.publish(post, first)
     action.touch(f"post:{post.pk}", "index", "feed")
     if links.get("in_reply_to") is not None:
         action.touch(f"post:{links['in_reply_to'].pk}")
@@ -97,7 +97,7 @@ class Publish(Action):
 
     def apply(self) -> Post:
         account = account_by_key(self.account_key)
-        measure = connector_for(account).measure(self.text)
+        measure = rules_for(account).measure(self.text)
         if not measure.fits:
             raise BadInput(f"text: is {measure} on {account}; shorten it", field="text")
         return publish_post(self, account, self.text, kind=Post.Kind.POST, data={})
@@ -135,7 +135,7 @@ class Correct(Action):
         old = current_text(post)
         if self.text == old:
             raise BadInput("text: is the same as the current wording; nothing to correct")
-        if self.as_quote and not connector_for(post.account).capabilities.quote:
+        if self.as_quote and not rules_for(post.account).capabilities.quote:
             raise BadInput(
                 f"as_quote: {post.account} cannot quote a post; send the correction as an edit "
                 "or a reply",
@@ -143,6 +143,7 @@ class Correct(Action):
             )
         incident = incident_rules.incident_for(post)
         humour = _guard_tone(incident, f"{self.text}\n{self.reason}", self.anyway)
+        at = now()  # one moment for the plan's wording and the revision it sends
         self.plan = outbox.plan(
             post,
             old,
@@ -150,6 +151,7 @@ class Correct(Action):
             self.reason,
             as_reply=bool(self.as_reply),
             as_quote=bool(self.as_quote),
+            at=at,
         )
         if self.plan_only:
             return None
@@ -169,11 +171,11 @@ class Correct(Action):
             seq=entry.seq,
             reason=self.reason,
             created_by=self.actor,
-            created_at=now(),
+            created_at=at,
         )
         post.wording = self.text
         post.save(update_fields=["wording"])
-        outbox.correct(post, self.plan)
+        outbox.correct(post, self.plan, revision)
         self.touch(f"post:{post.pk}", "index", "feed", "corrections")
         return revision
 

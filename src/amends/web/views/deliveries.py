@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from amends.delivery import wording
 from amends.delivery.models import Delivery, OutsideChange
 from amends.desk.actions import RetryDelivery, SeeOutsideChange
 from amends.desk.actions.base import roles_of
@@ -57,8 +58,11 @@ def detail(request, delivery_id: int):
         "desk/deliveries/detail.html",
         {
             "delivery": delivery,
+            "text": wording.shown(delivery),
             "attempts": delivery.attempts.all(),
             "can_retry": can_retry(request.user),
+            # What was asked of the platform and its own words: supervisors and admins.
+            "full": can_retry(request.user),
         },
     )
 

@@ -1,0 +1,60 @@
+"""What a delivery sends, read from the record's content store when it is sent.
+
+The outbox keeps no wording of its own: a publish names the post's first revision, a correction
+names its new revision (the one before it gives the old wording), and the exact text is worked
+out here, by the same pure functions that planned it for the person correcting. Once a post is
+deleted its revisions are sealed, so a delivery still waiting can no longer read them and fails
+at once instead of sending wording that was taken down.
+"""
+
+from amends.connectors import Connector, PlatformError
+from amends.connectors.strategy import edit_text
+from amends.delivery.models import Delivery
+from amends.desk.models import Revision
+from amends.errors import Refused
+from amends.record import api as record
+from amends.text.render import plain_correction
+
+Op = Delivery.Op
+
+
+def _read(revision: Revision, connector: Connector) -> str:
+    try:
+        return record.read(revision.seq).decode("utf-8")
+    except Refused:
+        raise PlatformError(
+            f"{connector.name}: the post's wording is sealed (the post was deleted); "
+            "nothing is sent",
+            permanent=True,
+        ) from None
+
+
+def text_of(delivery: Delivery, connector: Connector) -> str:
+    """Exactly what ``delivery`` sends to its platform ("" for a deletion)."""
+    if delivery.op == Op.DELETE:
+        return ""
+    if delivery.op == Op.NOTICE or delivery.revision_id is None:
+        return delivery.text
+    revision = delivery.revision
+    new = _read(revision, connector)
+    if delivery.op == Op.PUBLISH:
+        return new
+    before = Revision.objects.get(post_id=revision.post_id, n=revision.n - 1)
+    old = _read(before, connector)
+    at = revision.created_at
+    if delivery.op == Op.EDIT:
+        return edit_text(connector, old, new, reason=revision.reason, at=at)
+    return plain_correction(old, new, at=at, reason=revision.reason)
+
+
+def shown(delivery: Delivery) -> str | None:
+    """The text a delivery sends, for people reading the outbox; None once it is sealed.
+
+    Reads the record only: no credentials, no network.
+    """
+    from amends.connectors import rules_for
+
+    try:
+        return text_of(delivery, rules_for(delivery.account))
+    except PlatformError:
+        return None
