@@ -6,6 +6,7 @@ can be placed exactly; the real platforms are driven in test_bluesky_delivery.py
 test_wordpress_delivery.py.
 """
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -45,6 +46,12 @@ def drain(worker=None) -> Worker:
     while worker.step():
         pass
     return worker
+
+
+def last_sent() -> dict:
+    """The data of the newest delivery.sent entry."""
+    entry = next(e for e in reversed(record.entries(0, 10_000)) if e.kind == "delivery.sent")
+    return json.loads(entry.leaf)["data"]
 
 
 def kinds():
@@ -342,3 +349,41 @@ def test_a_platform_that_cannot_quote_refuses_a_quote(people, testbed):
     with pytest.raises(BadInput, match="as_quote: testbed:police cannot quote a post"):
         Correct(people.alice, post=post.pk, text=FIXED, reason="Wrong date", as_quote=True).run()
     assert Delivery.objects.count() == 1
+
+
+def test_an_edit_queued_inside_the_window_and_sent_after_it_goes_as_a_reply(people, testbed):
+    """Planned at minute 29, sent at minute 31: the platform would refuse the edit for good,
+    so the worker re-plans it as a reply in the thread, and says why in the record."""
+    post = Publish(people.alice, account="testbed:police", text=ORIGINAL).run()
+    drain()
+    Copy.objects.filter(post=post).update(published_at=now() - timedelta(minutes=29))
+    action = Correct(people.alice, post=post.pk, text=FIXED, reason="Wrong date")
+    action.run()
+    assert action.plan.how == "edit"
+    Copy.objects.filter(post=post).update(published_at=now() - timedelta(minutes=31))
+
+    drain()
+
+    delivery = Delivery.objects.get(post=post, revision__n=2)
+    assert delivery.status == "done"
+    assert delivery.op == "thread"
+    assert "30 minutes" in delivery.why
+    assert board().calls[-1][:2] == ("reply", post.copy.remote_id)
+    sent = board().calls[-1][2]
+    assert sent.startswith("Correction (")
+    assert "Wrong date" in sent
+    sent_entry = last_sent()
+    assert sent_entry["op"] == "thread"
+    assert "30 minutes" in sent_entry["replanned"]
+    assert Attempt.objects.filter(delivery=delivery, outcome="failed").count() == 0
+
+
+def test_an_edit_still_inside_the_window_is_sent_as_an_edit(people, testbed):
+    post = Publish(people.alice, account="testbed:police", text=ORIGINAL).run()
+    drain()
+    Correct(people.alice, post=post.pk, text=FIXED, reason="Wrong date").run()
+    drain()
+    delivery = Delivery.objects.get(post=post, revision__n=2)
+    assert delivery.op == "edit"
+    assert board().calls[-1][0] == "edit"
+    assert "replanned" not in last_sent()

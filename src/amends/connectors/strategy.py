@@ -31,6 +31,23 @@ def edit_text(connector: Connector, old: str, new: str, *, reason: str, at: date
     return f"{new}\n\n{plain_correction(old, new, at=at, reason=reason)}"
 
 
+def editable(
+    connector: Connector, *, published_at: datetime | None, edits: int, at: datetime
+) -> tuple[bool, str]:
+    """Whether the platform lets a post published at ``published_at``, already edited
+    ``edits`` times, be edited at ``at``; and if not, why, in words."""
+    caps = connector.capabilities
+    if not caps.edit:
+        return False, f"{connector.label} cannot edit a post"
+    window = caps.edit_window
+    if window is not None and published_at and at - published_at > window:
+        minutes = int(window.total_seconds() // 60)
+        return False, f"{connector.label} allows edits only for {minutes} minutes"
+    if caps.max_edits is not None and edits >= caps.max_edits:
+        return False, f"{connector.label} allows only {caps.max_edits} edits"
+    return True, ""
+
+
 def _escape(text: str) -> str:
     from html import escape
 
@@ -60,13 +77,7 @@ def plan_correction(
     if connector.local:
         html = correction_html(old, new)
         return Plan(SITE, html, connector.measure(new), "shown on the public site in place")
-    can_edit, because = caps.edit, f"{connector.label} cannot edit a post"
-    window = caps.edit_window
-    if can_edit and window is not None and published_at and at - published_at > window:
-        minutes = int(window.total_seconds() // 60)
-        can_edit, because = False, f"{connector.label} allows edits only for {minutes} minutes"
-    if can_edit and caps.max_edits is not None and edits >= caps.max_edits:
-        can_edit, because = False, f"{connector.label} allows only {caps.max_edits} edits"
+    can_edit, because = editable(connector, published_at=published_at, edits=edits, at=at)
     if as_quote and caps.quote:
         text = plain_correction(old, new, at=at, reason=reason)
         measure = connector.measure(text)

@@ -77,6 +77,8 @@ def backoff(tries: int) -> float:
 
 ATTEMPT_FIELDS = ["outcome", "ms", "error", "request", "response"]
 DELIVERY_FIELDS = [
+    "op",  # an edit past its window goes as a reply: re-planned when it is sent
+    "why",
     "status",
     "done_at",
     "error",
@@ -158,6 +160,7 @@ def _done(result: Result) -> record.Event:
             "post": delivery.post_id,
             "account": str(delivery.account),
             "op": delivery.op,
+            **({"replanned": delivery.replanned} if getattr(delivery, "replanned", "") else {}),
             "remote": remote.id,
             "url": remote.url,
             "found": result.outcome == Outcome.FOUND,

@@ -8,7 +8,7 @@ at once instead of sending wording that was taken down.
 """
 
 from amends.connectors import Connector, PlatformError
-from amends.connectors.strategy import edit_text
+from amends.connectors.strategy import edit_text, editable
 from amends.delivery.models import Delivery
 from amends.desk.models import Revision
 from amends.errors import Refused
@@ -27,6 +27,18 @@ def _read(revision: Revision, connector: Connector) -> str:
             "nothing is sent",
             permanent=True,
         ) from None
+
+
+def replan(delivery: Delivery, connector: Connector, at) -> str | None:
+    """Why an edit planned earlier can no longer be an edit at ``at`` (the platform's edit
+    window has passed, or its edits are used up), else None. The worker then sends the
+    correction as a reply in the post's thread instead: an edit the platform refuses is a
+    permanent failure, and the correction would never reach the post."""
+    if delivery.op != Op.EDIT:
+        return None
+    copy = delivery.post.copy
+    can, because = editable(connector, published_at=copy.published_at, edits=copy.edits, at=at)
+    return None if can else because
 
 
 def text_of(delivery: Delivery, connector: Connector) -> str:

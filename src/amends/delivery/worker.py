@@ -182,6 +182,10 @@ class Worker:
         started = time.perf_counter()
         remote, error, outcome, shows = None, None, Outcome.SENT, None
         try:
+            because = wording.replan(delivery, connector, now())
+            if because:
+                delivery.op, delivery.replanned = Op.THREAD, because
+                delivery.why = f"sent as a reply in the post's thread instead ({because})"
             text = wording.text_of(delivery, connector)
             if delivery.reconcile:
                 remote = self.reconcile(delivery, connector, text)
