@@ -265,6 +265,7 @@ def test_a_correction_is_an_edit_in_place_with_a_plain_words_note_however_old_th
         new="The appeal closes on 14 May.",
         reason="Wrong date.",
         at=AT,
+        zone=UTC,
         published_at=AT - timedelta(days=30),
         edits=40,
     )
@@ -277,11 +278,13 @@ def test_a_correction_that_cannot_fit_says_so_and_is_never_cut():
     page, _ = connect()
     # Few words (the word diff is quadratic), many characters.
     old, new = "x" * 63190 + " closes on 4 May.", "x" * 63190 + " closes on 14 May."
-    edit = plan_correction(page, old=old, new=new, reason="Wrong date.", at=AT)
+    edit = plan_correction(page, old=old, new=new, reason="Wrong date.", at=AT, zone=UTC)
     assert (edit.how, edit.fits) == (EDIT, False)
     assert edit.text.startswith(new)
     assert edit.text.endswith("Wrong date.")
     assert "of 63,206 characters on facebook:examplepolice; shorten it" in edit.why
-    reply = plan_correction(page, old=old, new=new, reason="x" * 70000, at=AT, as_reply=True)
+    reply = plan_correction(
+        page, old=old, new=new, reason="x" * 70000, at=AT, zone=UTC, as_reply=True
+    )
     assert (reply.how, reply.fits) == (REPLY, False)
     assert reply.text.endswith("x" * 70000 + ".")

@@ -286,6 +286,7 @@ def test_a_correction_is_an_edit_in_place_with_a_plain_words_note():
         new="The appeal closes on 14 May.",
         reason="We gave the wrong date.",
         at=AT,
+        zone=UTC,
         published_at=AT - timedelta(days=3),
         edits=12,
     )
@@ -299,11 +300,13 @@ def test_a_correction_is_an_edit_in_place_with_a_plain_words_note():
 def test_a_correction_that_cannot_fit_says_so_and_is_never_cut():
     masto = Mastodon("news", {"server": "https://mastodon.example"}, {"token": "t"})
     old, new = "a " * 240 + "4 May.", "a " * 240 + "14 May."
-    edit = plan_correction(masto, old=old, new=new, reason="Wrong date.", at=AT)
+    edit = plan_correction(masto, old=old, new=new, reason="Wrong date.", at=AT, zone=UTC)
     assert (edit.how, edit.fits) == (EDIT, False)
     assert edit.text.startswith(new)
     assert "shorten it, or send the correction as a reply instead" in edit.why
-    reply = plan_correction(masto, old=old, new=new, reason="x" * 600, at=AT, as_reply=True)
+    reply = plan_correction(
+        masto, old=old, new=new, reason="x" * 600, at=AT, zone=UTC, as_reply=True
+    )
     assert (reply.how, reply.fits) == (REPLY, False)
     assert reply.text.endswith("x" * 600 + ".")
     assert "shorten the reason or the change" in reply.why
@@ -312,4 +315,4 @@ def test_a_correction_that_cannot_fit_says_so_and_is_never_cut():
 def test_the_instances_own_limit_decides_whether_a_correction_fits():
     big = Mastodon("news", {"server": "https://mastodon.example", "limit": 5000}, {"token": "t"})
     old, new = "a " * 240 + "4 May.", "a " * 240 + "14 May."
-    assert plan_correction(big, old=old, new=new, reason="Wrong date.", at=AT).fits
+    assert plan_correction(big, old=old, new=new, reason="Wrong date.", at=AT, zone=UTC).fits

@@ -1,9 +1,10 @@
 """Pure text logic: the word diff, correction renderings, the apology checker, the tone guard."""
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from amends.text.apology import ERROR, WARNING, blocking, check_apology
 from amends.text.diff import changes, new_text, old_text, word_diff
-from amends.text.render import correction_html, json_ld, plain_correction
+from amends.text.render import correction_html, deletion_notice, json_ld, plain_correction
 from amends.text.tone import humour_markers
 
 words = st.text(alphabet=st.sampled_from(list("abc 14May.,\n\t'<>&\"é😂")), max_size=60)
@@ -102,18 +103,30 @@ def test_user_text_cannot_inject_markup():
 
 
 def test_the_plain_correction_says_it_in_words():
-    at = datetime(2026, 5, 1, 14, 5)
+    at = datetime(2026, 5, 1, 14, 5, tzinfo=UTC)
     text = plain_correction(
         "The appeal closes on 4 May.",
         "The appeal closes on 14 May.",
         at=at,
+        zone=UTC,
         reason="We gave the wrong date",
     )
     assert text == "Correction (14:05): \u201c14\u201d, not \u201c4\u201d. We gave the wrong date."
 
 
+def test_the_plain_correction_reads_the_clock_of_the_forces_own_zone():
+    summer = datetime(2026, 7, 1, 13, 5, tzinfo=UTC)  # 14:05 in London (BST)
+    winter = datetime(2026, 12, 1, 13, 5, tzinfo=UTC)  # 13:05 in London (GMT)
+    london = ZoneInfo("Europe/London")
+    assert plain_correction("a 4", "a 14", at=summer, zone=london).startswith("Correction (14:05)")
+    assert plain_correction("a 4", "a 14", at=winter, zone=london).startswith("Correction (13:05)")
+    notice = deletion_notice("it was offensive", "", at=summer, zone=london)
+    assert notice.startswith("We removed one of our posts at 14:05 on 1 July 2026")
+
+
 def test_the_plain_correction_never_uses_combining_strikethrough():
-    assert "\u0336" not in plain_correction("a b", "a c", at=datetime(2026, 1, 1))
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    assert "\u0336" not in plain_correction("a b", "a c", at=at, zone=UTC)
 
 
 @given(st.dictionaries(st.text(), st.text(), max_size=3))

@@ -514,7 +514,7 @@ def test_a_correction_strikes_through_on_the_site_and_wordpress_keeps_the_earlie
     wp, wordpress
 ):
     remote = wp.publish(ORIGINAL, key=new_key())
-    text = edit_text(wp, ORIGINAL, CORRECTED, reason="We gave the wrong date.", at=AT)
+    text = edit_text(wp, ORIGINAL, CORRECTED, reason="We gave the wrong date.", at=AT, zone=UTC)
     edited = wp.edit(remote, text, key=new_key())
 
     post = wordpress.post(number(remote))

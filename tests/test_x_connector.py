@@ -330,6 +330,7 @@ def plan(**kwargs):
         "new": "The appeal closes on 14 May.",
         "reason": "Wrong date.",
         "at": AT,
+        "zone": UTC,
     }
     return plan_correction(x, **{**defaults, **kwargs})
 

@@ -2,7 +2,7 @@
 shown to the person before anything is sent. Pure: no database, no network."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from amends.connectors.base import Connector, Measure
 from amends.text.render import correction_html, plain_correction
@@ -22,13 +22,15 @@ class Plan:
         return self.measure.fits
 
 
-def edit_text(connector: Connector, old: str, new: str, *, reason: str, at: datetime) -> str:
+def edit_text(
+    connector: Connector, old: str, new: str, *, reason: str, at: datetime, zone: tzinfo
+) -> str:
     """The corrected post as an edit in place: struck-through words on platforms that show
     markup; the new wording followed by the correction in words everywhere else."""
+    note = plain_correction(old, new, at=at, zone=zone, reason=reason)
     if connector.capabilities.markup:
-        note = plain_correction(old, new, at=at, reason=reason)
         return f"{correction_html(old, new)}\n\n<p><em>{_escape(note)}</em></p>"
-    return f"{new}\n\n{plain_correction(old, new, at=at, reason=reason)}"
+    return f"{new}\n\n{note}"
 
 
 def editable(
@@ -61,6 +63,7 @@ def plan_correction(
     new: str,
     reason: str,
     at: datetime,
+    zone: tzinfo,
     published_at: datetime | None = None,
     edits: int = 0,
     as_reply: bool = False,
@@ -79,7 +82,7 @@ def plan_correction(
         return Plan(SITE, html, connector.measure(new), "shown on the public site in place")
     can_edit, because = editable(connector, published_at=published_at, edits=edits, at=at)
     if as_quote and caps.quote:
-        text = plain_correction(old, new, at=at, reason=reason)
+        text = plain_correction(old, new, at=at, zone=zone, reason=reason)
         measure = connector.measure(text)
         if measure.fits:
             return Plan(QUOTE, text, measure, f"sent as a new post quoting the post on {where}")
@@ -90,7 +93,7 @@ def plan_correction(
             f"the correction in words is {measure} on {where}; shorten the reason or the change",
         )
     if can_edit and not as_reply and not as_quote:
-        text = edit_text(connector, old, new, reason=reason, at=at)
+        text = edit_text(connector, old, new, reason=reason, at=at, zone=zone)
         measure = connector.measure(text)
         if measure.fits:
             return Plan(EDIT, text, measure, f"edited in place on {where}, with a correction note")
@@ -101,7 +104,7 @@ def plan_correction(
             f"the corrected post with its note is {measure} on {where}; shorten it, or send "
             "the correction as a reply instead",
         )
-    text = plain_correction(old, new, at=at, reason=reason)
+    text = plain_correction(old, new, at=at, zone=zone, reason=reason)
     measure = connector.measure(text)
     why = "you asked for a reply" if as_reply and can_edit else because
     if as_quote:

@@ -7,6 +7,8 @@ their pages. For every other account an action adds rows here, and the worker se
 import secrets
 import time
 
+from django.utils import timezone
+
 from amends.connectors import CONNECTORS, rules_for
 from amends.connectors.strategy import EDIT, QUOTE, Plan
 from amends.delivery.models import Delivery
@@ -117,6 +119,7 @@ def plan(
         new=new,
         reason=reason,
         at=at or now(),
+        zone=timezone.get_default_timezone(),
         published_at=copy.published_at if copy else post.created_at,
         edits=edits.count(),
         as_reply=as_reply,

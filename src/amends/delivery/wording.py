@@ -7,6 +7,8 @@ deleted its revisions are sealed, so a delivery still waiting can no longer read
 at once instead of sending wording that was taken down.
 """
 
+from django.utils import timezone
+
 from amends.connectors import Connector, PlatformError
 from amends.connectors.strategy import edit_text, editable
 from amends.delivery.models import Delivery
@@ -53,10 +55,10 @@ def text_of(delivery: Delivery, connector: Connector) -> str:
         return new
     before = Revision.objects.get(post_id=revision.post_id, n=revision.n - 1)
     old = _read(before, connector)
-    at = revision.created_at
+    at, zone = revision.created_at, timezone.get_default_timezone()
     if delivery.op == Op.EDIT:
-        return edit_text(connector, old, new, reason=revision.reason, at=at)
-    return plain_correction(old, new, at=at, reason=revision.reason)
+        return edit_text(connector, old, new, reason=revision.reason, at=at, zone=zone)
+    return plain_correction(old, new, at=at, zone=zone, reason=revision.reason)
 
 
 def shown(delivery: Delivery) -> str | None:

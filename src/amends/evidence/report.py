@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import pairwise
 
+from django.utils import timezone
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -282,7 +283,11 @@ def _versions(revisions: list[Revision], wordings) -> list[Version]:
             after.changes = word_diff(before.text, after.text)
             after.html = Markup(correction_html(before.text, after.text))  # noqa: S704
             after.in_words = plain_correction(
-                before.text, after.text, at=after.at, reason=after.reason
+                before.text,
+                after.text,
+                at=after.at,
+                zone=timezone.get_default_timezone(),
+                reason=after.reason,
             )
     return versions
 

@@ -100,7 +100,13 @@ def post_context(post: Post) -> dict:
             at=r.created_at,
             reason=r.reason,
             html=correction_html(texts[r.n - 1], texts[r.n]),
-            plain=plain_correction(texts[r.n - 1], texts[r.n], at=r.created_at, reason=r.reason),
+            plain=plain_correction(
+                texts[r.n - 1],
+                texts[r.n],
+                at=r.created_at,
+                zone=timezone.get_default_timezone(),
+                reason=r.reason,
+            ),
         )
         for r in revisions[1:]
     ]

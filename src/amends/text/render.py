@@ -2,7 +2,7 @@
 cannot strike through. Every piece of user text is escaped."""
 
 import json
-from datetime import datetime
+from datetime import datetime, tzinfo
 from html import escape
 
 from amends.text.diff import changes, word_diff
@@ -33,8 +33,12 @@ def _quote(text: str) -> str:
     return f"\u201c{text}\u201d"
 
 
-def plain_correction(old: str, new: str, *, at: datetime, reason: str = "") -> str:
-    """A correction in words: "Correction (14:05): “14 May”, not “4 May”. <reason>"."""
+def plain_correction(old: str, new: str, *, at: datetime, zone: tzinfo, reason: str = "") -> str:
+    """A correction in words: "Correction (14:05): “14 May”, not “4 May”. <reason>".
+
+    ``at`` is shown as the clock reads in ``zone`` (the force's own time zone), so the note a
+    reader sees agrees with the page, the feed and the platform whatever the season."""
+    at = at.astimezone(zone)
     said = []
     for was, now in changes(word_diff(old, new)):
         if was and now:
@@ -57,8 +61,10 @@ def json_ld(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def deletion_notice(ground_in_words: str, explanation: str, *, at: datetime) -> str:
-    """The public notice posted where a deleted post was: why, and when; never the content."""
+def deletion_notice(ground_in_words: str, explanation: str, *, at: datetime, zone: tzinfo) -> str:
+    """The public notice posted where a deleted post was: why, and when (as the clock reads in
+    ``zone``); never the content."""
+    at = at.astimezone(zone)
     text = f"We removed one of our posts at {at:%H:%M} on {at:%-d %B %Y} because {ground_in_words}."
     explanation = explanation.strip()
     if explanation:

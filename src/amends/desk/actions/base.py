@@ -1,11 +1,12 @@
 """The action base class and the errors actions raise."""
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import ClassVar
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from amends.errors import AmendsError, BadInput, NotFound, Refused
 
@@ -23,7 +24,8 @@ class PolicyViolation(Refused):
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    """The one clock: Django's, in UTC (tests freeze ``django.utils.timezone.now``)."""
+    return timezone.now()
 
 
 def roles_of(user: User | None) -> set[str]:

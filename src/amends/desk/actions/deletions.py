@@ -1,5 +1,7 @@
 """Deletion as the last resort: a ground from policy, a public explanation, a second person."""
 
+from django.utils import timezone
+
 from amends.connectors import rules_for
 from amends.delivery import outbox
 from amends.desk import policy
@@ -11,7 +13,8 @@ from amends.text.render import deletion_notice
 
 
 def notice_for(post: Post, ground: str, explanation: str, at) -> str:
-    return deletion_notice(policy.ground_in_words(ground), explanation, at=at)
+    zone = timezone.get_default_timezone()
+    return deletion_notice(policy.ground_in_words(ground), explanation, at=at, zone=zone)
 
 
 def _refuse_if_held(post: Post) -> None:

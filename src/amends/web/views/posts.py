@@ -176,7 +176,10 @@ def _correction_preview(
         if changed
         else None
     )
-    plain = plain_correction(old, new, at=at, reason=reason) if new and new != old else ""
+    zone = timezone.get_default_timezone()
+    plain = (
+        plain_correction(old, new, at=at, zone=zone, reason=reason) if new and new != old else ""
+    )
     lengths = []
     for cls in CONNECTORS.values():
         if cls.capabilities.markup:
