@@ -387,3 +387,26 @@ def test_an_edit_still_inside_the_window_is_sent_as_an_edit(people, testbed):
     assert delivery.op == "edit"
     assert board().calls[-1][0] == "edit"
     assert "replanned" not in last_sent()
+
+
+def test_publishing_planning_and_deleting_need_no_credentials_key(people, testbed, settings):
+    """Counting, planning and queueing never decrypt credentials: with the key file gone, the
+    desk still works, and no new (wrong) key is made; only sending needs the key, and says so."""
+    from pathlib import Path
+
+    key = Path(settings.CREDENTIALS_KEY_FILE)
+    post = Publish(people.alice, account="testbed:police", text=ORIGINAL).run()
+    drain()
+    key.unlink()
+    later = Publish(people.alice, account="testbed:police", text=FIXED).run()
+    planning = Correct(people.alice, post=post.pk, text=FIXED, reason="Date", plan_only=True)
+    planning.run()
+    assert planning.plan.how == "edit"
+    Correct(people.alice, post=post.pk, text=FIXED, reason="Date").run()
+    RequestDeletion(people.alice, post=later.pk, ground="offensive", explanation="Hurtful.").run()
+    assert not key.exists()
+
+    drain()
+    assert not key.exists()
+    failed = Delivery.objects.filter(post=later).get()
+    assert "AMENDS_CREDENTIALS_KEY_FILE" in failed.error

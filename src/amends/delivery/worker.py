@@ -29,6 +29,7 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 from django.db.models import Q
 
 from amends.connectors import Connector, PlatformError, Remote, connector_for
+from amends.connectors.credentials import CredentialsError
 from amends.connectors.http import Seam
 from amends.delivery import books, wording
 from amends.delivery.books import Books, Result, Tally, backoff
@@ -177,7 +178,11 @@ class Worker:
     def attempt(self, delivery: Delivery) -> Result:
         """Try a claimed delivery on its platform (asking first if an earlier outcome is
         unknown); what happened, to be recorded."""
-        connector = self.connector(delivery.account)
+        try:
+            connector = self.connector(delivery.account)
+        except CredentialsError as failure:  # the key is missing or wrong: tried again later
+            error = PlatformError(failure.message)
+            return Result(delivery, delivery.attempt, Outcome.SENT, 0.0, "", "", error=error)
         connector.seam.take()
         started = time.perf_counter()
         remote, error, outcome, shows = None, None, Outcome.SENT, None
