@@ -7,6 +7,7 @@ scripts/pdf-tools): in CI a missing Poppler fails these tests, never skips them.
 (page 2 of a sample incident's report, rendered by pdftoppm).
 """
 
+import json
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from markupsafe import escape
 
 from amends.desk.actions import (
@@ -33,8 +35,7 @@ from amends.desk.actions import (
     Unseal,
 )
 from amends.desk.models import Post, Revision
-from amends.errors import Refused
-from amends.evidence import report
+from amends.evidence import pack, report
 from amends.evidence.subjects import gather
 from amends.record import api as record
 
@@ -101,6 +102,23 @@ def incident_story(people, *, xss: str = "") -> dict:
     return {"post": post, "incident": incident, "rude": rude, "deletion": deletion}
 
 
+def drawn(subjects, gathered=None):
+    """The report drawn as an export draws it: from what the export gathered and recorded."""
+    if gathered is None:
+        with transaction.atomic():
+            gathered = pack.record_export(subjects, actor="fiona")
+    return report.render(
+        subjects,
+        produced_at=PRODUCED,
+        checkpoint_size=record.size(),
+        entries={seq: e.leaf for seq, e in gathered.entries.items()},
+        contents={
+            seq: (state, gathered.bodies[seq][1] if seq in gathered.bodies else None)
+            for seq, state in gathered.states.items()
+        },
+    )
+
+
 def render(incident, *, include_sealed=False, reference=REFERENCE, purpose=PURPOSE, kind=None):
     subjects = gather(
         kind or "incident",
@@ -109,7 +127,7 @@ def render(incident, *, include_sealed=False, reference=REFERENCE, purpose=PURPO
         purpose=purpose,
         reference=reference,
     )
-    return report.render(subjects, produced_at=PRODUCED, checkpoint_size=record.size())
+    return drawn(subjects)
 
 
 # The HTML.
@@ -205,13 +223,47 @@ def test_sealed_wording_is_shown_only_when_the_pack_includes_it(people):
     assert f"Sealed original, included in this pack under reference {REFERENCE}." in html
 
 
-def test_reading_sealed_wording_appends_nothing_and_needs_a_recorded_access(people):
+def test_the_report_shows_sealed_wording_only_as_the_export_opened_and_recorded_it(people):
+    """The report opens nothing itself: sealed wording reaches it only through the export,
+    whose content.accessed entry names the pack's reference."""
     story = incident_story(people)
-    size = record.size()
-    render(story["incident"], include_sealed=True)
-    assert record.size() == size
-    with pytest.raises(Refused, match="was not unsealed under reference 'CO/1'"):
-        render(story["incident"], include_sealed=True, reference="CO/1")
+    rude = Revision.objects.get(post=story["rude"], n=1).seq
+    html, _ = render(story["incident"], include_sealed=True, reference="CO/1")
+    assert RUDE in html
+    (accessed,) = [
+        json.loads(e.leaf)["data"]
+        for e in record.entries_about(f"post:{story['rude'].pk}")
+        if e.kind == "content.accessed" and json.loads(e.leaf)["data"].get("export")
+    ]
+    assert accessed["reference"] == "CO/1"
+    assert rude in accessed["entries"]
+
+    subjects = gather("incident", story["incident"].pk, purpose=PURPOSE, reference=REFERENCE)
+    html, _ = report.render(
+        subjects,
+        produced_at=PRODUCED,
+        checkpoint_size=record.size(),
+        entries={e.seq: e.leaf for e in record.entries_about(f"post:{story['rude'].pk}")},
+        contents={rude: ("withheld", None)},
+    )
+    assert RUDE not in html
+
+
+def test_only_the_record_holds_the_sealing_key():
+    """One door to sealed content: nothing outside the record opens it."""
+    src = Path(report.__file__).resolve().parent.parent
+    readers = [
+        str(path.relative_to(src))
+        for path in src.rglob("*.py")
+        if "open_sealed(" in path.read_text(encoding="utf-8")
+        or "sealing_store()" in path.read_text(encoding="utf-8")
+    ]
+    assert sorted(readers) == [
+        "record/content.py",
+        "record/keys.py",
+        "record/sealing.py",
+        "record/verify.py",
+    ]
 
 
 CHROMIUM = os.environ.get("AMENDS_TEST_CHROMIUM") or "/usr/bin/chromium"
@@ -262,7 +314,7 @@ def test_an_account_pack_shows_every_incident_on_the_account(people):
     other = Publish(people.andy, account="house:news", text="Road closed on the A28.").run()
     second = OpenIncident(people.andy, post=other.pk, severity="minor", summary="Wrong road").run()
     subjects = gather("account", "house:news", purpose=PURPOSE, reference=REFERENCE)
-    html, pdf = report.render(subjects, produced_at=PRODUCED, checkpoint_size=record.size())
+    html, pdf = drawn(subjects)
     assert "<h1>Evidence report: Account house:news</h1>" in html
     assert '<th scope="row">Incidents</th><td>2 (1 open)</td>' in html
     for incident in (story["incident"], second):
@@ -361,7 +413,10 @@ def test_the_pdf_opens_and_pdftoppm_renders_every_page(people, tmp_path):
 
 def test_the_pdf_is_the_same_bytes_for_the_same_pack(people):
     incident = incident_story(people)["incident"]
-    assert render(incident)[1] == render(incident)[1]
+    subjects = gather("incident", incident.pk, purpose=PURPOSE, reference=REFERENCE)
+    with transaction.atomic():
+        gathered = pack.record_export(subjects, actor="fiona")
+    assert drawn(subjects, gathered)[1] == drawn(subjects, gathered)[1]
 
 
 WORD = re.compile(

@@ -30,7 +30,6 @@ from amends.evidence import bag, proofs
 from amends.evidence import verify as verifier
 from amends.evidence.subjects import Subjects
 from amends.record import api as record
-from amends.record import keys, sealing
 from amends.record.models import Checkpoint, Content, Entry, Head
 
 CHUNK = 500  # subjects or entries per query
@@ -136,35 +135,34 @@ def record_export(subjects: Subjects, *, actor: str) -> Gathered:
         raise record.RecordCorrupt(f"entry {min(missing)}: its content is missing")
 
     states, bodies, opened = {}, {}, []
-    key = None
     for seq in sorted(committed):
-        state, commitment, salt, body = contents[seq]
+        state, _, salt, body = contents[seq]
         if state == Content.State.PLAIN:
             states[seq], bodies[seq] = "plain", (salt, body)
         elif state == Content.State.DESTROYED:
             states[seq] = "destroyed"
         elif subjects.include_sealed:
-            key = key or keys.sealing_store().key()
             states[seq] = "sealed"
-            bodies[seq] = (salt, sealing.open_sealed(key, seq, commitment, body))
             opened.append(seq)
         else:
             states[seq] = "withheld"
 
-    by_subject: dict[str | None, list[int]] = {}
-    for seq in opened:
-        by_subject.setdefault(entries[seq].subject, []).append(seq)
-    for subject, seqs in sorted(by_subject.items(), key=lambda item: item[1][0]):
-        data = {
-            "entries": seqs,
-            "purpose": subjects.purpose,
-            "reference": subjects.reference,
-            "export": subjects.subject,
-        }
-        added = record.append("content.accessed", data, actor=actor, subject=subject)
-        entries[added.seq] = record.StoredEntry(
-            added.seq, "content.accessed", subject, added.leaf, added.leaf_hash
+    if opened:
+        # The one door to sealed content: the record opens it and records the access, in
+        # this transaction.
+        texts, accesses = record.open_for_export(
+            opened,
+            actor=actor,
+            purpose=subjects.purpose,
+            reference=subjects.reference,
+            export=subjects.subject,
         )
+        for seq in opened:
+            bodies[seq] = (contents[seq][2], texts[seq])
+        for subject, added in accesses:
+            entries[added.seq] = record.StoredEntry(
+                added.seq, "content.accessed", subject, added.leaf, added.leaf_hash
+            )
 
     heads: dict[str, int] = {}
     for seq, entry in entries.items():
@@ -187,12 +185,22 @@ def record_export(subjects: Subjects, *, actor: str) -> Gathered:
     return Gathered(subjects, actor, entries, states, bodies, heads_file, added.seq, opened)
 
 
-def _render_report(subjects: Subjects, created: str, size: int) -> tuple[str, bytes]:
-    """The human report (``amends.evidence.report``), as HTML text and PDF bytes."""
+def _render_report(gathered: Gathered, created: str, size: int) -> tuple[str, bytes]:
+    """The human report (``amends.evidence.report``), as HTML text and PDF bytes, drawn from
+    what the export gathered: its entries, and the wording it read or opened."""
     from amends.evidence.report import render
 
     at = datetime.strptime(created, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-    return render(subjects, produced_at=at, checkpoint_size=size)
+    return render(
+        gathered.subjects,
+        produced_at=at,
+        checkpoint_size=size,
+        entries={seq: e.leaf for seq, e in gathered.entries.items()},
+        contents={
+            seq: (state, gathered.bodies[seq][1] if seq in gathered.bodies else None)
+            for seq, state in gathered.states.items()
+        },
+    )
 
 
 def _rotations(anchor: Checkpoint) -> dict[int, record.StoredEntry]:
@@ -232,7 +240,7 @@ def write(gathered: Gathered, output: Path, *, check: bool = True) -> Exported:
     earlier = proofs.earlier_checkpoints(seqs, anchor)
     sizes = [e.size for e in earlier] + [anchor.size]
     index = _index(gathered, anchor, earlier)
-    html, pdf = _render_report(gathered.subjects, index["created"], anchor.size)
+    html, pdf = _render_report(gathered, index["created"], anchor.size)
 
     output = Path(output)
     temporary = output.with_name(f".{output.name}.{secrets.token_hex(4)}.tmp")

@@ -20,11 +20,9 @@ from amends.desk import incidents as rules
 from amends.desk import policy
 from amends.desk.actions.base import get
 from amends.desk.models import Account, Deletion, Incident, Post, Revision
-from amends.errors import Refused
 from amends.evidence.subjects import Subjects
 from amends.record import api as record
-from amends.record import keys, sealing
-from amends.record.models import Content, Entry, Hold
+from amends.record.models import Hold
 from amends.text.apology import Finding, check_apology
 from amends.text.diff import Op, word_diff
 from amends.text.render import correction_html, plain_correction
@@ -192,76 +190,16 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[start : start + size]
 
 
-def _entries(subjects: Subjects) -> dict[int, Logged]:
-    """Every entry about the pack's subjects, and the custody entries that name none (they
-    span several subjects) but name content of the pack's posts, by sequence number."""
-    found = {}
-    for chunk in _chunks(subjects.record_subjects):
-        for seq, leaf in Entry.objects.filter(subject__in=chunk).values_list("seq", "leaf"):
-            found[seq] = _leaf(seq, bytes(leaf))
-    ours = set()
-    for chunk in _chunks(subjects.posts):
-        ours.update(Revision.objects.filter(post_id__in=chunk).values_list("seq", flat=True))
-    if ours:
-        rows = Entry.objects.filter(
-            subject__isnull=True, kind__in=CUSTODY_KINDS, seq__gt=min(ours)
-        ).values_list("seq", "leaf")
-        for seq, leaf in rows:
-            logged = _leaf(seq, bytes(leaf))
-            if ours.intersection(logged.data.get("entries") or []):
-                found[seq] = logged
-    return dict(sorted(found.items()))
-
-
-def _open_sealed_unrecorded(
-    seqs: set[int], subjects: Subjects, entries: dict[int, Logged]
-) -> dict[int, bytes]:
-    """Sealed wording for a pack whose export has already recorded the access.
-
-    This is the one read of sealed content that appends nothing to the record, so it insists on
-    finding a ``content.accessed`` entry with the pack's reference for every entry it opens: the
-    export records one (as :func:`amends.record.api.unseal` would) before the report is drawn.
-    """
-    if not seqs:
-        return {}
-    accessed: set[int] = set()
-    for e in entries.values():
-        if e.kind == "content.accessed" and e.data.get("reference") == subjects.reference:
-            accessed.update(e.data.get("entries") or [])
-    missing = sorted(seqs - accessed)
-    if missing:
-        raise Refused(
-            f"report: sealed entry {missing[0]} was not unsealed under reference "
-            f"{subjects.reference!r}; record the access before drawing the report"
-        )
-    key = keys.sealing_store().key()
-    opened = {}
-    for chunk in _chunks(sorted(seqs)):
-        rows = Content.objects.filter(entry_id__in=chunk, state=Content.State.SEALED)
-        for seq, commitment, body in rows.values_list("entry_id", "commitment", "body"):
-            opened[seq] = sealing.open_sealed(key, seq, bytes(commitment), bytes(body))
-    return opened
-
-
 def _wordings(
-    revisions: list[Revision], subjects: Subjects, entries: dict[int, Logged]
+    revisions: list[Revision], contents: dict[int, tuple[str, bytes | None]]
 ) -> dict[int, tuple[str, str | None]]:
-    """Each revision's content state and wording (None where the pack does not include it)."""
-    seqs = [r.seq for r in revisions]
-    states, plain = {}, {}
-    for chunk in _chunks(seqs):
-        rows = Content.objects.filter(entry_id__in=chunk).values_list("entry_id", "state")
-        states.update(rows)
-        plain.update(record.read_many(chunk))
-    sealed = {seq for seq, state in states.items() if state == Content.State.SEALED}
-    opened = _open_sealed_unrecorded(sealed, subjects, entries) if subjects.include_sealed else {}
+    """Each revision's content state and wording (None where the pack does not include it),
+    as the export read them: plain, sealed (opened, and the access recorded), withheld or
+    destroyed."""
     found = {}
-    for seq in seqs:
-        state = states.get(seq, Content.State.DESTROYED)
-        body = plain.get(seq, opened.get(seq))
-        if state == Content.State.SEALED and body is None:
-            state = "withheld"
-        found[seq] = (str(state), None if body is None else body.decode("utf-8"))
+    for r in revisions:
+        state, body = contents.get(r.seq, ("destroyed", None))
+        found[r.seq] = (state, None if body is None else body.decode("utf-8"))
     return found
 
 
@@ -316,7 +254,9 @@ def _findings(post: Published, recorded: Logged | None) -> None:
     ]
 
 
-def _published(subjects: Subjects, entries: dict[int, Logged]) -> list[Published]:
+def _published(
+    subjects: Subjects, entries: dict[int, Logged], contents: dict[int, tuple[str, bytes | None]]
+) -> list[Published]:
     """Every post of the pack with its revisions. A post's status is derived as
     :attr:`Post.status` derives it, for all posts at once rather than two queries each."""
     posts, revisions, removed = [], defaultdict(list), set()
@@ -327,7 +267,7 @@ def _published(subjects: Subjects, entries: dict[int, Logged]) -> list[Published
             revisions[r.post_id].append(r)
         done = Deletion.objects.filter(post_id__in=chunk, status=Deletion.Status.DONE)
         removed.update(done.values_list("post_id", flat=True))
-    wordings = _wordings([r for rs in revisions.values() for r in rs], subjects, entries)
+    wordings = _wordings([r for rs in revisions.values() for r in rs], contents)
     apologies = {e.subject: e for e in entries.values() if e.kind == "apology.published"}
     out = []
     for post in sorted(posts, key=lambda p: p.pk):
@@ -482,10 +422,19 @@ def _subject(subjects: Subjects, posts: dict[int, Published]):
     return about, episodes, times
 
 
-def gather(subjects: Subjects, *, produced_at: datetime, checkpoint_size: int) -> Report:
-    """Everything the report shows, read from the desk and the record; appends nothing."""
-    entries = _entries(subjects)
-    published = _published(subjects, entries)
+def gather(
+    subjects: Subjects,
+    *,
+    produced_at: datetime,
+    checkpoint_size: int,
+    entries: dict[int, bytes],
+    contents: dict[int, tuple[str, bytes | None]],
+) -> Report:
+    """Everything the report shows: the record entries and the wording the export gathered
+    (``entries``: leaf bytes by seq; ``contents``: state and exact bytes by seq), and the desk's
+    own rows about the posts. Opens nothing sealed and appends nothing."""
+    entries = {seq: _leaf(seq, leaf) for seq, leaf in sorted(entries.items())}
+    published = _published(subjects, entries, contents)
     by_id = {p.id: p for p in published}
     about, episodes, times = _subject(subjects, by_id)
     anchored = [e for e in entries.values() if e.seq < checkpoint_size]
@@ -526,17 +475,29 @@ def html(report: Report) -> str:
     return TEMPLATES.get_template("report.html").render(report=report)
 
 
-def render(subjects: Subjects, *, produced_at: datetime, checkpoint_size: int) -> tuple[str, bytes]:
-    """The report about ``subjects`` as HTML text and PDF bytes.
+def render(
+    subjects: Subjects,
+    *,
+    produced_at: datetime,
+    checkpoint_size: int,
+    entries: dict[int, bytes],
+    contents: dict[int, tuple[str, bytes | None]],
+) -> tuple[str, bytes]:
+    """The report about ``subjects`` as HTML text and PDF bytes, drawn from what the export
+    gathered (see :func:`gather`).
 
     ``produced_at``: when the pack was made (shown, and the PDF's creation date, so the same
     pack renders to the same bytes). ``checkpoint_size``: the size of the signed checkpoint the
     pack is anchored to; the timeline lists the entries it covers. The reference and purpose
-    shown are the pack's (``subjects.reference``, ``subjects.purpose``). With
-    ``subjects.include_sealed``, sealed wording is read without appending to the record, and
-    only if the export has recorded its access under ``subjects.reference`` (else Refused).
+    shown are the pack's (``subjects.reference``, ``subjects.purpose``).
     """
     from amends.evidence.report_pdf import pdf
 
-    report = gather(subjects, produced_at=produced_at, checkpoint_size=checkpoint_size)
+    report = gather(
+        subjects,
+        produced_at=produced_at,
+        checkpoint_size=checkpoint_size,
+        entries=entries,
+        contents=contents,
+    )
     return html(report), pdf(report)

@@ -1,7 +1,7 @@
 """What an evidence pack is about: a post, an incident or a whole account, and its posts.
 
 :class:`Subjects` is the one shape shared by the pack (which entries to gather and prove) and
-the human report (``amends.evidence.report.render(subjects)``).
+the human report (``amends.evidence.report.render``, drawn from what the export gathered).
 """
 
 from dataclasses import dataclass, field

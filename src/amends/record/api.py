@@ -18,6 +18,7 @@ from amends.record.checkpoints import latest as latest_checkpoint
 from amends.record.content import (
     active_holds,
     destroy,
+    open_for_export,
     place_hold,
     read,
     read_many,
@@ -69,6 +70,7 @@ __all__ = [
     "inclusion_proof",
     "label",
     "latest_checkpoint",
+    "open_for_export",
     "place_hold",
     "read",
     "read_many",

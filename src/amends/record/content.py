@@ -120,6 +120,38 @@ def unseal(seqs: Iterable[int], *, actor: str, purpose: str, reference: str) -> 
     return opened
 
 
+def open_for_export(
+    seqs: Iterable[int], *, actor: str, purpose: str, reference: str, export: str
+) -> tuple[dict[int, bytes], list[tuple[str | None, log.Appended]]]:
+    """The exact bytes of sealed content that an evidence pack includes, and the
+    ``content.accessed`` entries (one per subject) recording who opened it, why, and for which
+    export. Runs in the caller's transaction, which records the export too and must commit
+    before the pack is handed over: the pack's access is committed with the pack, or not at all.
+    """
+    seqs = _seqs(seqs)
+    purpose = _required(purpose, "purpose")
+    reference = _required(reference, "reference")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("open_for_export must run inside the export's transaction")
+    rows = _rows(seqs, lock=True)
+    unsealed = [row.entry_id for row in rows if row.state != Content.State.SEALED]
+    if unsealed:
+        raise Refused(f"entry {unsealed[0]}: its content is not sealed; read it as it is")
+    key = keys.sealing_store().key()
+    opened, by_subject = {}, {}
+    for row in rows:
+        opened[row.entry_id] = sealing.open_sealed(
+            key, row.entry_id, bytes(row.commitment), bytes(row.body)
+        )
+        by_subject.setdefault(row.entry.subject, []).append(row.entry_id)
+    appended = []
+    for subject, entries in sorted(by_subject.items(), key=lambda item: item[1][0]):
+        data = {"entries": entries, "purpose": purpose, "reference": reference, "export": export}
+        added = log.append("content.accessed", data, actor=actor, subject=subject)
+        appended.append((subject, added))
+    return opened, appended
+
+
 def destroy(seqs: Iterable[int], *, actor: str | None, reason: str) -> log.Appended:
     """Destroy content and its salt at the end of retention; refused while a hold stands."""
     seqs = _seqs(seqs)
