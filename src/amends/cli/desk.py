@@ -222,7 +222,7 @@ def correct(post_id, text, reason, anyway, as_reply, as_quote, plan, as_user):
     )
     revision = action.run()
     how = action.plan
-    said = {"how": how.how, "text": how.text, "length": str(how.measure), "why": how.why}
+    said = how.as_json()
     if plan:
         return {"plan": said}, f"{how.why}:\n{how.text}"
     return {"post": revision.post_id, "revision": revision.n, "plan": said}, (

@@ -21,6 +21,10 @@ class Plan:
     def fits(self) -> bool:
         return self.measure.fits
 
+    def as_json(self) -> dict:
+        """The plan as the command line and the API show it."""
+        return {"how": self.how, "text": self.text, "length": str(self.measure), "why": self.why}
+
 
 def edit_text(
     connector: Connector, old: str, new: str, *, reason: str, at: datetime, zone: tzinfo

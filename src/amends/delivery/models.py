@@ -74,6 +74,21 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"delivery {self.pk} ({self.op} post {self.post_id} to {self.account_id})"
 
+    def as_json(self) -> dict:
+        """The delivery as the API shows it (never its wording: see delivery.wording)."""
+        return {
+            "delivery": self.pk,
+            "post": self.post_id,
+            "account": str(self.account),
+            "op": self.op,
+            "status": self.status,
+            "tries": self.tries,
+            "due_at": self.due_at.isoformat(),
+            "url": self.remote_url,
+            "error": self.error,
+            "why": self.why,
+        }
+
 
 class Attempt(models.Model):
     """One try to deliver. Written as ``started`` before anything is sent, so that after a
@@ -100,6 +115,19 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.pk} of delivery {self.delivery_id}: {self.outcome}"
+
+    def as_json(self, *, full: bool) -> dict:
+        """The attempt as the API shows it; what was asked and the platform's own words only
+        with ``full`` (supervisors and admins)."""
+        return {
+            "started_at": self.started_at.isoformat(),
+            "outcome": self.outcome,
+            "ms": self.ms,
+            "worker": self.worker,
+            "request": self.request if full else None,
+            "response": self.response if full else None,
+            "error": self.error,
+        }
 
 
 class Copy(models.Model):

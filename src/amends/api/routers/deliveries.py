@@ -17,21 +17,6 @@ router = Router(tags=["deliveries"])
 STATUSES = [status for status, _ in Delivery.Status.choices]
 
 
-def _out(d: Delivery) -> dict:
-    return {
-        "delivery": d.pk,
-        "post": d.post_id,
-        "account": str(d.account),
-        "op": d.op,
-        "status": d.status,
-        "tries": d.tries,
-        "due_at": d.due_at.isoformat(),
-        "url": d.remote_url,
-        "error": d.error,
-        "why": d.why,
-    }
-
-
 @router.get("/deliveries", response={200: s.Deliveries, **ERRORS}, summary="List deliveries")
 @closed_query
 def index(
@@ -50,7 +35,10 @@ def index(
         rows = rows.filter(status=status)
     if post is not None:
         rows = rows.filter(post_id=post)
-    return {"deliveries": [_out(d) for d in rows[offset : offset + limit]], "total": rows.count()}
+    return {
+        "deliveries": [d.as_json() for d in rows[offset : offset + limit]],
+        "total": rows.count(),
+    }
 
 
 @router.get(
@@ -67,19 +55,8 @@ def detail(request, delivery_id: s.Id):
     staff(request.auth, "read deliveries")
     delivery = get(Delivery, delivery_id, "delivery")
     full = bool(roles_of(request.auth) & {"supervisor", "admin"})
-    attempts = [
-        {
-            "started_at": a.started_at.isoformat(),
-            "outcome": a.outcome,
-            "ms": a.ms,
-            "worker": a.worker,
-            "request": a.request if full else None,
-            "response": a.response if full else None,
-            "error": a.error,
-        }
-        for a in delivery.attempts.all()
-    ]
-    return {**_out(delivery), "text": wording.shown(delivery), "attempts": attempts}
+    attempts = [a.as_json(full=full) for a in delivery.attempts.all()]
+    return {**delivery.as_json(), "text": wording.shown(delivery), "attempts": attempts}
 
 
 @router.post(
@@ -89,4 +66,4 @@ def detail(request, delivery_id: s.Id):
 )
 def retry(request, delivery_id: s.Id):
     """Send a failed delivery again, now (supervisors and admins)."""
-    return _out(RetryDelivery(request.auth, delivery=delivery_id).run())
+    return RetryDelivery(request.auth, delivery=delivery_id).run().as_json()

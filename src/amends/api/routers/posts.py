@@ -72,12 +72,7 @@ def correct(request, post_id: s.Id, payload: s.CorrectIn):
         plan_only=payload.plan_only,
     )
     revision = action.run()
-    plan = {
-        "how": action.plan.how,
-        "text": action.plan.text,
-        "length": str(action.plan.measure),
-        "why": action.plan.why,
-    }
+    plan = action.plan.as_json()
     if revision is None:
         return Status(200, {"post": post_id, "revision": None, "plan": plan})
     return Status(201, {"post": revision.post_id, "revision": revision.n, "plan": plan})
