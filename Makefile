@@ -42,6 +42,7 @@ run: install
 test: install-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m amends.devtools.clidocs --check
 	./scripts/test-all
 
@@ -52,6 +53,7 @@ bench: install-dev
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff check --fix src tests benchmarks

@@ -13,17 +13,15 @@ from amends.connectors.mastodon.connector import Mastodon
 from amends.connectors.wordpress.connector import WordPress
 from amends.connectors.x.connector import X
 
-CONNECTORS: dict[str, type[Connector]] = {
-    connector.name: connector
-    for connector in [
-        Bluesky,
-        Facebook,
-        House,
-        Mastodon,
-        WordPress,
-        X,
-    ]
-}
+REGISTERED: list[type[Connector]] = [
+    Bluesky,
+    Facebook,
+    House,
+    Mastodon,
+    WordPress,
+    X,
+]
+CONNECTORS: dict[str, type[Connector]] = {connector.name: connector for connector in REGISTERED}
 
 
 def connector_for(account, *, seam=None) -> Connector:

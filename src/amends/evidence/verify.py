@@ -690,8 +690,10 @@ def _complete(bag: _Bag, index: dict, leaves: dict[int, dict], export: dict) -> 
     for subject, head in heads.items():
         chain, seq = set(), head
         while seq is not None:
-            leaf = leaves.get(seq)
-            _require(leaf is not None, entry_path(seq), f"is missing: {subject} needs it", seq)
+            linked = leaves.get(seq)
+            _require(linked is not None, entry_path(seq), f"is missing: {subject} needs it", seq)
+            assert linked is not None  # for the type checker: _require has raised otherwise
+            leaf = linked
             _require(leaf["subject"] == subject, entry_path(seq), f"is not about {subject}", seq)
             _require(seq not in chain, entry_path(seq), "links back to itself", seq)
             chain.add(seq)
@@ -840,6 +842,7 @@ def _verify(bag: _Bag, key_text: str | None) -> dict:
         INDEX,
         f"names entry {index['export']} as the export; it is not an export.created entry",
     )
+    assert export is not None  # for the type checker: _require has raised otherwise
     late = [s for s in leaves if s > export["seq"] and leaves[s]["kind"] != "key.rotated"]
     _require(not late, entry_path(late[0]) if late else ENTRIES, "comes after the export")
     rotations = sum(1 for leaf in leaves.values() if leaf["kind"] == "key.rotated")

@@ -4,12 +4,14 @@ The same data always gives the same bytes, on any machine and in any language wi
 implementation, so a third party can recompute every leaf.
 """
 
+from typing import Any
+
 import rfc8785
 
 from amends.errors import BadInput
 
 
-def canonical(value: object, *, field: str = "data") -> bytes:
+def canonical(value: Any, *, field: str = "data") -> bytes:
     """The RFC 8785 bytes of ``value``; BadInput naming ``field`` if it is not plain JSON."""
     try:
         return rfc8785.dumps(value)

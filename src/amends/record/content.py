@@ -138,7 +138,8 @@ def open_for_export(
     if unsealed:
         raise Refused(f"entry {unsealed[0]}: its content is not sealed; read it as it is")
     key = keys.sealing_store().key()
-    opened, by_subject = {}, {}
+    opened: dict[int, bytes] = {}
+    by_subject: dict[str | None, list[int]] = {}
     for row in rows:
         opened[row.entry_id] = sealing.open_sealed(
             key, row.entry_id, bytes(row.commitment), bytes(row.body)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from hashlib import sha256
+from typing import Any
 
 import rfc8785
 from django.db import connection, transaction
@@ -108,7 +109,7 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _json(value: object) -> bytes:
+def _json(value: Any) -> bytes:
     return rfc8785.dumps(value)
 
 

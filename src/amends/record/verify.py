@@ -165,7 +165,7 @@ class _Scan:
 
     start: int
     end: int
-    failure: tuple[int, str] | None = None
+    failure: tuple[int | None, str] | None = None
     stack: list[bytes] = field(default_factory=list)
     at: dict[int, list[bytes]] = field(default_factory=dict)  # size -> stack at that size
     contents: int = 0

@@ -182,8 +182,7 @@ class Bluesky(Connector):
         return self._get(uri.hostname, uri.collection, uri.rkey)
 
     def find(self, key: str, text: str) -> Remote | None:
-        self._login()
-        return self._get(self.did, POST, rkey_for(key))
+        return self._get(self._own_did(), POST, rkey_for(key))
 
     # How.
 
@@ -201,10 +200,16 @@ class Bluesky(Connector):
         self._client = client
         return client
 
+    def _own_did(self) -> str:
+        """The account's DID, logging in first if need be."""
+        self._login()
+        assert self.did is not None  # set by every successful login
+        return self.did
+
     @staticmethod
     def _record(text: str) -> dict:
         created = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        record = {"$type": POST, "text": text, "createdAt": created}
+        record: dict[str, object] = {"$type": POST, "text": text, "createdAt": created}
         facets = counting.link_facets(text)
         if facets:
             record["facets"] = facets
@@ -222,7 +227,7 @@ class Bluesky(Connector):
             if error.permanent:
                 raise
             try:
-                existing = self._get(self.did, POST, rkey)
+                existing = self._get(self._own_did(), POST, rkey)
             except PlatformError:
                 raise error from None
             if existing is None:
@@ -276,7 +281,7 @@ class Bluesky(Connector):
 
 def _unreachable(doing: str, error: BaseException) -> PlatformError:
     try:
-        where = f"{str(error.request.url).split('?')[0]}: "
+        where = f"{str(getattr(error, 'request').url).split('?')[0]}: "  # noqa: B009
     except (AttributeError, RuntimeError):  # httpx raises RuntimeError for an unset request
         where = ""
     return PlatformError(f"bluesky: cannot {doing}: {where}{error or type(error).__name__}")

@@ -143,7 +143,7 @@ def _exact(text: str) -> str:
 
 
 def _error(response: httpx.Response, body: dict) -> PlatformError:
-    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    error: dict = body["error"] if isinstance(body.get("error"), dict) else {}
     code, subcode = error.get("code"), error.get("error_subcode")
     said = error.get("message") or response.text.strip()[:200] or response.reason_phrase
     status = response.status_code

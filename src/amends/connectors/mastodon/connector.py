@@ -156,7 +156,8 @@ class Mastodon(Connector):
                 api_base_url=self.settings["server"],
                 session=self.seam.session(),
                 ratelimit_method="throw",  # the worker retries later; never sleep in a delivery
-                request_timeout=(TIMEOUT.connect, TIMEOUT.read),
+                # requests takes (connect, read); Mastodon.py's hint says float only.
+                request_timeout=(TIMEOUT.connect, TIMEOUT.read),  # type: ignore[arg-type]
                 user_agent=USER_AGENT,
                 version_check_mode="none",
             )

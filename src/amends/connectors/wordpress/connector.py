@@ -137,7 +137,10 @@ class WordPress(Connector):
     def reply(self, parent: Remote, text: str, *, key: str) -> Remote:
         """A comment by the signed-in user on the parent post, or under the parent comment."""
         kind, number = parse_id(parent.id)
-        payload = {"content": html.escape(text, quote=False), "author_user_agent": agent(key)}
+        payload: dict[str, object] = {
+            "content": html.escape(text, quote=False),
+            "author_user_agent": agent(key),
+        }
         if kind == "post":
             payload["post"] = number
         else:
@@ -194,11 +197,19 @@ class WordPress(Connector):
         ``__trashed`` to its slug): it was made, and making it again would undo their choice.
         """
         slug = slug_of(text, key)
-        params = {"slug": f"{slug},{slug}__trashed", "status": "any,trash", "context": "edit"}
+        params: dict[str, object] = {
+            "slug": f"{slug},{slug}__trashed",
+            "status": "any,trash",
+            "context": "edit",
+        }
         posts = self._json(self._call("GET", "posts", params=params))
         if posts:
             return self._post_remote(posts[0])
-        params = {"author": self._user_id(), "context": "edit", "status": "all"}
+        params = {
+            "author": self._user_id(),
+            "context": "edit",
+            "status": "all",
+        }
         made = made_at(key)
         if made is not None:
             # Comment dates are in the site's time zone: a day's margin covers any zone.
