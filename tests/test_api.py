@@ -128,7 +128,7 @@ def test_a_deletion_needs_a_second_person_and_seals_the_original(as_, post):
         f"/api/posts/{post}/unseal", {"purpose": "Complaint review", "reference": "CO/1"}
     )
     assert ok(unsealed) == {"post": post, "revisions": [{"n": 1, "text": "Closes on 4 May."}]}
-    assert unsealed["Cache-Control"] == "no-store"
+    assert unsealed["Cache-Control"] == "private, no-store"
     accessed = json.loads(record.entries_about(f"post:{post}")[-1].leaf)
     assert accessed["kind"] == "content.accessed"
     assert accessed["actor"] == "fiona"
@@ -551,7 +551,7 @@ def test_a_token_is_stored_only_as_a_hash(people):
 def test_creating_a_token_is_never_cached(as_):
     response = as_("alice").post("/api/tokens", {})
     assert ok(response, 201)["name"] == ""
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_a_revoked_token_stops_working_at_once(people):

@@ -226,7 +226,7 @@ def test_the_access_to_a_sealed_original_is_recorded_before_it_is_shown(scene, p
         f"/desk/sealed/{scene['gone']}/", {"purpose": "Complaint", "reference": "C-1"}
     )
     assert b"An offensive joke." in shown.content
-    assert shown["Cache-Control"] == "no-store"
+    assert shown["Cache-Control"] == "private, no-store"
     access = Entry.objects.filter(kind="content.accessed").order_by("-seq").first()
     leaf = json.loads(bytes(access.leaf))
     assert leaf["actor"] == "fiona"

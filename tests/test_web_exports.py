@@ -52,7 +52,7 @@ def test_only_auditors_reach_evidence_packs(people, incident, name, tmp_path):
     assert page.status_code == 200
     assert made.status_code == 200
     assert made["Content-Type"] == "application/zip"
-    assert made["Cache-Control"] == "no-store"
+    assert made["Cache-Control"] == "private, no-store"
     assert "attachment" in made["Content-Disposition"]
     result = verified(download(made), tmp_path)
     assert result["ok"] is True

@@ -7,10 +7,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amends.desk.actions import AddAccount
-from amends.desk.models import Account
+from amends.desk.models import Account, AuthenticatorApp
 from amends.record import api as record
 
 PASSWORD = "a long and unusual passphrase"
@@ -74,7 +73,7 @@ def state() -> tuple:
         roles(alice),
         alice.is_active,
         alice.password,
-        TOTPDevice.objects.filter(user=alice).count(),
+        AuthenticatorApp.objects.filter(user=alice).count(),
         record.size(),
     )
 
@@ -83,7 +82,7 @@ def state() -> tuple:
 @pytest.mark.parametrize("persona", [None, "alice", "sam", "fiona", "adam", "olly"])
 def test_people_pages_are_for_admins_only(people, client, persona, method, url, data, admin_status):
     url = url.format(alice=people.alice.pk)
-    TOTPDevice.objects.create(user=people.alice, name="app", confirmed=True)
+    AuthenticatorApp.start(people.alice, name="app", confirmed=True)
     if persona:
         client.force_login(getattr(people, persona))
     before = state()
@@ -120,7 +119,7 @@ def test_the_people_views_declare_admin_only():
 
 
 def test_the_list_shows_role_sign_in_state_second_factor_and_last_sign_in(people, admin):
-    TOTPDevice.objects.create(user=people.fiona, name="app", confirmed=True)
+    AuthenticatorApp.start(people.fiona, name="app", confirmed=True)
     people.sam.is_active = False
     people.sam.save()
     html = admin.get("/desk/people/").content.decode()
@@ -286,11 +285,11 @@ def test_an_admin_sets_a_new_password_which_ends_the_old_sessions(people, admin)
 
 
 def test_an_admin_turns_off_a_lost_second_factor(people, admin):
-    TOTPDevice.objects.create(user=people.alice, name="app", confirmed=True)
+    AuthenticatorApp.start(people.alice, name="app", confirmed=True)
     url = f"/desk/people/{people.alice.pk}/second-factor/remove/"
     response = admin.post(url, follow=True)
     assert "alice&#x27;s second factor is off" in response.content.decode()
-    assert not TOTPDevice.objects.filter(user=people.alice).exists()
+    assert not AuthenticatorApp.objects.filter(user=people.alice).exists()
     entry = last_entry()
     assert (entry["kind"], entry["actor"]) == ("user.second_factor_removed", "adam")
     again = admin.post(url)

@@ -6,7 +6,6 @@ names the variable and what is allowed.
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -82,9 +81,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
+    # Only for its migrations: second factors moved to amends.desk.AuthenticatorApp, which
+    # stores the secret encrypted (desk migration 0005).
     "django_otp.plugins.otp_totp",
     "django_htmx",
-    "axes",
     "amends.record",
     "amends.desk",
     "amends.delivery",
@@ -105,8 +105,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last, as django-axes asks: it turns a lockout into the "try again later" page.
-    "axes.middleware.AxesMiddleware",
+    # Desk pages, sign-in and API answers are never kept by a browser or a proxy.
+    "amends.web.headers.private_answers",
 ]
 
 ROOT_URLCONF = "amends.urls"
@@ -148,20 +148,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = [
-    # Refuses sign-in while too many recent attempts have failed; the failures are kept in the
-    # database, so every server process sees them.
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-AXES_FAILURE_LIMIT = env_int("AMENDS_SIGN_IN_ATTEMPTS", 5, minimum=1, maximum=100)
-AXES_COOLOFF_TIME = timedelta(
-    minutes=env_int("AMENDS_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1, maximum=24 * 60)
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Password guessing is slowed per name and per address, never locked out (amends.desk.throttle):
+# after SIGN_IN_ATTEMPTS failures each further try waits longer, up to the caps (in seconds).
+SIGN_IN_ATTEMPTS = env_int("AMENDS_SIGN_IN_ATTEMPTS", 5, minimum=1, maximum=100)
+SIGN_IN_NAME_WAIT_MAX = env_int("AMENDS_SIGN_IN_WAIT_MAX", 60, minimum=1, maximum=3600)
+SIGN_IN_ADDRESS_WAIT_MAX = env_int(
+    "AMENDS_SIGN_IN_ADDRESS_WAIT_MAX", 900, minimum=1, maximum=24 * 3600
 )
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "desk/locked.html"
-AXES_VERBOSE = False
+if SIGN_IN_ADDRESS_WAIT_MAX < SIGN_IN_NAME_WAIT_MAX:
+    raise ImproperlyConfigured(
+        "AMENDS_SIGN_IN_ADDRESS_WAIT_MAX must be at least AMENDS_SIGN_IN_WAIT_MAX "
+        f"({SIGN_IN_NAME_WAIT_MAX}): an address that keeps failing is slowed harder than a name "
+        f"(got {SIGN_IN_ADDRESS_WAIT_MAX})"
+    )
+# How many proxies in front of Amends append to X-Forwarded-For; the client's address is that
+# many places from the right. 0: the header is ignored and the connection's address is used.
+TRUSTED_PROXIES = env_int("AMENDS_TRUSTED_PROXIES", 0, minimum=0, maximum=10)
 OTP_TOTP_ISSUER = "Amends"
 
 SESSION_COOKIE_AGE = env_int("AMENDS_SESSION_HOURS", 12, minimum=1, maximum=24 * 30) * 3600

@@ -1,7 +1,7 @@
 """Bearer tokens: ``Authorization: Bearer amends_<prefix>_<secret>``.
 
-Every request looks the token up again, so a revoked token, or a deactivated person, stops
-working at once. No cookies are read, so the API needs no CSRF protection.
+Every request looks the token up again, so a revoked or expired token, or a deactivated
+person, stops working at once. No cookies are read, so the API needs no CSRF protection.
 """
 
 from django.contrib.auth.models import User
@@ -31,9 +31,14 @@ class TokenAuth(HttpBearer):
             raise NotAuthenticated(
                 "authorization: this token is not known; check it was copied whole"
             )
-        if not found.is_active:
+        if found.is_revoked:
             raise NotAuthenticated(
                 f"authorization: this token was revoked on {found.revoked_at:%Y-%m-%d %H:%M} UTC"
+            )
+        if found.is_expired:
+            raise NotAuthenticated(
+                f"authorization: this token expired on {found.expires_at:%Y-%m-%d %H:%M} UTC; "
+                "create a new one"
             )
         if not found.user.is_active:
             raise NotAuthenticated("authorization: this token's user can no longer sign in")

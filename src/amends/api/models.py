@@ -1,4 +1,4 @@
-"""API tokens: per-user, revocable, stored only as a hash.
+"""API tokens: per-user, revocable, optionally expiring, stored only as a hash.
 
 A token reads ``amends_<prefix>_<secret>``. The prefix is stored in the clear so that a person can
 recognise a token in a list and the server can find its row; the secret is stored only as its
@@ -36,6 +36,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True)
     revoked_at = models.DateTimeField(null=True)
+    expires_at = models.DateTimeField(null=True)  # never, when null
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -49,11 +50,47 @@ class ApiToken(models.Model):
         return f"{SCHEME}_{self.prefix}_…"
 
     @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= datetime.now(UTC)
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        """It works: neither revoked nor expired."""
+        return not self.is_revoked and not self.is_expired
+
+    @property
+    def state(self) -> str:
+        """active, expired or revoked."""
+        if self.is_revoked:
+            return "revoked"
+        return "expired" if self.is_expired else "active"
+
+    def as_json(self) -> dict:
+        """What the API and the command line show of a token (never its secret)."""
+
+        def when(moment):
+            return moment.isoformat() if moment is not None else None
+
+        return {
+            "id": self.pk,
+            "user": self.user.username,
+            "name": self.name,
+            "shown": self.shown,
+            "state": self.state,
+            "created_at": self.created_at.isoformat(),
+            "expires_at": when(self.expires_at),
+            "last_used_at": when(self.last_used_at),
+            "revoked_at": when(self.revoked_at),
+        }
 
     @classmethod
-    def issue(cls, user, name: str = "") -> tuple["ApiToken", str]:
+    def issue(
+        cls, user, name: str = "", *, expires_at: datetime | None = None
+    ) -> tuple["ApiToken", str]:
         """A new token for ``user`` and the whole token string, which is never stored."""
         while True:
             prefix = secrets.token_hex(6)
@@ -66,12 +103,13 @@ class ApiToken(models.Model):
             prefix=prefix,
             secret_hash=_hash(secret),
             created_at=datetime.now(UTC),
+            expires_at=expires_at,
         )
         return token, f"{SCHEME}_{prefix}_{secret}"
 
     @classmethod
     def find(cls, value: str) -> "ApiToken | None":
-        """The token whose whole string is ``value`` (revoked or not), or None."""
+        """The token whose whole string is ``value`` (revoked, expired or not), or None."""
         scheme, _, rest = value.partition("_")
         prefix, _, secret = rest.partition("_")
         # Checked before any query: a header can hold anything, and the database must only ever

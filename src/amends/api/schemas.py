@@ -328,6 +328,9 @@ class ConsistencyOut(Schema):
 
 class TokenIn(Body):
     name: Text = Field("", description="What the token is for, to recognise it later.")
+    days: int | None = Field(
+        None, description="It stops working this many days from now (1 to 3650); null: never."
+    )
 
 
 class TokenOut(Schema):
@@ -335,7 +338,9 @@ class TokenOut(Schema):
     user: str
     name: str
     shown: str = Field(description="The token's visible beginning, to recognise it.")
+    state: str = Field(description="active, expired or revoked")
     created_at: str
+    expires_at: str | None = Field(description="When it stops working; null: never.")
     last_used_at: str | None
     revoked_at: str | None
 

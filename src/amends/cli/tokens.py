@@ -6,21 +6,6 @@ from amends.cli import command
 from amends.cli.desk import _user, as_option
 
 
-def _summary(token) -> dict:
-    def when(moment):
-        return moment.isoformat() if moment is not None else None
-
-    return {
-        "id": token.pk,
-        "user": token.user.username,
-        "name": token.name,
-        "shown": token.shown,
-        "created_at": token.created_at.isoformat(),
-        "last_used_at": when(token.last_used_at),
-        "revoked_at": when(token.revoked_at),
-    }
-
-
 @click.group()
 def token():
     """Create, list and revoke tokens for the REST API (/api/)."""
@@ -28,21 +13,29 @@ def token():
 
 @token.command("add")
 @click.option("--name", default="", help="What the token is for, e.g. 'newsroom laptop'.")
+@click.option(
+    "--days",
+    type=int,
+    default=None,
+    help="The token stops working this many days from now (1 to 3650). Default: never.",
+)
 @as_option
 @command
-def token_add(name, as_user):
+def token_add(name, days, as_user):
     """Create an API token for yourself and print it. It is shown this once and never stored:
     copy it now. Send it as `Authorization: Bearer <token>`.
 
-    Example: amends token add --as alice --name "newsroom laptop"
+    Example: amends token add --as alice --name "newsroom laptop" --days 90
     """
     from amends.desk.actions import CreateToken
 
-    issued = CreateToken(_user(as_user), name=name).run()
-    summary = _summary(issued.token)
+    issued = CreateToken(_user(as_user), name=name, days=days).run()
+    summary = issued.token.as_json()
+    until = f"; it expires {summary['expires_at'][:16]} UTC" if summary["expires_at"] else ""
     return {**summary, "token": issued.secret}, (
         f"{issued.secret}\n"
-        f"token {summary['id']} created for {summary['user']}; copy it now: it is not shown again"
+        f"token {summary['id']} created for {summary['user']}{until}; "
+        "copy it now: it is not shown again"
     )
 
 
@@ -57,11 +50,14 @@ def token_list(user, as_user):
     """
     from amends.desk.actions.tokens import visible_tokens
 
-    tokens = [_summary(t) for t in visible_tokens(_user(as_user), user=user).select_related("user")]
+    listed = visible_tokens(_user(as_user), user=user).select_related("user")
+    tokens = [t.as_json() for t in listed]
     lines = [
         f"{t['id']}\t{t['shown']}\t{t['name'] or '-'}\tcreated {t['created_at'][:16]}"
+        f"\texpires {(t['expires_at'] or 'never')[:16]}"
         f"\tlast used {(t['last_used_at'] or 'never')[:16]}"
         + (f"\trevoked {t['revoked_at'][:16]}" if t["revoked_at"] else "")
+        + ("\texpired" if t["state"] == "expired" else "")
         for t in tokens
     ]
     return {"tokens": tokens}, "\n".join(lines) or "no tokens"
@@ -79,7 +75,7 @@ def token_revoke(token_id, as_user):
     from amends.desk.actions import RevokeToken
 
     revoked = RevokeToken(_user(as_user), token=token_id).run()
-    return _summary(revoked), f"token {revoked.pk} revoked"
+    return revoked.as_json(), f"token {revoked.pk} revoked"
 
 
 COMMANDS = {"token": token}

@@ -5,10 +5,18 @@ that sealing a deleted post seals it everywhere at once. A post's status is deri
 revisions and deletions, never stored twice.
 """
 
+import os
+import time
+from base64 import b32encode
+from urllib.parse import quote, urlencode
+
 from django.conf import settings
 from django.db import models
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
 
 from amends import platforms
+from amends.connectors.credentials import lock, unlock
 
 ROLES = ("author", "supervisor", "auditor", "admin")
 
@@ -167,3 +175,95 @@ class Deletion(models.Model):
 
     def __str__(self) -> str:
         return f"deletion {self.pk} of post {self.post_id} ({self.status})"
+
+
+def seal_totp_key(key: bytes) -> bytes:
+    """A TOTP secret as stored: encrypted with the credentials key, like account credentials."""
+    return lock({"totp": key.hex()})
+
+
+class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
+    """A person's second factor: an authenticator app that shares a TOTP secret (RFC 6238).
+
+    Unlike django-otp's own TOTPDevice, the secret is stored encrypted with the credentials key
+    (kept outside the database), so a copy of the database alone cannot make codes. Codes are
+    6 digits every 30 seconds, one step of drift either way; a code is never accepted twice,
+    and wrong ones are throttled by django-otp (2^(n-1) seconds after n wrong codes in a row).
+    """
+
+    step = 30
+    t0 = 0
+    digits = 6
+    tolerance = 1
+
+    sealed_key = models.BinaryField(editable=False)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)  # the step of the last code accepted
+
+    class Meta(Device.Meta):
+        verbose_name = "authenticator app"
+
+    @classmethod
+    def start(cls, user, *, name: str = "Authenticator app", confirmed: bool = False):
+        """A new app for ``user`` with a fresh 160-bit secret."""
+        return cls.objects.create(
+            user=user, name=name, confirmed=confirmed, sealed_key=seal_totp_key(os.urandom(20))
+        )
+
+    @property
+    def bin_key(self) -> bytes:
+        return bytes.fromhex(unlock(self.sealed_key)["totp"])
+
+    def verify_token(self, token) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            number = int(token)
+        except (TypeError, ValueError):
+            number = None
+        verified = False
+        if number is not None:
+            totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+            totp.time = time.time()
+            verified = totp.verify(number, self.tolerance, self.last_t + 1)
+        if not verified:
+            self.throttle_increment(commit=True)
+            return False
+        self.last_t = totp.t()
+        self.drift = totp.drift
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    @property
+    def config_url(self) -> str:
+        """The otpauth:// URL an authenticator app reads from the QR code."""
+        issuer = settings.OTP_TOTP_ISSUER.replace(":", "")
+        params = {
+            "secret": b32encode(self.bin_key).decode("ascii"),
+            "algorithm": "SHA1",
+            "digits": self.digits,
+            "period": self.step,
+            "issuer": issuer,
+        }
+        label = quote(f"{issuer}:{self.user.get_username()}")
+        return f"otpauth://totp/{label}?{urlencode(params, quote_via=quote)}"
+
+
+class SignInFailures(models.Model):
+    """Recent failed password checks for one name or one address (see amends.desk.throttle).
+
+    ``key`` is a keyed hash: which names were tried, and from where, is not kept.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.failures} failures, the last at {self.last:%Y-%m-%d %H:%M:%S}"

@@ -12,22 +12,6 @@ from amends.desk.actions.tokens import visible_tokens
 router = Router(tags=["tokens"])
 
 
-def _when(moment) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
-def token_json(token) -> dict:
-    return {
-        "id": token.pk,
-        "user": token.user.username,
-        "name": token.name,
-        "shown": token.shown,
-        "created_at": token.created_at.isoformat(),
-        "last_used_at": _when(token.last_used_at),
-        "revoked_at": _when(token.revoked_at),
-    }
-
-
 @router.get("/tokens", response={200: s.Tokens, **ERRORS}, summary="List tokens")
 @closed_query
 def index(
@@ -35,17 +19,18 @@ def index(
 ):
     """Your tokens, newest first; an admin may name another person. Secrets are never shown."""
     tokens = visible_tokens(request.auth, user=user).select_related("user")
-    return {"tokens": [token_json(t) for t in tokens]}
+    return {"tokens": [t.as_json() for t in tokens]}
 
 
 @router.post("/tokens", response={201: s.TokenCreated, **ERRORS}, summary="Create a token")
 def create(request, payload: s.TokenIn):
-    """A new token for yourself. The whole token is in this response only: copy it now."""
-    issued = CreateToken(request.auth, name=payload.name).run()
-    return Status(201, {**token_json(issued.token), "token": issued.secret})
+    """A new token for yourself, working for ``days`` days if given, else until revoked. The
+    whole token is in this response only: copy it now."""
+    issued = CreateToken(request.auth, name=payload.name, days=payload.days).run()
+    return Status(201, {**issued.token.as_json(), "token": issued.secret})
 
 
 @router.delete("/tokens/{token_id}", response={200: s.TokenOut, **ERRORS}, summary="Revoke")
 def revoke(request, token_id: s.Id):
     """Revoke a token at once: yours, or anyone's if you are an admin."""
-    return token_json(RevokeToken(request.auth, token=token_id).run())
+    return RevokeToken(request.auth, token=token_id).run().as_json()

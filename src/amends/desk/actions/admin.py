@@ -10,10 +10,9 @@ from amends.connectors.credentials import lock
 from amends.desk.actions.base import Action
 from amends.desk.actions.people import check_password, subject_of
 from amends.desk.models import ROLES, Account
+from amends.desk.names import check_user_name
 from amends.errors import BadInput, Refused
 from amends.record import api as record
-
-NAME = re.compile(r"^[\w.@+-]{1,150}$")
 
 
 def check_fields(connector, settings: dict, secrets: dict) -> None:
@@ -51,8 +50,7 @@ class AddUser(Action):
         self.name, self.role, self.password, self.as_operator = name, role, password, as_operator
 
     def validate(self):
-        if not isinstance(self.name, str) or not NAME.match(self.name):
-            raise BadInput("name: 1 to 150 letters, digits and . @ + - _ (no spaces)", field="name")
+        check_user_name(self.name)
         if self.role not in ROLES:
             raise BadInput(f"role: must be {'|'.join(ROLES)} (got {self.role!r})", field="role")
         if self.password is not None:
@@ -63,8 +61,10 @@ class AddUser(Action):
             super().authorize()
 
     def apply(self) -> User:
-        if User.objects.filter(username=self.name).exists():
-            raise Refused(f"name: there is already a user {self.name}", field="name")
+        same = User.objects.filter(username__iexact=self.name).first()
+        if same is not None:
+            also = "" if same.username == self.name else " (names may not differ only in capitals)"
+            raise Refused(f"name: there is already a user {same.username}{also}", field="name")
         user = User.objects.create_user(self.name, password=self.password)
         if self.password is None:
             user.set_unusable_password()

@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp import devices_for_user
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from amends.desk import throttle
 from amends.desk.actions.base import Action, get
-from amends.desk.models import ROLES
+from amends.desk.models import ROLES, AuthenticatorApp
 from amends.errors import AmendsError, BadInput, NotFound, Refused
 from amends.record import api as record
 
@@ -45,9 +45,16 @@ def check_password(password: object, user: User, field: str = "password") -> str
     return password
 
 
-def second_factor(user: User):
-    """The person's confirmed device, or None."""
-    return next(iter(devices_for_user(user, confirmed=True)), None)
+def second_factor(user: User) -> AuthenticatorApp | None:
+    """The person's confirmed authenticator app, or None."""
+    return AuthenticatorApp.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def revoke_tokens(user: User, *, actor: str, reason: str) -> int:
+    """Revoke every API token of ``user`` that still works; return how many."""
+    from amends.desk.actions.tokens import revoke_all
+
+    return revoke_all(user, actor=actor, reason=reason)
 
 
 def _throttled(data: dict, field: str) -> Throttled:
@@ -174,7 +181,9 @@ class SetActive(_Admin):
 class SetPassword(_Admin):
     """An admin sets a person's password (a first one, or a new one when it is forgotten).
 
-    Their other sessions end, because Django ties each session to the password it began with.
+    Their other sessions end, because Django ties each session to the password it began with,
+    and their API tokens are revoked: whoever knew the old password may have made one.
+    ``revoked`` says how many.
     """
 
     verb = "set passwords"
@@ -183,6 +192,7 @@ class SetPassword(_Admin):
     def __init__(self, actor, *, user, password: str):
         super().__init__(actor)
         self.user_id, self.password = user, password
+        self.revoked = 0
 
     def apply(self) -> User:
         user = self.target(self.user_id)
@@ -194,6 +204,7 @@ class SetPassword(_Admin):
             actor=self.actor_name,
             subject=subject_of(user),
         )
+        self.revoked = revoke_tokens(user, actor=self.actor_name, reason="password set by an admin")
         return user
 
 
@@ -227,22 +238,46 @@ class ClearSecondFactor(_Admin):
 
 
 class ChangePassword(Action):
-    """Change one's own password: the current one, then the new one twice."""
+    """Change one's own password: the current one, then the new one twice.
+
+    The current password is checked as at sign-in, slowed after too many wrong ones for the
+    name and for ``address`` (amends.desk.throttle), so a session left open cannot be used to
+    guess it faster. The person's API tokens are revoked; ``revoked`` says how many.
+    """
 
     verb = "change your password"
 
-    def __init__(self, actor, *, current: str, new: str, again: str):
+    def __init__(self, actor, *, current: str, new: str, again: str, address: str = ""):
         super().__init__(actor)
-        self.current, self.new, self.again = current, new, again
+        self.current, self.new, self.again, self.address = current, new, again, address
+        self.revoked = 0
 
     def validate(self):
         if self.new != self.again:
             raise BadInput("again: the two new passwords are not the same", field="again")
 
+    def run(self) -> User:
+        self.validate()
+        super().authorize()
+        # Outside the change's transaction, so that a wrong password stays counted.
+        self._check_current()
+        return super().run()
+
+    def _check_current(self) -> None:
+        name = self.actor.username
+        allowed, wait = throttle.attempt(name, self.address)
+        if not allowed:
+            raise Throttled(
+                f"current: too many wrong passwords; wait {throttle.say_wait(wait)} and try again",
+                field="current",
+            )
+        if not isinstance(self.current, str) or not self.actor.check_password(self.current):
+            later = f"; wait {throttle.say_wait(wait)} before you try again" if wait else ""
+            raise BadInput(f"current: that is not your current password{later}", field="current")
+        throttle.succeeded(name, self.address)
+
     def apply(self) -> User:
         user = self.actor
-        if not isinstance(self.current, str) or not user.check_password(self.current):
-            raise BadInput("current: that is not your current password", field="current")
         user.set_password(check_password(self.new, user, "new"))
         user.save(update_fields=["password"])
         record.append(
@@ -251,6 +286,7 @@ class ChangePassword(Action):
             actor=user.username,
             subject=subject_of(user),
         )
+        self.revoked = revoke_tokens(user, actor=user.username, reason="password changed")
         return user
 
 
@@ -259,18 +295,18 @@ class EnrolSecondFactor(Action):
 
     verb = "set up a second factor"
 
-    def apply(self) -> TOTPDevice:
+    def apply(self) -> AuthenticatorApp:
         if second_factor(self.actor) is not None:
             raise Refused(
                 "second factor: it is on already; turn it off first to move it to a new app"
             )
         # A set-up that was never finished is replaced, so only the newest secret works.
-        TOTPDevice.objects.filter(user=self.actor, confirmed=False).delete()
-        return TOTPDevice.objects.create(user=self.actor, name="Authenticator app", confirmed=False)
+        AuthenticatorApp.objects.filter(user=self.actor, confirmed=False).delete()
+        return AuthenticatorApp.start(self.actor)
 
 
-def pending_device(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+def pending_device(user: User) -> AuthenticatorApp | None:
+    return AuthenticatorApp.objects.filter(user=user, confirmed=False).order_by("-pk").first()
 
 
 class ConfirmSecondFactor(Action):
@@ -282,7 +318,7 @@ class ConfirmSecondFactor(Action):
         super().__init__(actor)
         self.code = code
 
-    def run(self) -> TOTPDevice:
+    def run(self) -> AuthenticatorApp:
         # The code is checked first, in its own transaction, so that a wrong one stays counted.
         super().authorize()
         device = pending_device(self.actor)
@@ -292,8 +328,8 @@ class ConfirmSecondFactor(Action):
         self.device = device
         return super().run()
 
-    def apply(self) -> TOTPDevice:
-        device = TOTPDevice.objects.select_for_update().get(pk=self.device.pk)
+    def apply(self) -> AuthenticatorApp:
+        device = AuthenticatorApp.objects.select_for_update().get(pk=self.device.pk)
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         record.append(

@@ -2,10 +2,12 @@
 
 The whole token string is returned once by :class:`CreateToken` and never stored (only a hash of
 its secret is), nor recorded: the record holds who made or revoked which token, by number and
-name. A revoked token stops working on the next request.
+name. A revoked or expired token stops working on the next request. A new password (changed by
+its owner or set by an admin) revokes all of its owner's tokens.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth.models import User
 
@@ -17,6 +19,7 @@ from amends.errors import BadInput, NotFound, Refused
 from amends.record import api as record
 
 MAX_NAME = 100
+MAX_DAYS = 3650
 
 
 @dataclass(frozen=True)
@@ -31,21 +34,36 @@ class CreateToken(Action):
     roles = ROLES
     verb = "create API tokens"
 
-    def __init__(self, actor, *, name: str = ""):
+    def __init__(self, actor, *, name: str = "", days: int | None = None):
         super().__init__(actor)
-        self.name = name
+        self.name, self.days = name, days
 
     def validate(self):
+        if self.days is not None and (
+            isinstance(self.days, bool)
+            or not isinstance(self.days, int)
+            or not 1 <= self.days <= MAX_DAYS
+        ):
+            raise BadInput(
+                f"days: must be a whole number of days from 1 to {MAX_DAYS} (got {self.days!r})",
+                field="days",
+            )
         if not isinstance(self.name, str) or len(self.name) > MAX_NAME:
             raise BadInput(f"name: must be text of at most {MAX_NAME} characters", field="name")
         if any(ord(c) < 32 for c in self.name):
             raise BadInput("name: must be one line without control characters", field="name")
 
     def apply(self) -> Issued:
-        token, secret = ApiToken.issue(self.actor, self.name.strip())
+        expires_at = None if self.days is None else now() + timedelta(days=self.days)
+        token, secret = ApiToken.issue(self.actor, self.name.strip(), expires_at=expires_at)
         record.append(
             "token.created",
-            {"token": token.pk, "user": self.actor.username, "name": token.name},
+            {
+                "token": token.pk,
+                "user": self.actor.username,
+                "name": token.name,
+                "expires_at": expires_at.isoformat() if expires_at else None,
+            },
             actor=self.actor_name,
             subject=subject_of(self.actor),
         )
@@ -71,7 +89,7 @@ class RevokeToken(Action):
                 f"{self.actor.username} may not",
                 field="as",
             )
-        if not self.token.is_active:
+        if self.token.is_revoked:
             raise Refused(f"token: token {self.token.pk} was already revoked", field="token")
 
     def apply(self) -> ApiToken:
@@ -85,6 +103,27 @@ class RevokeToken(Action):
             subject=subject_of(owner),
         )
         return self.token
+
+
+def revoke_all(user: User, *, actor: str | None, reason: str) -> int:
+    """Revoke every token of ``user`` that still works, each recorded; return how many.
+
+    Runs inside the caller's transaction (a password change or reset)."""
+    tokens = [
+        token
+        for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at=None)
+        if token.is_active
+    ]
+    for token in tokens:
+        token.revoked_at = now()
+        token.save(update_fields=["revoked_at"])
+        record.append(
+            "token.revoked",
+            {"token": token.pk, "user": user.username, "name": token.name, "reason": reason},
+            actor=actor,
+            subject=subject_of(user),
+        )
+    return len(tokens)
 
 
 def visible_tokens(actor: User | None, *, user: str | None = None):

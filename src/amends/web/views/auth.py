@@ -1,7 +1,8 @@
 """Signing in and out of the desk, with the second factor where a person has one.
 
-A name and password are checked by ``authenticate()``, so django-axes counts every failure and
-pauses sign-in after too many. A person with a second factor is not signed in by the password
+Every password check is counted per name and per address (amends.desk.throttle): after a few
+failures each further try must wait longer, up to a cap, and the page says how long. Nobody is
+ever locked out for longer than that. A person with a second factor is not signed in by the password
 alone: the session remembers them as *pending* for five minutes, until a code from their app
 completes the sign-in. Django gives the session a new key when it does.
 """
@@ -18,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from amends.desk import throttle
 from amends.desk.actions.people import Throttled, second_factor, verify_code
 from amends.errors import AmendsError
 from amends.web.views.problems import Problem, problem
@@ -47,13 +49,21 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             return redirect(next_url)
         return _sign_in_page(request, next_url)
-    username = request.POST.get("username", "")
+    username = request.POST.get("username", "")[:200]
+    address = throttle.address_of(request)
+    allowed, wait = throttle.attempt(username, address)
+    if not allowed:
+        return _slowed(request, next_url, username, wait)
     user = authenticate(request, username=username, password=request.POST.get("password", ""))
     if user is None:
         # One message for an unknown name, a wrong password and a deactivated person, so the
-        # page never tells anyone which names exist. A lockout replaces this page entirely.
-        wrong = Problem("sign-in", None, "The name or password is wrong.")
+        # page never tells anyone which names exist.
+        text = "The name or password is wrong."
+        if wait:
+            text += f" Wait {throttle.say_wait(wait)} before you try again."
+        wrong = Problem("sign-in", None, text)
         return _sign_in_page(request, next_url, wrong=wrong, username=username, status=400)
+    throttle.succeeded(username, address)
     if second_factor(user) is None:
         login(request, user)
         return redirect(next_url)
@@ -64,6 +74,21 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         "backend": user.backend,
     }
     return redirect("desk:sign-in-code")
+
+
+def _slowed(request, next_url, username: str, wait: int) -> HttpResponse:
+    """Too many failures for this name or from this address: say how long to wait, and how to
+    get in if the password is lost. The password was not checked."""
+    text = (
+        "There have been too many failed attempts to sign in with this name or from your "
+        f"network. Wait {throttle.say_wait(wait)}, then try again. If you have forgotten your "
+        "password, ask an admin to set a new one."
+    )
+    page = _sign_in_page(
+        request, next_url, wrong=Problem("sign-in", None, text), username=username, status=429
+    )
+    page["Retry-After"] = str(wait)
+    return page
 
 
 def _sign_in_page(request, next_url, *, wrong=None, username="", status=200) -> HttpResponse:

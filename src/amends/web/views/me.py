@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from amends.desk import throttle
 from amends.desk.actions import (
     ChangePassword,
     ConfirmSecondFactor,
@@ -48,6 +49,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
         current=post.get("current", ""),
         new=post.get("new", ""),
         again=post.get("again", ""),
+        address=throttle.address_of(request),
     )
     try:
         user = action.run()
@@ -59,8 +61,16 @@ def change_password(request: HttpRequest) -> HttpResponse:
         )
     # Other sessions end with the old password; this one carries on.
     update_session_auth_hash(request, user)
-    messages.success(request, "Your password is changed. Other sessions have been signed out.")
+    messages.success(request, f"Your password is changed. {_ended(action.revoked)}")
     return redirect("desk:me")
+
+
+def _ended(revoked: int) -> str:
+    said = "Other sessions have been signed out"
+    if revoked == 0:
+        return said + "."
+    tokens = "API token has" if revoked == 1 else "API tokens have"
+    return f"{said} and your {revoked} {tokens} been revoked: create new ones if you need them."
 
 
 def _qr_code(device) -> str:

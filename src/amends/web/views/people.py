@@ -6,7 +6,6 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amends import platforms
 from amends.desk.actions import (
@@ -18,7 +17,7 @@ from amends.desk.actions import (
     SetPassword,
     SetRole,
 )
-from amends.desk.models import ROLES, Account
+from amends.desk.models import ROLES, Account, AuthenticatorApp
 from amends.errors import AmendsError
 from amends.web.access import desk_page, refused
 from amends.web.views import problems
@@ -26,7 +25,8 @@ from amends.web.views.problems import Problem
 
 
 def _people() -> list[dict]:
-    with_factor = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    confirmed = AuthenticatorApp.objects.filter(confirmed=True)
+    with_factor = set(confirmed.values_list("user_id", flat=True))
     users = User.objects.order_by("username").prefetch_related(
         Prefetch("groups", to_attr="all_groups")
     )
@@ -127,7 +127,7 @@ def _person_page(
     context = {
         "person": person,
         "role": ", ".join(sorted(set(person.groups.values_list("name", flat=True)) & set(ROLES))),
-        "second_factor": TOTPDevice.objects.filter(user=person, confirmed=True).exists(),
+        "second_factor": AuthenticatorApp.objects.filter(user=person, confirmed=True).exists(),
         "is_me": person == request.user,
         "role_choices": [(r, r) for r in ROLES],
         "problem": problem,
@@ -175,6 +175,13 @@ def set_active(request: HttpRequest, user_id: int) -> HttpResponse:
     return _change(request, user_id, action, "active", (), said)
 
 
+def _tokens_revoked(revoked: int) -> str:
+    if revoked == 0:
+        return ""
+    tokens = "API token has" if revoked == 1 else "API tokens have"
+    return f" Their {revoked} {tokens} been revoked."
+
+
 @desk_page("admin")
 @require_POST
 def set_password(request: HttpRequest, user_id: int) -> HttpResponse:
@@ -185,7 +192,10 @@ def set_password(request: HttpRequest, user_id: int) -> HttpResponse:
         action,
         "password",
         ("password",),
-        lambda u: f"{u.username} has a new password. Give it to them in person or by phone.",
+        lambda u: (
+            f"{u.username} has a new password. Give it to them in person or by phone."
+            + _tokens_revoked(action.revoked)
+        ),
     )
 
 

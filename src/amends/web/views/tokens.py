@@ -26,6 +26,7 @@ def _page(
         "issued": issued,
         "problem": problem,
         "name": request.POST.get("name", "") if problem else "",
+        "days": request.POST.get("days", "") if problem else "",
     }
     return render(request, "desk/tokens.html", context, status=status)
 
@@ -36,15 +37,25 @@ def index(request: HttpRequest) -> HttpResponse:
     return _page(request)
 
 
+def _days(value: str | None) -> int | str | None:
+    """The form's days as a number when it is one; anything else goes to the action to refuse."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    return int(value) if value.isascii() and value.isdigit() else value
+
+
 # never_cache: the page that shows a new token must not be kept by the browser or a proxy.
 @never_cache
 @desk_page()
 @require_POST
 def create(request: HttpRequest) -> HttpResponse:
     try:
-        issued = CreateToken(request.user, name=request.POST.get("name", "")).run()
+        issued = CreateToken(
+            request.user, name=request.POST.get("name", ""), days=_days(request.POST.get("days"))
+        ).run()
     except AmendsError as error:
-        found = problems.problem(error, "new-token", ("name",))
+        found = problems.problem(error, "new-token", ("name", "days"))
         return _page(request, problem=found, status=problems.status(error))
     # Shown in this response only, never kept in the session or a message: a reload loses it.
     return _page(request, issued=issued)
