@@ -1,15 +1,14 @@
 """The human report inside an evidence pack: ``report.html`` and ``report.pdf``.
 
-Both are drawn from one :class:`Report`, read from the desk and the record through their read
-functions. Reading appends nothing to the record: the export records the access and the export
-itself. Sealed wording appears only when the pack includes it (``Subjects.include_sealed``);
+Both are drawn from one :class:`~amends.evidence.report_model.Report`, gathered here from what
+the export read. Reading appends nothing to the record: the export records the access and the
+export itself. Sealed wording appears only when the pack includes it (``Subjects.include_sealed``);
 otherwise the report says "sealed" where the words would be.
 """
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import pairwise
 
 from django.utils import timezone
@@ -20,11 +19,23 @@ from amends.desk import incidents as rules
 from amends.desk import policy
 from amends.desk.actions.base import get
 from amends.desk.models import Account, Deletion, Incident, Post, Revision
+from amends.evidence.report_model import (
+    Episode,
+    HeldBy,
+    Logged,
+    Published,
+    Removal,
+    Report,
+    Version,
+    duration,
+    when,
+)
+from amends.evidence.report_pdf import pdf
 from amends.evidence.subjects import Subjects
 from amends.record import api as record
 from amends.record.models import Hold
 from amends.text.apology import Finding, check_apology
-from amends.text.diff import Op, word_diff
+from amends.text.diff import word_diff
 from amends.text.render import correction_html, plain_correction
 
 STEP_NAMES = {
@@ -36,140 +47,6 @@ STEP_NAMES = {
 }
 CHUNK = 500  # ids per query: SQLite limits the parameters of one statement
 CUSTODY_KINDS = ("content.sealed", "content.accessed", "retention.destroyed", "export.created")
-
-
-@dataclass(frozen=True)
-class Logged:
-    """One record entry, as read from its leaf."""
-
-    seq: int
-    at: datetime
-    kind: str
-    label: str
-    actor: str | None
-    subject: str | None
-    data: dict
-
-
-@dataclass
-class Version:
-    """One revision of a post. ``text`` is None when the wording is not in the pack (``state``
-    says why); ``changes`` is the word diff against the revision before, when both are known."""
-
-    n: int
-    at: datetime
-    by: str
-    reason: str
-    state: str  # plain, sealed (shown: the pack includes it), withheld (sealed, not included),
-    #             destroyed
-    text: str | None
-    changes: list[Op] | None = None
-    html: Markup | None = None  # <del>/<ins> with visually hidden labels
-    in_words: str = ""  # the correction in plain words
-
-
-@dataclass
-class Published:
-    """A post, apology, reply or final statement, with every revision."""
-
-    id: int
-    kind: str
-    account: str
-    status: str
-    in_reply_to: int | None
-    at: datetime
-    by: str
-    versions: list[Version]
-    # The apology checker's, for apologies; a message is empty where it would quote sealed
-    # wording the pack does not include.
-    findings: list[Finding] | None = None
-    findings_recorded: bool = False  # read from the apology.published entry, as the author saw
-    anyway: bool = False  # published despite the checker or the tone guard
-
-
-@dataclass
-class Removal:
-    id: int
-    post: int
-    ground: str
-    ground_in_words: str
-    explanation: str
-    status: str
-    requested_by: str
-    requested_at: datetime
-    decided_by: str | None
-    decided_at: datetime | None
-    decision_reason: str
-
-
-@dataclass
-class HeldBy:
-    subject: str
-    reference: str
-    placed_by: str | None
-    placed_at: datetime | None
-    released_by: str | None
-    released_at: datetime | None
-
-
-@dataclass
-class Episode:
-    """One incident the pack covers: where its five steps stand and how fast it was answered."""
-
-    id: int
-    post: int
-    severity: str
-    used: int  # responses counted against the budget
-    steps: list[tuple[str, str]]  # (step, status)
-    time_to_apology: int | None  # seconds from publishing the post
-    time_to_correction: int | None
-
-
-@dataclass
-class Report:
-    title: str
-    reference: str
-    purpose: str
-    produced_at: datetime
-    checkpoint_size: int
-    include_sealed: bool
-    subject: list[tuple[str, str]]  # (what, value) about the post, incident or account
-    times: list[tuple[str, int | None, int | None]]  # (what, to apology, to correction) seconds
-    episodes: list[Episode]  # the incidents covered; none for a post's pack
-    posts: list[Published] = field(default_factory=list)
-    apologies: list[Published] = field(default_factory=list)
-    responses: list[Published] = field(default_factory=list)  # replies and final statements
-    deletions: list[Removal] = field(default_factory=list)
-    holds: list[HeldBy] = field(default_factory=list)
-    custody: list[Logged] = field(default_factory=list)
-    timeline: list[Logged] = field(default_factory=list)
-    later: int = 0  # entries about the subjects after the checkpoint, not listed
-
-    @property
-    def has_corrections(self) -> bool:
-        every = self.posts + self.apologies + self.responses
-        return any(v.changes for p in every for v in p.versions)
-
-
-def when(moment: datetime | None) -> str:
-    if moment is None:
-        return "\u2014"
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-def duration(seconds: int | None) -> str:
-    """Seconds in words: "1 hour 15 minutes", "40 seconds"; "not yet" for None."""
-    if seconds is None:
-        return "not yet"
-    if seconds < 0:
-        return "before publishing"
-    units = [("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)]
-    parts = []
-    for name, size in units:
-        count, seconds = divmod(seconds, size)
-        if count:
-            parts.append(f"{count} {name}{'' if count == 1 else 's'}")
-    return " ".join(parts[:2]) or "0 seconds"
 
 
 def _leaf(seq: int, leaf: bytes) -> Logged:
@@ -491,8 +368,6 @@ def render(
     pack is anchored to; the timeline lists the entries it covers. The reference and purpose
     shown are the pack's (``subjects.reference``, ``subjects.purpose``).
     """
-    from amends.evidence.report_pdf import pdf
-
     report = gather(
         subjects,
         produced_at=produced_at,

@@ -11,7 +11,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from amends.evidence.report import Published, Report, Version, duration, when
+from amends.evidence.report_model import Published, Report, Version, duration, when
 
 FONTS = Path(__file__).parent / "fonts"
 FAMILY = "DejaVu"
