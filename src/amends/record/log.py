@@ -6,7 +6,7 @@ fork the log or leave a gap: a transaction that rolls back takes its sequence nu
 """
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from hashlib import sha256
@@ -310,10 +310,14 @@ def append(
     return append_events([event(kind, data, actor=actor, subject=subject, content=content)])[0]
 
 
-def _after_commit() -> None:
-    from amends.record.checkpoints import checkpoint_if_due
+# What runs after a transaction that appended has committed. The record's app config installs
+# the checkpoint (``checkpoints.checkpoint_if_due``): the log does not import what builds on it.
+AFTER_COMMIT: list[Callable[[], object]] = []
 
-    checkpoint_if_due()
+
+def _after_commit() -> None:
+    for hook in AFTER_COMMIT:
+        hook()
 
 
 # --- reading --------------------------------------------------------------------------------
