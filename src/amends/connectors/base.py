@@ -17,24 +17,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import ClassVar
 
+from amends.connectors.errors import PlatformError
 from amends.connectors.http import Seam
 
-
-class PlatformError(Exception):
-    """A platform refused or failed a request.
-
-    ``permanent`` means that sending the same request again cannot succeed (bad credentials, a
-    post that no longer exists, text the platform will never accept). Only errors a platform
-    documents as permanent are marked so; an unknown 4xx is not assumed permanent, and network
-    failures, timeouts, 429 and 5xx never are.
-    """
-
-    def __init__(self, message: str, *, permanent: bool = False, status: int | None = None):
-        super().__init__(message)
-        self.message, self.permanent, self.status = message, permanent, status
-
-    def __str__(self) -> str:
-        return self.message
+__all__ = ["Capabilities", "Connector", "Field", "Measure", "PlatformError", "Remote"]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from functools import cached_property
 import httpx
 
 from amends import __version__
+from amends.connectors.errors import PlatformError
 
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 USER_AGENT = f"Amends/{__version__} (+https://amends.example/)"
@@ -173,8 +174,6 @@ class Seam:
     ) -> httpx.Response:
         """Send one request; raise PlatformError unless it succeeded (2xx, or a status in
         ``ok``). Statuses in ``permanent`` are the platform's documented permanent failures."""
-        from amends.connectors.base import PlatformError
-
         try:
             response = self.client.request(method, url, **kwargs)
         except httpx.TransportError as error:

@@ -1,0 +1,19 @@
+"""The one error type at the platform boundary. The HTTP seam raises it and every connector
+uses it; it imports nothing of theirs."""
+
+
+class PlatformError(Exception):
+    """A platform refused or failed a request.
+
+    ``permanent`` means that sending the same request again cannot succeed (bad credentials, a
+    post that no longer exists, text the platform will never accept). Only errors a platform
+    documents as permanent are marked so; an unknown 4xx is not assumed permanent, and network
+    failures, timeouts, 429 and 5xx never are.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False, status: int | None = None):
+        super().__init__(message)
+        self.message, self.permanent, self.status = message, permanent, status
+
+    def __str__(self) -> str:
+        return self.message
