@@ -1,7 +1,5 @@
 """Read-only views of the desk for people: a post's history, an incident's progress."""
 
-import json
-
 from amends.desk import incidents as rules
 from amends.desk.actions.base import get
 from amends.desk.models import Incident, Post
@@ -41,20 +39,7 @@ def timeline(incident: Incident) -> list[dict]:
     subjects = [f"incident:{incident.pk}", incident.post.subject]
     subjects += [p.subject for p in Post.objects.filter(incident=incident)]
     entries = {e.seq: e for s in subjects for e in record.entries_about(s)}
-    events = []
-    for seq in sorted(entries):
-        leaf = json.loads(entries[seq].leaf)
-        events.append(
-            {
-                "seq": seq,
-                "kind": leaf["kind"],
-                "label": record.label(leaf["kind"]),
-                "at": leaf["time"],
-                "by": leaf["actor"],
-                "subject": leaf["subject"],
-            }
-        )
-    return events
+    return [entries[seq].read().as_event() for seq in sorted(entries)]
 
 
 def incident_report(incident_id) -> dict:

@@ -215,7 +215,7 @@ def _rotations(anchor: Checkpoint) -> dict[int, record.StoredEntry]:
 
 def _index(gathered: Gathered, anchor: Checkpoint, earlier: list[proofs.Earlier]) -> dict:
     subjects = gathered.subjects
-    export = json.loads(gathered.entries[gathered.export].leaf)
+    export = gathered.entries[gathered.export].read()
     return {
         "format": verifier.FORMAT,
         "origin": settings.RECORD_ORIGIN,
@@ -224,7 +224,7 @@ def _index(gathered: Gathered, anchor: Checkpoint, earlier: list[proofs.Earlier]
         "purpose": subjects.purpose,
         "reference": subjects.reference,
         "producer": gathered.actor,
-        "created": export["time"],
+        "created": export.time,
         "export": gathered.export,
         "checkpoint": anchor.size,
         "checkpoints": [e.size for e in earlier],
@@ -271,9 +271,10 @@ def write(gathered: Gathered, output: Path, *, check: bool = True) -> Exported:
             text = verifier.consistency_text(e.size, anchor.size, e.hashes)
             writer.add(verifier.consistency_path(e.size), text.encode())
         rotations = [
-            (seq, *(json.loads(entries[seq].leaf)["data"][k] for k in ("from", "to")))
+            (seq, leaf.data["from"], leaf.data["to"])
             for seq in seqs
             if entries[seq].kind == "key.rotated"
+            for leaf in [entries[seq].read()]
         ]
         writer.add(verifier.KEY_HISTORY, verifier.key_history_text(rotations).encode())
         writer.add(verifier.KEY, f"{anchor.signer}\n".encode())

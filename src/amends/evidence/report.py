@@ -6,7 +6,6 @@ export itself. Sealed wording appears only when the pack includes it (``Subjects
 otherwise the report says "sealed" where the words would be.
 """
 
-import json
 from collections import defaultdict
 from datetime import datetime
 from itertools import pairwise
@@ -50,15 +49,15 @@ CUSTODY_KINDS = ("content.sealed", "content.accessed", "retention.destroyed", "e
 
 
 def _leaf(seq: int, leaf: bytes) -> Logged:
-    parsed = json.loads(leaf)
+    read = record.Leaf.parse(leaf)
     return Logged(
         seq=seq,
-        at=datetime.fromisoformat(parsed["time"]),
-        kind=parsed["kind"],
-        label=record.label(parsed["kind"]),
-        actor=parsed["actor"],
-        subject=parsed["subject"],
-        data=parsed["data"],
+        at=read.at,
+        kind=read.kind,
+        label=read.label,
+        actor=read.actor,
+        subject=read.subject,
+        data=read.data,
     )
 
 

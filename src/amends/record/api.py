@@ -27,6 +27,7 @@ from amends.record.content import (
     unseal,
 )
 from amends.record.kinds import KINDS, label
+from amends.record.leaf import Leaf
 from amends.record.log import (
     Appended,
     ConsistencyProof,
@@ -41,6 +42,7 @@ from amends.record.log import (
     entries_about,
     event,
     inclusion_proof,
+    latest_of_kind,
     size,
     tree_root,
     version,
@@ -54,6 +56,7 @@ __all__ = [
     "ConsistencyProof",
     "Event",
     "InclusionProof",
+    "Leaf",
     "RecordCorrupt",
     "StoredEntry",
     "VerifyResult",
@@ -70,6 +73,7 @@ __all__ = [
     "inclusion_proof",
     "label",
     "latest_checkpoint",
+    "latest_of_kind",
     "open_for_export",
     "place_hold",
     "read",

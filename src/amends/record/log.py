@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from amends.errors import AmendsError, BadInput
 from amends.record import kinds, merkle
 from amends.record.canonical import canonical
+from amends.record.leaf import Leaf
 from amends.record.models import node_key
 
 LEAF_VERSION = 1
@@ -55,6 +56,10 @@ class StoredEntry:
     subject: str | None
     leaf: bytes
     leaf_hash: bytes
+
+    def read(self) -> Leaf:
+        """The leaf, parsed."""
+        return Leaf.parse(self.leaf)
 
 
 def _text(value: object, field: str, limit: int) -> str | None:
@@ -362,6 +367,17 @@ def entries(start: int = 0, limit: int = 100) -> list[StoredEntry]:
             [start, limit],
         )
         return _stored(cursor.fetchall())
+
+
+def latest_of_kind(kind: str, limit: int = 100) -> list[Leaf]:
+    """The newest ``limit`` entries of one kind, newest first, read."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seq, kind, subject, leaf, leaf_hash FROM record_entry "
+            "WHERE kind = %s ORDER BY seq DESC LIMIT %s",
+            [kind, limit],
+        )
+        return [e.read() for e in _stored(cursor.fetchall())]
 
 
 def entries_about(subject: str) -> list[StoredEntry]:

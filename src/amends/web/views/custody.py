@@ -1,7 +1,5 @@
 """The auditor's desk: sealed originals (every access recorded first) and holds."""
 
-import json
-
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -9,27 +7,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from amends.desk.actions import PlaceHold, ReleaseHold, Unseal
 from amends.desk.models import Deletion, Post
 from amends.errors import AmendsError
-from amends.record.models import Entry, Hold
+from amends.record import api as record
+from amends.record.models import Hold
 from amends.web.access import desk_page
 from amends.web.forms import perform
 
 
-def accesses(limit: int = 200) -> list[dict]:
+def accesses(limit: int = 200) -> list[record.Leaf]:
     """Every recorded access to sealed content, newest first."""
-    out = []
-    for entry in Entry.objects.filter(kind="content.accessed").order_by("-seq")[:limit]:
-        leaf = json.loads(bytes(entry.leaf))
-        out.append(
-            {
-                "seq": entry.seq,
-                "at": leaf["time"],
-                "by": leaf["actor"],
-                "subject": leaf["subject"],
-                "purpose": leaf["data"].get("purpose", ""),
-                "reference": leaf["data"].get("reference", ""),
-            }
-        )
-    return out
+    return record.latest_of_kind("content.accessed", limit)
 
 
 @desk_page("auditor")

@@ -2,7 +2,6 @@
 and a reference, and downloads the pack. The export is recorded before the pack is written; the
 file is handed over once and not kept on the server (it may hold sealed wording)."""
 
-import json
 from pathlib import Path
 
 from django.shortcuts import render
@@ -11,29 +10,15 @@ from django.views.decorators.http import require_http_methods
 from amends.desk.actions import ExportPack
 from amends.errors import AmendsError
 from amends.evidence.download import handed_over
-from amends.record.models import Entry
+from amends.record import api as record
 from amends.web.access import desk_page
 
 KINDS = ("incident", "post", "account")
 
 
-def _recent(limit: int = 50) -> list[dict]:
+def _recent(limit: int = 50) -> list[record.Leaf]:
     """Every recorded export, newest first."""
-    out = []
-    for entry in Entry.objects.filter(kind="export.created").order_by("-seq")[:limit]:
-        leaf = json.loads(bytes(entry.leaf))
-        data = leaf["data"]
-        out.append(
-            {
-                "seq": entry.seq,
-                "at": leaf["time"],
-                "by": leaf["actor"],
-                "subject": leaf["subject"],
-                "purpose": data.get("purpose", ""),
-                "reference": data.get("reference", ""),
-            }
-        )
-    return out
+    return record.latest_of_kind("export.created", limit)
 
 
 def export_action(user, form, output: Path) -> ExportPack:
