@@ -201,8 +201,15 @@ def test_the_tone_guard_refuses_humour_about_a_serious_incident(people, post):
 
 
 def test_humour_is_allowed_after_a_minor_slip(people, post):
-    OpenIncident(people.alice, post=post.pk, severity="minor", summary="typo").run()
-    assert Reply(people.alice, post=post.pk, text="Oops, typo fixed :)").run().pk
+    incident = OpenIncident(people.alice, post=post.pk, severity="minor", summary="typo").run()
+    reply = Reply(people.alice, post=post.pk, text="Oops, typo fixed :)").run()
+    assert post_history(reply.pk)["revisions"][0]["text"] == "Oops, typo fixed :)"
+    assert reply.in_reply_to_id == post.pk
+    leaf = record.entries_about(reply.subject)[0].read()
+    assert leaf.actor == "alice"
+    assert leaf.data["anyway"] == []  # nothing overridden: the tone guard let it through
+    steps = {s["step"]: s["status"] for s in incident_report(incident.pk)["steps"]}
+    assert steps["laugh"] != "not applicable"
 
 
 def test_replying_past_the_budget_or_after_closing_is_refused(people, post, settings):

@@ -225,7 +225,19 @@ def test_delete_trashes_then_deletes_for_good():
 def test_deleting_what_is_already_gone_is_no_error(status):
     gone = {"code": "rest_post_invalid_id", "message": "Invalid post ID."}
     recorder = Recorder({("DELETE", "posts/12"): (status, gone)})
-    connector(recorder).delete(Remote("post:12"))
+    assert connector(recorder).delete(Remote("post:12")) is None
+    # 404: gone for good, nothing more to ask; 410: in the trash, so it deletes for good too.
+    expected = [("DELETE", "posts/12", {})]
+    if status == 410:
+        expected.append(("DELETE", "posts/12", {"force": "true"}))
+    assert [(m, p, q) for m, p, q, _ in recorder.sent()] == expected
+
+
+def test_deleting_what_wordpress_refuses_is_an_error():
+    refused = {"code": "rest_cannot_delete", "message": "Sorry, you are not allowed."}
+    recorder = Recorder({("DELETE", "posts/12"): (403, refused)})
+    with pytest.raises(PlatformError, match="not allowed"):
+        connector(recorder).delete(Remote("post:12"))
 
 
 def test_a_comment_is_deleted_at_its_own_address():
