@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amends.connectors import CONNECTORS
 from amends.connectors.base import PlatformError, Remote
 from amends.connectors.bluesky.connector import Bluesky, rkey_for
 from amends.connectors.http import USER_AGENT, Seam
@@ -149,13 +148,6 @@ def assert_just_now(created_at: str):
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", created_at)
     when = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
     assert abs(datetime.now(UTC) - when) < timedelta(seconds=30)
-
-
-def test_the_connector_is_registered_as_bluesky():
-    assert CONNECTORS["bluesky"] is Bluesky
-    assert [(f.name, f.secret) for f in Bluesky.fields] == [("server", False), ("password", True)]
-    assert not Bluesky.capabilities.edit
-    assert (Bluesky.capabilities.limit, Bluesky.capabilities.unit) == (300, "graphemes")
 
 
 def test_publish_sends_one_create_record_with_the_text_the_link_facets_and_the_keys_rkey(fake):

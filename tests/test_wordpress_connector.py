@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amends.connectors import CONNECTORS
 from amends.connectors.base import PlatformError, Remote
 from amends.connectors.http import Seam
 from amends.connectors.strategy import edit_text
@@ -77,17 +76,6 @@ def connector(recorder: Recorder, **settings) -> WordPress:
 
 def post_body(number: int, raw: str, **more) -> dict:
     return {"id": number, "link": f"{SERVER}/p/{number}/", "content": {"raw": raw}, **more}
-
-
-def test_wordpress_is_registered_with_its_fields_and_capabilities():
-    assert CONNECTORS["wordpress"] is WordPress
-    assert [(f.name, f.secret) for f in WordPress.fields] == [
-        ("server", False),
-        ("user", False),
-        ("password", True),
-    ]
-    caps = WordPress.capabilities
-    assert (caps.edit, caps.markup, caps.list_replies, caps.limit) == (True, True, True, None)
 
 
 def test_publish_sends_a_published_post_with_title_paragraphs_and_keyed_slug():
