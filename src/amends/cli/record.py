@@ -1,7 +1,5 @@
 """Commands about the record: verify, checkpoint, and ``amends record ...``."""
 
-import base64
-
 import click
 
 from amends.cli import Failed, command
@@ -79,17 +77,7 @@ def entries(start: int, limit: int):
     Example: amends record entries --from 0 --limit 10 --json
     """
     rows = _api().entries(start, limit)
-    payload = {
-        "entries": [
-            {
-                "seq": e.seq,
-                "kind": e.kind,
-                "leaf": base64.b64encode(e.leaf).decode(),
-                "hash": e.leaf_hash.hex(),
-            }
-            for e in rows
-        ]
-    }
+    payload = {"entries": [e.as_json() for e in rows]}
     text = "\n".join(f"{e.seq}\t{e.kind}\t{e.leaf.decode('utf-8')}" for e in rows)
     return payload, text
 

@@ -5,6 +5,7 @@ the head row, so concurrent writers (processes on PostgreSQL, or SQLite's single
 fork the log or leave a gap: a transaction that rolls back takes its sequence numbers with it.
 """
 
+import base64
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,16 @@ class StoredEntry:
     def read(self) -> Leaf:
         """The leaf, parsed."""
         return Leaf.parse(self.leaf)
+
+    def as_json(self) -> dict:
+        """The entry as the CLI and the API list it: the exact leaf bytes (base64) and the
+        RFC 9162 leaf hash (hex), so anyone can check them against a proof."""
+        return {
+            "seq": self.seq,
+            "kind": self.kind,
+            "leaf": base64.b64encode(self.leaf).decode(),
+            "hash": self.leaf_hash.hex(),
+        }
 
 
 def _text(value: object, field: str, limit: int) -> str | None:
