@@ -40,7 +40,7 @@ def seed(account: str, server: str, password: str, count: int) -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from amends.desk.actions import AddAccount, AddUser, Publish
+    from amends.actions import AddAccount, AddUser, Publish
 
     author = AddUser(None, name="alice", role="author", as_operator=True).run()
     AddAccount(

@@ -147,7 +147,7 @@ def build() -> dict:
     """Everything goes through the actions, so that the record holds it all; the public pages
     they touch are rendered once at the end instead of after every action."""
     _setup()
-    from amends.desk.actions import (
+    from amends.actions import (
         AddAccount,
         AddUser,
         Apologise,
@@ -317,7 +317,7 @@ def writer(seconds: float, every: float) -> dict:
     django.setup()
     from django.contrib.auth.models import User
 
-    from amends.desk.actions import Publish
+    from amends.actions import Publish
 
     authors = list(User.objects.filter(groups__name="author").order_by("pk"))
     deadline = time.monotonic() + seconds

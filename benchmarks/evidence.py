@@ -53,7 +53,7 @@ def _setup():
 
 
 def _people():
-    from amends.desk.actions import AddAccount, AddUser
+    from amends.actions import AddAccount, AddUser
 
     people = {
         name: AddUser(None, name=name, role=role, as_operator=True).run()
@@ -113,7 +113,7 @@ def _bulk_posts(account, author, count: int, every: int = 10_000) -> None:
 def seed_incident(entries: int) -> dict:
     """An incident whose subjects have about ``entries`` record entries, among other posts."""
     _setup()
-    from amends.desk.actions import (
+    from amends.actions import (
         Apologise,
         ApproveDeletion,
         Correct,
@@ -193,7 +193,7 @@ def export_without_report(kind: str, ident: str, output: str) -> dict:
     django.setup()
     from django.contrib.auth.models import User
 
-    from amends.desk.actions import ExportPack
+    from amends.actions import ExportPack
     from amends.evidence import pack
 
     pack._render_report = lambda *args: ("<!doctype html><title>omitted</title>", b"%PDF-")

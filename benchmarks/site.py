@@ -27,7 +27,7 @@ def build(posts: int, corrections: int) -> dict:
     _setup()
     from django.contrib.auth.models import User
 
-    from amends.desk.actions import AddAccount, AddUser, Correct, Publish
+    from amends.actions import AddAccount, AddUser, Correct, Publish
     from amends.site import render
 
     started = time.perf_counter()
@@ -73,7 +73,7 @@ def latency(count: int) -> dict:
     django.setup()
     from django.contrib.auth.models import User
 
-    from amends.desk.actions import Correct
+    from amends.actions import Correct
     from amends.desk.models import Post
     from amends.site import render
 

@@ -114,8 +114,8 @@ def amends(args: list[str], env: dict, *, check: bool = True) -> subprocess.Comp
 def testbed(people, monkeypatch, settings):
     """The in-process test platform (tests/support/testbed.py) with the account
     ``testbed:police``; retries happen at once."""
+    from amends.actions import AddAccount
     from amends.connectors import CONNECTORS
-    from amends.desk.actions import AddAccount
     from tests.support import testbed as platform
 
     monkeypatch.setitem(CONNECTORS, "testbed", platform.Testbed)
@@ -142,7 +142,7 @@ def people(db, settings, tmp_path):
 
     from django.contrib.auth.models import User
 
-    from amends.desk.actions import AddAccount, AddUser
+    from amends.actions import AddAccount, AddUser
 
     settings.SITE_DIR = tmp_path / "site"
     roles = {

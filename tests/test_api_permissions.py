@@ -3,7 +3,7 @@ visitor, with the exact status. Each request is well formed, so only who asks de
 
 import pytest
 
-from amends.desk.actions import OpenIncident, PlaceHold, Publish, RequestDeletion
+from amends.actions import OpenIncident, PlaceHold, Publish, RequestDeletion
 from amends.record import api as record
 from tests.support.api import Api, token_for
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
-from amends.desk.actions import OpenIncident, Publish
+from amends.actions import OpenIncident, Publish
 from amends.wsgi import application
 from tests.support.api import token_for
 

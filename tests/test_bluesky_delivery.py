@@ -13,10 +13,7 @@ from datetime import timedelta
 
 import pytest
 
-from amends.delivery.models import Delivery, OutsideChange
-from amends.delivery.watch import check as watch
-from amends.delivery.worker import Worker
-from amends.desk.actions import (
+from amends.actions import (
     AddAccount,
     Apologise,
     ApproveDeletion,
@@ -25,7 +22,10 @@ from amends.desk.actions import (
     Publish,
     RequestDeletion,
 )
-from amends.desk.actions.base import now
+from amends.clock import now
+from amends.delivery.models import Delivery, OutsideChange
+from amends.delivery.watch import check as watch
+from amends.delivery.worker import Worker
 from amends.record import api as record
 from tests.conftest import ROOT, amends
 

@@ -11,12 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from amends.connectors import PlatformError, rules_for
-from amends.delivery import wording
-from amends.delivery.models import Attempt, Copy, Delivery, OutsideChange
-from amends.delivery.watch import check as watch
-from amends.delivery.worker import Worker
-from amends.desk.actions import (
+from amends.actions import (
     AddAccount,
     Apologise,
     ApproveDeletion,
@@ -26,7 +21,13 @@ from amends.desk.actions import (
     RetryDelivery,
     SeeOutsideChange,
 )
-from amends.desk.actions.base import Forbidden, now
+from amends.actions.base import Forbidden
+from amends.clock import now
+from amends.connectors import PlatformError, rules_for
+from amends.delivery import wording
+from amends.delivery.models import Attempt, Copy, Delivery, OutsideChange
+from amends.delivery.watch import check as watch
+from amends.delivery.worker import Worker
 from amends.desk.models import Account
 from amends.errors import BadInput, Refused
 from amends.record import api as record

@@ -15,11 +15,11 @@ from datetime import timedelta
 
 from django.db import DatabaseError
 
+from amends.actions import Correct, Publish
+from amends.clock import now
 from amends.delivery import books
 from amends.delivery.models import Attempt, Delivery
 from amends.delivery.worker import Worker
-from amends.desk.actions import Correct, Publish
-from amends.desk.actions.base import now
 from amends.record import api as record
 
 ORIGINAL = "The appeal closes on 4 May. Call 101."

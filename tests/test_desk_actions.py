@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from amends.desk.actions import (
+from amends.actions import (
     AddAccount,
     AddUser,
     Apologise,

@@ -269,7 +269,7 @@ def test_a_pack_verified_against_another_key_fails(pack, tmp_path):
 def test_leaving_out_an_access_that_spans_posts_is_caught(people, tmp_path):
     """An access to two posts at once names no subject, so no ``prev`` chain holds it: the
     count in the export entry does."""
-    from amends.desk.actions import Publish
+    from amends.actions import Publish
     from amends.record import api as record
 
     first = Publish(people.alice, account="house:news", text="One.").run()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from amends.desk.actions import (
+from amends.actions import (
     Apologise,
     ApproveDeletion,
     Correct,
@@ -22,7 +22,7 @@ from amends.desk.actions import (
     RequestDeletion,
     Unseal,
 )
-from amends.desk.actions.base import Forbidden
+from amends.actions.base import Forbidden
 from amends.errors import BadInput
 from amends.evidence import verify as verifier
 from amends.record import api as record

@@ -20,7 +20,7 @@ import pytest
 from django.db import transaction
 from markupsafe import escape
 
-from amends.desk.actions import (
+from amends.actions import (
     Apologise,
     ApproveDeletion,
     CloseIncident,

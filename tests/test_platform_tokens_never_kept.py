@@ -17,10 +17,7 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amends.connectors.http import kept, scrub
-from amends.delivery.models import Attempt, Delivery
-from amends.delivery.worker import Worker
-from amends.desk.actions import (
+from amends.actions import (
     AddAccount,
     ApproveDeletion,
     CheckAccount,
@@ -28,6 +25,9 @@ from amends.desk.actions import (
     Publish,
     RequestDeletion,
 )
+from amends.connectors.http import kept, scrub
+from amends.delivery.models import Attempt, Delivery
+from amends.delivery.worker import Worker
 from tests.support.api import Api, token_for
 
 PASSWORD = "correct horse battery staple"

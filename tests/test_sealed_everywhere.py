@@ -17,10 +17,7 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 
-from amends.delivery.models import Attempt, Delivery
-from amends.delivery.watch import check as watch
-from amends.delivery.worker import Worker
-from amends.desk.actions import (
+from amends.actions import (
     AddAccount,
     ApproveDeletion,
     Correct,
@@ -28,6 +25,9 @@ from amends.desk.actions import (
     Publish,
     RequestDeletion,
 )
+from amends.delivery.models import Attempt, Delivery
+from amends.delivery.watch import check as watch
+from amends.delivery.worker import Worker
 from amends.record import api as record
 from tests.support.api import Api, token_for
 
@@ -173,7 +173,7 @@ def test_an_export_without_the_sealed_wording_holds_none_of_it(deleted, people, 
 
 
 def test_unsealing_still_gives_the_auditor_every_wording(deleted, people):
-    from amends.desk.actions import Unseal
+    from amends.actions import Unseal
 
     opened = Unseal(
         people.fiona, post=deleted.pk, purpose="Complaint review", reference="CO/2026/17"

@@ -10,8 +10,8 @@ from django.db import connection
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from amends.actions import EnrolSecondFactor
 from amends.connectors.credentials import CredentialsError
-from amends.desk.actions import EnrolSecondFactor
 from amends.desk.models import AuthenticatorApp
 
 migration = importlib.import_module(

@@ -10,7 +10,7 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 
-from amends.desk.actions import (
+from amends.actions import (
     Apologise,
     ApproveDeletion,
     Correct,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from amends.desk.actions import ApproveDeletion, Correct, Publish, RequestDeletion
+from amends.actions import ApproveDeletion, Correct, Publish, RequestDeletion
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

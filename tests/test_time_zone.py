@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
+from amends.actions import ApproveDeletion, Correct, Publish, RequestDeletion
 from amends.delivery.worker import Worker
-from amends.desk.actions import ApproveDeletion, Correct, Publish, RequestDeletion
 from tests.support import testbed as platform
 
 SUMMER = datetime(2026, 7, 1, 13, 5, 30, tzinfo=UTC)  # 14:05 in London (BST)

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 from django.test import Client
 
+from amends.actions import ChangePassword, SetPassword
 from amends.api.models import ApiToken
 from amends.cli import main
-from amends.desk.actions import ChangePassword, SetPassword
 from amends.record import api as record
 from tests.support.api import Api, error, ok, token_for
 

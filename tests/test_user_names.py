@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amends.desk.actions import AddUser
+from amends.actions import AddUser
 from amends.desk.names import ALLOWED, check_user_name
 from amends.errors import BadInput, Refused
 

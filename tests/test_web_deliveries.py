@@ -4,11 +4,11 @@ outside the desk; what the Today page raises."""
 import pytest
 from django.test import Client
 
+from amends.actions import Publish
 from amends.connectors import PlatformError
 from amends.delivery.models import Delivery, OutsideChange
 from amends.delivery.watch import check as watch
 from amends.delivery.worker import Worker
-from amends.desk.actions import Publish
 from amends.record import api as record
 
 PERSONAS = ["alice", "sam", "fiona", "adam", "olly"]

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.test import Client
 
-from amends.desk.actions import (
+from amends.actions import (
     ApproveDeletion,
     Correct,
     OpenIncident,

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.test import Client
 
-from amends.desk.actions import ApproveDeletion, OpenIncident, Publish, RequestDeletion
+from amends.actions import ApproveDeletion, OpenIncident, Publish, RequestDeletion
 from amends.evidence import verify
 from amends.record.models import Entry
 from tests.support.api import Api, error, token_for

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from amends.desk.actions import AddAccount
+from amends.actions import AddAccount
 from amends.desk.models import Account, AuthenticatorApp
 from amends.record import api as record
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from amends.desk.actions import OpenIncident, PlaceHold, Publish, RequestDeletion
+from amends.actions import OpenIncident, PlaceHold, Publish, RequestDeletion
 
 PERSONAS = ("anonymous", "olly", "alice", "sam", "fiona", "adam")
 STAFF = ("alice", "sam", "fiona", "adam")

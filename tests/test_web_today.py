@@ -8,7 +8,7 @@ import threading
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from amends.desk.actions import (
+from amends.actions import (
     Apologise,
     ApproveDeletion,
     CloseIncident,

@@ -5,10 +5,7 @@ import uuid
 
 import pytest
 
-from amends.delivery.models import Delivery
-from amends.delivery.watch import check as watch
-from amends.delivery.worker import Worker
-from amends.desk.actions import (
+from amends.actions import (
     AddAccount,
     Apologise,
     ApproveDeletion,
@@ -17,6 +14,9 @@ from amends.desk.actions import (
     Publish,
     RequestDeletion,
 )
+from amends.delivery.models import Delivery
+from amends.delivery.watch import check as watch
+from amends.delivery.worker import Worker
 from amends.record import api as record
 
 ORIGINAL = "The appeal closes on 4 May. Call 101 with any information."

@@ -16,7 +16,7 @@ django.setup()
 
 from django.contrib.auth.models import User  # noqa: E402
 
-from amends.desk.actions import Publish  # noqa: E402
+from amends.actions import Publish  # noqa: E402
 
 
 def main(account: str, user: str, count: int, prefix: str) -> None:

@@ -8,11 +8,11 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from amends.actions import Forbidden
 from amends.api.errors import NotAuthenticated
 from amends.api.models import ApiToken
-from amends.desk.actions import Forbidden
-from amends.desk.actions.base import roles_of
 from amends.desk.models import ROLES
+from amends.desk.roles import roles_of
 
 
 class TokenAuth(HttpBearer):

@@ -103,7 +103,7 @@ def delivery_retry(delivery_id, as_user):
 
     Example: amends delivery retry 7 --as sam
     """
-    from amends.desk.actions import RetryDelivery
+    from amends.actions import RetryDelivery
 
     again = RetryDelivery(_user(as_user), delivery=delivery_id).run()
     return {"delivery": again.pk, "status": again.status}, f"delivery {again.pk} will be sent again"

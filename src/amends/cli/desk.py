@@ -65,7 +65,7 @@ def user_add(name, role, password_file):
 
     Example: amends user add alice --role author
     """
-    from amends.desk.actions import AddUser
+    from amends.actions import AddUser
 
     password = password_file.read().strip() if password_file else None
     AddUser(None, name=name, role=role, password=password, as_operator=True).run()
@@ -114,7 +114,7 @@ def account_add(key, name, server, user_name, page, password_file, token_file):
     Example: amends account add bluesky:police.bsky.social --server https://bsky.social
     --password-file app-password.txt
     """
-    from amends.desk.actions import AddAccount
+    from amends.actions import AddAccount
 
     settings = {"server": server, "user": user_name, "page": page}
     secrets = {
@@ -144,7 +144,7 @@ def account_check(key):
 
     Example: amends account check bluesky:police.bsky.social
     """
-    from amends.desk.actions import CheckAccount
+    from amends.actions import CheckAccount
 
     checked = CheckAccount(None, account=key, as_operator=True).run()
     learnt = ", ".join(f"{k} {v}" for k, v in sorted(checked.settings.items()) if k != "server")
@@ -180,7 +180,7 @@ def post(account_key, text, as_user):
 
     Example: amends post house:news --text "Appeal closes on 4 May." --as alice
     """
-    from amends.desk.actions import Publish
+    from amends.actions import Publish
 
     published = Publish(_user(as_user), account=account_key, text=_text(text)).run()
     return {"post": published.pk, "url": _url(published)}, f"post {published.pk}: {_url(published)}"
@@ -208,7 +208,7 @@ def correct(post_id, text, reason, anyway, as_reply, as_quote, plan, as_user):
 
     Example: amends correct 12 --text "Appeal closes on 14 May." --reason "Wrong date" --as alice
     """
-    from amends.desk.actions import Correct
+    from amends.actions import Correct
 
     action = Correct(
         _user(as_user),
@@ -243,7 +243,7 @@ def apologise(post_id, text, check, anyway, as_user):
 
     Example: amends apologise 12 --text "Sorry: the date we gave was wrong." --as alice --check
     """
-    from amends.desk.actions import Apologise
+    from amends.actions import Apologise
 
     action = Apologise(_user(as_user), post=post_id, text=_text(text), check=check, anyway=anyway)
     published = action.run()
@@ -266,7 +266,7 @@ def reply(post_id, text, anyway, as_user):
 
     Example: amends reply 12 --text "Thank you, we have corrected the date." --as alice
     """
-    from amends.desk.actions import Reply
+    from amends.actions import Reply
 
     published = Reply(_user(as_user), post=post_id, text=_text(text), anyway=anyway).run()
     return {"post": published.pk}, f"reply {published.pk} published"
@@ -283,7 +283,7 @@ def delete(post_id, ground, explain, as_user):
 
     Example: amends delete 12 --ground prejudicial --explain "It named a suspect." --as alice
     """
-    from amends.desk.actions import RequestDeletion
+    from amends.actions import RequestDeletion
 
     deletion = RequestDeletion(
         _user(as_user), post=post_id, ground=ground, explanation=explain
@@ -302,7 +302,7 @@ def approve(deletion_id, as_user):
 
     Example: amends approve 3 --as sam
     """
-    from amends.desk.actions import ApproveDeletion
+    from amends.actions import ApproveDeletion
 
     deletion = ApproveDeletion(_user(as_user), deletion=deletion_id).run()
     return {"deletion": deletion.pk, "status": deletion.status}, (
@@ -320,7 +320,7 @@ def reject(deletion_id, reason, as_user):
 
     Example: amends reject 3 --reason "A correction is enough." --as sam
     """
-    from amends.desk.actions import RejectDeletion
+    from amends.actions import RejectDeletion
 
     deletion = RejectDeletion(_user(as_user), deletion=deletion_id, reason=reason).run()
     return {"deletion": deletion.pk, "status": deletion.status}, f"deletion {deletion.pk} rejected"
@@ -342,7 +342,7 @@ def incident_open(post_id, severity, summary, as_user):
 
     Example: amends incident open 12 --severity minor --summary "Wrong date" --as alice
     """
-    from amends.desk.actions import OpenIncident
+    from amends.actions import OpenIncident
 
     opened = OpenIncident(_user(as_user), post=post_id, severity=severity, summary=summary).run()
     return {"incident": opened.pk}, f"incident {opened.pk} opened"
@@ -375,7 +375,7 @@ def incident_close(incident_id, statement, as_user):
 
     Example: amends incident close 4 --statement "We have corrected the date." --as sam
     """
-    from amends.desk.actions import CloseIncident
+    from amends.actions import CloseIncident
 
     closed = CloseIncident(_user(as_user), incident=incident_id, statement=_text(statement)).run()
     return {"incident": closed.pk, "status": "closed", "statement": closed.statement_id}, (
@@ -398,7 +398,7 @@ def hold_place(post_id, reference, as_user):
 
     Example: amends hold place 12 --reference FOI/2026/0042 --as fiona
     """
-    from amends.desk.actions import PlaceHold
+    from amends.actions import PlaceHold
 
     placed = PlaceHold(_user(as_user), post=post_id, reference=reference).run()
     return {"hold": placed.pk}, f"hold {placed.pk} placed"
@@ -413,7 +413,7 @@ def hold_release(hold_id, as_user):
 
     Example: amends hold release 2 --as fiona
     """
-    from amends.desk.actions import ReleaseHold
+    from amends.actions import ReleaseHold
 
     released = ReleaseHold(_user(as_user), hold=hold_id).run()
     return {"hold": released.pk, "status": "released"}, f"hold {released.pk} released"
@@ -448,7 +448,7 @@ def unseal(post_id, purpose, reference, as_user):
 
     Example: amends unseal 12 --purpose "Complaint review" --reference CO/2026/17 --as fiona
     """
-    from amends.desk.actions import Unseal
+    from amends.actions import Unseal
 
     texts = Unseal(_user(as_user), post=post_id, purpose=purpose, reference=reference).run()
     payload = {"post": int(post_id), "revisions": [{"n": n, "text": t} for n, t in texts.items()]}

@@ -43,7 +43,7 @@ def export(post_id, incident_id, account_key, purpose, reference, output, withou
     Example: amends export --incident 3 --purpose "Complaint review" --reference CO/2026/17 -o
     incident-3.zip --as fiona
     """
-    from amends.desk.actions import ExportPack
+    from amends.actions import ExportPack
 
     done = ExportPack(
         _user(as_user),

@@ -27,7 +27,7 @@ def token_add(name, days, as_user):
 
     Example: amends token add --as alice --name "newsroom laptop" --days 90
     """
-    from amends.desk.actions import CreateToken
+    from amends.actions import CreateToken
 
     issued = CreateToken(_user(as_user), name=name, days=days).run()
     summary = issued.token.as_json()
@@ -48,7 +48,7 @@ def token_list(user, as_user):
 
     Example: amends token list --as alice
     """
-    from amends.desk.actions.tokens import visible_tokens
+    from amends.actions.tokens import visible_tokens
 
     listed = visible_tokens(_user(as_user), user=user).select_related("user")
     tokens = [t.as_json() for t in listed]
@@ -72,7 +72,7 @@ def token_revoke(token_id, as_user):
 
     Example: amends token revoke 3 --as alice
     """
-    from amends.desk.actions import RevokeToken
+    from amends.actions import RevokeToken
 
     revoked = RevokeToken(_user(as_user), token=token_id).run()
     return revoked.as_json(), f"token {revoked.pk} revoked"

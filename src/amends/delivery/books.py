@@ -20,10 +20,10 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 
+from amends.clock import now
 from amends.connectors import PlatformError, Remote
 from amends.connectors.http import scrub
 from amends.delivery.models import Attempt, Copy, Delivery
-from amends.desk.actions.base import now
 from amends.record import api as record
 
 logger = logging.getLogger(__name__)

@@ -9,10 +9,10 @@ import time
 
 from django.utils import timezone
 
+from amends.clock import now
 from amends.connectors import CONNECTORS, rules_for
 from amends.connectors.strategy import EDIT, QUOTE, Plan
 from amends.delivery.models import Delivery
-from amends.desk.actions.base import now
 from amends.desk.models import Post, Revision
 
 

@@ -11,9 +11,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 
+from amends.clock import now
 from amends.connectors import PlatformError
 from amends.delivery.models import Copy, Delivery, OutsideChange
-from amends.desk.actions.base import now
 from amends.record import api as record
 
 

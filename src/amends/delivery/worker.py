@@ -28,13 +28,13 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import Q
 
+from amends.clock import now
 from amends.connectors import Connector, PlatformError, Remote, connector_for
 from amends.connectors.credentials import CredentialsError
 from amends.connectors.http import Seam
 from amends.delivery import books, wording
 from amends.delivery.books import Books, Result, Tally, backoff
 from amends.delivery.models import Attempt, Delivery
-from amends.desk.actions.base import now
 
 logger = logging.getLogger(__name__)
 Op, Status, Outcome = Delivery.Op, Delivery.Status, Attempt.Outcome

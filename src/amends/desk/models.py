@@ -1,4 +1,4 @@
-"""The desk's domain. Change it only through :mod:`amends.desk.actions`.
+"""The desk's domain. Change it only through :mod:`amends.actions`.
 
 The exact wording of every revision lives in the record's content store (``Revision.seq``), so
 that sealing a deleted post seals it everywhere at once. A post's status is derived from its

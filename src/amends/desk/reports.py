@@ -1,7 +1,7 @@
 """Read-only views of the desk for people: a post's history, an incident's progress."""
 
 from amends.desk import incidents as rules
-from amends.desk.actions.base import get
+from amends.desk.lookups import get
 from amends.desk.models import Incident, Post
 from amends.record import api as record
 from amends.record.models import Content

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from amends.desk import incidents as rules
 from amends.desk import policy
-from amends.desk.actions.base import get
+from amends.desk.lookups import get
 from amends.desk.models import Account, Deletion, Incident, Post, Revision
 from amends.evidence.report_model import (
     Episode,

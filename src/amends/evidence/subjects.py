@@ -6,7 +6,7 @@ the human report (``amends.evidence.report.render``, drawn from what the export 
 
 from dataclasses import dataclass, field
 
-from amends.desk.actions.base import get
+from amends.desk.lookups import get
 from amends.desk.models import Incident, Post
 from amends.errors import BadInput
 
@@ -105,7 +105,7 @@ def gather(
             incidents=[incident.pk],
         )
     if kind == "account":
-        from amends.desk.actions.posts import account_by_key
+        from amends.desk.lookups import account_by_key
 
         account = account_by_key(id)
         posts = list(account.posts.order_by("pk").values_list("pk", flat=True))

@@ -7,9 +7,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from amends.desk.actions.base import roles_of
+from amends.desk.roles import STAFF, roles_of
 
-STAFF = ("author", "supervisor", "auditor", "admin")
 ROLE_NAMES = {
     "author": "authors",
     "supervisor": "supervisors",

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from amends.desk.actions.base import roles_of
+from amends.desk.roles import roles_of
 
 SECTIONS = [
     # (label, url, roles that see it)

@@ -2,9 +2,9 @@
 
 from ninja import Router, Status
 
+from amends.actions import AddAccount, AddUser
 from amends.api import schemas as s
 from amends.api.errors import ERRORS
-from amends.desk.actions import AddAccount, AddUser
 
 router = Router(tags=["people and accounts"])
 

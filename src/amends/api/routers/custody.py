@@ -2,9 +2,9 @@
 
 from ninja import Router, Status
 
+from amends.actions import PlaceHold, ReleaseHold, Unseal
 from amends.api import schemas as s
 from amends.api.errors import ERRORS
-from amends.desk.actions import PlaceHold, ReleaseHold, Unseal
 
 router = Router(tags=["custody"])
 

@@ -2,9 +2,9 @@
 
 from ninja import Router, Status
 
+from amends.actions import ApproveDeletion, RejectDeletion, RequestDeletion
 from amends.api import schemas as s
 from amends.api.errors import ERRORS
-from amends.desk.actions import ApproveDeletion, RejectDeletion, RequestDeletion
 
 router = Router(tags=["deletions"])
 

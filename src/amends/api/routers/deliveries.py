@@ -4,13 +4,14 @@ from typing import Annotated
 
 from ninja import Query, Router
 
+from amends.actions import RetryDelivery
 from amends.api import schemas as s
 from amends.api.auth import staff
 from amends.api.errors import ERRORS, closed_query
 from amends.delivery import wording
 from amends.delivery.models import Delivery
-from amends.desk.actions import RetryDelivery
-from amends.desk.actions.base import get, roles_of
+from amends.desk.lookups import get
+from amends.desk.roles import roles_of
 from amends.errors import BadInput
 
 router = Router(tags=["deliveries"])

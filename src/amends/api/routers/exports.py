@@ -2,9 +2,9 @@
 
 from ninja import Router
 
+from amends.actions import ExportPack
 from amends.api import schemas as s
 from amends.api.errors import ERRORS
-from amends.desk.actions import ExportPack
 from amends.evidence.download import handed_over
 
 router = Router(tags=["evidence"])

@@ -2,10 +2,10 @@
 
 from ninja import Router, Status
 
+from amends.actions import CloseIncident, OpenIncident
 from amends.api import schemas as s
 from amends.api.auth import staff
 from amends.api.errors import ERRORS, closed_query
-from amends.desk.actions import CloseIncident, OpenIncident
 from amends.desk.reports import incident_report
 
 router = Router(tags=["incidents"])

@@ -5,11 +5,11 @@ from typing import Annotated
 from django.conf import settings
 from ninja import Query, Router, Status
 
+from amends.actions import Apologise, Correct, Publish, Reply
 from amends.api import schemas as s
 from amends.api.auth import staff
 from amends.api.errors import ERRORS, closed_query
 from amends.desk import listing
-from amends.desk.actions import Apologise, Correct, Publish, Reply
 from amends.desk.reports import post_history
 
 router = Router(tags=["posts"])

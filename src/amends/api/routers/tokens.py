@@ -4,10 +4,10 @@ from typing import Annotated
 
 from ninja import Query, Router, Status
 
+from amends.actions import CreateToken, RevokeToken
+from amends.actions.tokens import visible_tokens
 from amends.api import schemas as s
 from amends.api.errors import ERRORS, closed_query
-from amends.desk.actions import CreateToken, RevokeToken
-from amends.desk.actions.tokens import visible_tokens
 
 router = Router(tags=["tokens"])
 

@@ -3,8 +3,8 @@
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
+from amends.actions import ApproveDeletion, RejectDeletion
 from amends.desk import policy
-from amends.desk.actions import ApproveDeletion, RejectDeletion
 from amends.desk.models import Deletion
 from amends.errors import BadInput
 from amends.web.access import desk_page

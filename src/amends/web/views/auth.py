@@ -19,8 +19,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from amends.actions.people import Throttled, second_factor, verify_code
 from amends.desk import throttle
-from amends.desk.actions.people import Throttled, second_factor, verify_code
 from amends.errors import AmendsError
 from amends.web.views.problems import Problem, problem
 

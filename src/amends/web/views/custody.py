@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from amends.desk.actions import PlaceHold, ReleaseHold, Unseal
+from amends.actions import PlaceHold, ReleaseHold, Unseal
 from amends.desk.models import Deletion, Post
 from amends.errors import AmendsError
 from amends.record import api as record

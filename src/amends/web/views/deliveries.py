@@ -5,10 +5,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from amends.actions import RetryDelivery, SeeOutsideChange
 from amends.delivery import wording
 from amends.delivery.models import Delivery, OutsideChange
-from amends.desk.actions import RetryDelivery, SeeOutsideChange
-from amends.desk.actions.base import roles_of
+from amends.desk.roles import roles_of
 from amends.errors import AmendsError
 from amends.web.access import desk_page, refused
 

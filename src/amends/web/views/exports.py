@@ -7,7 +7,7 @@ from pathlib import Path
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from amends.desk.actions import ExportPack
+from amends.actions import ExportPack
 from amends.errors import AmendsError
 from amends.evidence.download import handed_over
 from amends.record import api as record

@@ -6,16 +6,16 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from amends.actions import CloseIncident, OpenIncident
 from amends.desk import incidents as rules
-from amends.desk.actions import CloseIncident, OpenIncident
 from amends.desk.models import Incident, Post
 from amends.desk.reports import incident_report
+from amends.desk.roles import can_write
 from amends.record import api as record
 from amends.web.access import desk_page
 from amends.web.forms import perform
 from amends.web.fragments import key_for, versioned
 from amends.web.views import posts
-from amends.web.views.posts import can_write
 
 STEPS = {
     "apologise": ("Apologise", "Say sorry plainly, on the same channel."),

@@ -12,14 +12,14 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from amends.desk import throttle
-from amends.desk.actions import (
+from amends.actions import (
     ChangePassword,
     ConfirmSecondFactor,
     EnrolSecondFactor,
     RemoveSecondFactor,
 )
-from amends.desk.actions.people import pending_device, second_factor
+from amends.actions.people import pending_device, second_factor
+from amends.desk import throttle
 from amends.errors import AmendsError
 from amends.web.access import desk_page
 from amends.web.views import problems

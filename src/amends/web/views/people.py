@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from amends import platforms
-from amends.desk.actions import (
+from amends.actions import (
     AddAccount,
     AddUser,
     CheckAccount,

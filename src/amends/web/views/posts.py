@@ -8,15 +8,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from amends.actions import Apologise, Correct, Publish, Reply, RequestDeletion
+from amends.actions.posts import limit_of
 from amends.connectors import CONNECTORS
 from amends.delivery import outbox
 from amends.desk import incidents as rules
 from amends.desk import listing, policy
-from amends.desk.actions import Apologise, Correct, Publish, Reply, RequestDeletion
-from amends.desk.actions.base import roles_of
-from amends.desk.actions.posts import current_text, limit_of
+from amends.desk.lookups import current_text
 from amends.desk.models import Account, Incident, Post
 from amends.desk.reports import post_history
+from amends.desk.roles import can_write
 from amends.errors import BadInput
 from amends.record import api as record
 from amends.text.apology import check_apology
@@ -151,10 +152,6 @@ def detail_context(request, post: Post) -> dict:
 @desk_page()
 def detail(request, post_id: int):
     return render(request, "desk/posts/detail.html", detail_context(request, _post(post_id)))
-
-
-def can_write(user) -> bool:
-    return bool(roles_of(user) & {"author", "supervisor"})
 
 
 def _composer(post: Post) -> dict:

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from amends.desk.actions.people import Throttled
+from amends.actions.people import Throttled
 from amends.errors import AmendsError
 
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from amends.delivery.models import Delivery
 from amends.desk import incidents as rules
-from amends.desk.actions.base import roles_of
 from amends.desk.models import Deletion, Incident
+from amends.desk.roles import roles_of
 from amends.record import api as record
 from amends.web.access import desk_page
 from amends.web.views.deliveries import unseen_changes

@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from amends.desk.actions import CreateToken, RevokeToken
-from amends.desk.actions.tokens import Issued, visible_tokens
+from amends.actions import CreateToken, RevokeToken
+from amends.actions.tokens import Issued, visible_tokens
 from amends.errors import AmendsError
 from amends.web.access import desk_page
 from amends.web.views import problems

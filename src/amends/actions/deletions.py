@@ -2,10 +2,12 @@
 
 from django.utils import timezone
 
+from amends.actions.base import Action, Forbidden, PolicyViolation
+from amends.clock import now
 from amends.connectors import rules_for
 from amends.delivery import outbox
 from amends.desk import policy
-from amends.desk.actions.base import Action, Forbidden, PolicyViolation, get, now, text
+from amends.desk.lookups import get, required_text
 from amends.desk.models import Deletion, Post
 from amends.errors import BadInput, Refused
 from amends.record import api as record
@@ -41,7 +43,7 @@ class RequestDeletion(Action):
                 f"ground: {self.ground!r} is not a ground for deletion; allowed: {allowed}",
                 field="ground",
             )
-        text(self.explanation, "explain", limit=2000)
+        required_text(self.explanation, "explain", limit=2000)
 
     def apply(self) -> Deletion:
         post = get(Post, self.post_id, "post")
@@ -144,7 +146,7 @@ class RejectDeletion(_Decide):
     verb = "reject deletions"
 
     def validate(self):
-        text(self.reason, "reason", limit=2000)
+        required_text(self.reason, "reason", limit=2000)
 
     def apply(self) -> Deletion:
         deletion = self.deletion

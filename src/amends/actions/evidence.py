@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from amends.desk.actions.base import Action, text
+from amends.actions.base import Action
+from amends.desk.lookups import required_text
 from amends.errors import BadInput
 
 
@@ -42,8 +43,8 @@ class ExportPack(Action):
         if len(given) != 1:
             raise BadInput("subject: name exactly one post, incident or account", field="subject")
         self.kind = given[0]
-        text(self.purpose, "purpose", limit=1000)
-        text(self.reference, "reference", limit=200)
+        required_text(self.purpose, "purpose", limit=1000)
+        required_text(self.reference, "reference", limit=200)
         if not isinstance(self.output, str | Path) or not str(self.output).strip():
             raise BadInput("output: name the file to write", field="output")
         self.output = Path(self.output)

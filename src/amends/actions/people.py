@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp import devices_for_user
 
+from amends.actions.base import Action
 from amends.desk import throttle
-from amends.desk.actions.base import Action, get
+from amends.desk.lookups import get
 from amends.desk.models import ROLES, AuthenticatorApp
 from amends.errors import AmendsError, BadInput, NotFound, Refused
 from amends.record import api as record
@@ -52,7 +53,7 @@ def second_factor(user: User) -> AuthenticatorApp | None:
 
 def revoke_tokens(user: User, *, actor: str, reason: str) -> int:
     """Revoke every API token of ``user`` that still works; return how many."""
-    from amends.desk.actions.tokens import revoke_all
+    from amends.actions.tokens import revoke_all
 
     return revoke_all(user, actor=actor, reason=reason)
 

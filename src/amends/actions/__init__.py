@@ -5,13 +5,13 @@ and after the commit re-renders the public pages it touched. Views, the API and 
 build an action and call :meth:`run`; they hold no rules of their own.
 """
 
-from amends.desk.actions.admin import AddAccount, AddUser
-from amends.desk.actions.base import Action, Forbidden, PolicyViolation
-from amends.desk.actions.custody import PlaceHold, ReleaseHold, Unseal
-from amends.desk.actions.deletions import ApproveDeletion, RejectDeletion, RequestDeletion
-from amends.desk.actions.evidence import ExportPack
-from amends.desk.actions.incidents import CloseIncident, OpenIncident
-from amends.desk.actions.people import (
+from amends.actions.admin import AddAccount, AddUser
+from amends.actions.base import Action, Forbidden, PolicyViolation
+from amends.actions.custody import PlaceHold, ReleaseHold, Unseal
+from amends.actions.deletions import ApproveDeletion, RejectDeletion, RequestDeletion
+from amends.actions.evidence import ExportPack
+from amends.actions.incidents import CloseIncident, OpenIncident
+from amends.actions.people import (
     ChangePassword,
     ClearSecondFactor,
     ConfirmSecondFactor,
@@ -21,9 +21,9 @@ from amends.desk.actions.people import (
     SetPassword,
     SetRole,
 )
-from amends.desk.actions.platforms import CheckAccount, RetryDelivery, SeeOutsideChange
-from amends.desk.actions.posts import Apologise, Correct, Publish, Reply
-from amends.desk.actions.tokens import CreateToken, RevokeToken
+from amends.actions.platforms import CheckAccount, RetryDelivery, SeeOutsideChange
+from amends.actions.posts import Apologise, Correct, Publish, Reply
+from amends.actions.tokens import CreateToken, RevokeToken
 
 __all__ = [
     "Action",

@@ -1,16 +1,18 @@
 """Publishing, correcting, apologising and replying."""
 
+from amends.actions.base import Action, PolicyViolation
+from amends.clock import now
 from amends.connectors import rules_for
 from amends.delivery import outbox
 from amends.desk import incidents as incident_rules
-from amends.desk.actions.base import Action, PolicyViolation, get, now, text
+from amends.desk.lookups import account_by_key, current_text, get, required_text
 from amends.desk.models import Account, Incident, Post, Revision
-from amends.errors import BadInput, NotFound
+from amends.desk.roles import WRITERS
+from amends.errors import BadInput
 from amends.record import api as record
 from amends.text.apology import blocking, check_apology
 from amends.text.tone import humour_markers
 
-WRITERS = ("author", "supervisor")
 RECORD_KINDS = {
     Post.Kind.POST: "post.published",
     Post.Kind.APOLOGY: "apology.published",
@@ -19,25 +21,10 @@ RECORD_KINDS = {
 }
 
 
-def account_by_key(key: object) -> Account:
-    if not isinstance(key, str) or ":" not in key:
-        raise BadInput("account: must be PLATFORM:HANDLE, for example house:news", field="account")
-    platform, handle = key.split(":", 1)
-    account = Account.objects.filter(platform=platform, handle=handle).first()
-    if account is None:
-        raise NotFound(f"account: there is no account {key}; add it with amends account add")
-    return account
-
-
 def limit_of(account: Account) -> int | None:
     """The account's length limit in characters, for the apology checker's warning."""
     connector = rules_for(account)
     return connector.settings.get("limit", connector.capabilities.limit)
-
-
-def current_text(post: Post) -> str:
-    latest = post.revisions.order_by("-n").first()
-    return record.read(latest.seq).decode("utf-8")
 
 
 def publish_post(action: Action, account: Account, body: str, *, kind: str, data: dict, **links):
@@ -89,7 +76,7 @@ class Publish(Action):
         self.account_key, self.text = account, text
 
     def validate(self):
-        text(self.text, "text")
+        required_text(self.text, "text")
         if not isinstance(self.account_key, str) or ":" not in self.account_key:
             raise BadInput(
                 "account: must be PLATFORM:HANDLE, for example house:news", field="account"
@@ -125,8 +112,8 @@ class Correct(Action):
         self.plan = None  # how the correction reaches the post's platform
 
     def validate(self):
-        text(self.text, "text")
-        text(self.reason, "reason", limit=2000)
+        required_text(self.text, "text")
+        required_text(self.reason, "reason", limit=2000)
 
     def apply(self) -> Revision:
         post = get(Post, self.post_id, "post")
@@ -192,7 +179,7 @@ class Apologise(Action):
         self.findings = []
 
     def validate(self):
-        text(self.text, "text")
+        required_text(self.text, "text")
 
     def apply(self) -> Post | None:
         post = get(Post, self.post_id, "post")
@@ -236,7 +223,7 @@ class Reply(Action):
         self.post_id, self.text, self.anyway = post, text, anyway
 
     def validate(self):
-        text(self.text, "text")
+        required_text(self.text, "text")
 
     def apply(self) -> Post:
         post = get(Post, self.post_id, "post")

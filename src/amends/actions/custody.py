@@ -1,6 +1,7 @@
 """Holds and sealed originals: the auditor's actions."""
 
-from amends.desk.actions.base import Action, get, text
+from amends.actions.base import Action
+from amends.desk.lookups import get, required_text
 from amends.desk.models import Post
 from amends.errors import NotFound
 from amends.record import api as record
@@ -16,7 +17,7 @@ class PlaceHold(Action):
         self.post_id, self.reference = post, reference
 
     def validate(self):
-        text(self.reference, "reference", limit=200)
+        required_text(self.reference, "reference", limit=200)
 
     def apply(self) -> Hold:
         post = get(Post, self.post_id, "post")
@@ -47,8 +48,8 @@ class Unseal(Action):
         self.post_id, self.purpose, self.reference = post, purpose, reference
 
     def validate(self):
-        text(self.purpose, "purpose", limit=1000)
-        text(self.reference, "reference", limit=200)
+        required_text(self.purpose, "purpose", limit=1000)
+        required_text(self.reference, "reference", limit=200)
 
     def run(self) -> dict[int, str]:
         """Not one transaction: the access entry must be committed before any text is read."""

@@ -1,8 +1,10 @@
 """Opening and closing incidents."""
 
+from amends.actions.base import Action
+from amends.actions.posts import publish_post
+from amends.clock import now
 from amends.desk import policy
-from amends.desk.actions.base import Action, get, now, text
-from amends.desk.actions.posts import publish_post
+from amends.desk.lookups import get, required_text
 from amends.desk.models import Incident, Post
 from amends.errors import BadInput, Refused
 from amends.record import api as record
@@ -20,7 +22,7 @@ class OpenIncident(Action):
         if self.severity not in Incident.Severity.values:
             allowed = "|".join(Incident.Severity.values)
             raise BadInput(f"severity: must be {allowed} (got {self.severity!r})", field="severity")
-        text(self.summary, "summary", limit=2000)
+        required_text(self.summary, "summary", limit=2000)
 
     def apply(self) -> Incident:
         post = get(Post, self.post_id, "post")
@@ -62,7 +64,7 @@ class CloseIncident(Action):
         self.incident_id, self.statement = incident, statement
 
     def validate(self):
-        text(self.statement, "statement")
+        required_text(self.statement, "statement")
 
     def apply(self) -> Incident:
         incident = get(Incident, self.incident_id, "incident")

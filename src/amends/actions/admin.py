@@ -5,10 +5,10 @@ import re
 from django.contrib.auth.models import Group, User
 
 from amends import platforms
+from amends.actions.base import Action
+from amends.actions.people import check_password, subject_of
 from amends.connectors import CONNECTORS
 from amends.connectors.credentials import lock
-from amends.desk.actions.base import Action
-from amends.desk.actions.people import check_password, subject_of
 from amends.desk.models import ROLES, Account
 from amends.desk.names import check_user_name
 from amends.errors import BadInput, Refused

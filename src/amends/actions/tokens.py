@@ -11,10 +11,13 @@ from datetime import timedelta
 
 from django.contrib.auth.models import User
 
+from amends.actions.base import Action, Forbidden
+from amends.actions.people import subject_of
 from amends.api.models import ApiToken
-from amends.desk.actions.base import Action, Forbidden, get, now, roles_of
-from amends.desk.actions.people import subject_of
+from amends.clock import now
+from amends.desk.lookups import get
 from amends.desk.models import ROLES
+from amends.desk.roles import roles_of
 from amends.errors import BadInput, NotFound, Refused
 from amends.record import api as record
 

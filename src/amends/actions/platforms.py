@@ -3,10 +3,11 @@ delivery again, and acknowledging a change made outside the desk."""
 
 from django.db import transaction
 
+from amends.actions.base import Action
+from amends.clock import now
 from amends.connectors import PlatformError, connector_for
 from amends.delivery.models import Delivery, OutsideChange
-from amends.desk.actions.base import Action, get, now
-from amends.desk.actions.posts import account_by_key
+from amends.desk.lookups import account_by_key, get
 from amends.desk.models import Account
 from amends.errors import Refused
 from amends.record import api as record

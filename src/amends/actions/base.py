@@ -1,14 +1,13 @@
 """The action base class and the errors actions raise."""
 
 import logging
-from datetime import datetime
 from typing import ClassVar
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
-from amends.errors import AmendsError, BadInput, NotFound, Refused
+from amends.desk.roles import roles_of
+from amends.errors import AmendsError, Refused
 
 logger = logging.getLogger(__name__)
 
@@ -21,47 +20,6 @@ class Forbidden(AmendsError):
 
 class PolicyViolation(Refused):
     """A rule of good practice forbids this (a hold, the budget, the tone guard...)."""
-
-
-def now() -> datetime:
-    """The one clock: Django's, in UTC (tests freeze ``django.utils.timezone.now``)."""
-    return timezone.now()
-
-
-def roles_of(user: User | None) -> set[str]:
-    """The user's roles, read once per user object (one request or one command): the desk asks
-    several times a page."""
-    if user is None:
-        return set()
-    cached = getattr(user, "_amends_roles", None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._amends_roles = cached
-    return set(cached)
-
-
-def text(value: object, field: str, *, limit: int = 100_000) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise BadInput(f"{field}: must not be empty", field=field)
-    if len(value) > limit:
-        raise BadInput(f"{field}: must be at most {limit:,} characters", field=field)
-    # PostgreSQL cannot store NUL in text, and a lone surrogate cannot be written as UTF-8.
-    if "\x00" in value:
-        raise BadInput(f"{field}: must not contain NUL characters", field=field)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise BadInput(f"{field}: must be valid Unicode text", field=field) from None
-    return value
-
-
-def get(model, pk: object, field: str):
-    try:
-        return model.objects.get(pk=int(pk))
-    except (ValueError, TypeError):
-        raise BadInput(f"{field}: must be a number (got {pk!r})", field=field) from None
-    except model.DoesNotExist:
-        raise NotFound(f"{field}: there is no {field} {pk}", field=field) from None
 
 
 class Action:
