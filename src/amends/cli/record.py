@@ -90,9 +90,8 @@ def pubkey():
 
     Example: amends record pubkey
     """
-    from amends.record.keys import signing_store
 
-    key = str(signing_store().signer().verifier)
+    key = _api().verifier_key()
     return {"key": key}, key
 
 
@@ -183,9 +182,8 @@ def rotate_key():
     Example: amends record rotate-key --json
     """
     signed = _api().rotate_key()
-    from amends.record.keys import signing_store
 
-    key = str(signing_store().signer().verifier)
+    key = _api().verifier_key()
     return {"key": key, "size": signed.size}, f"new key: {key}"
 
 

@@ -14,7 +14,6 @@ from django.db import connection
 
 from amends.record import api as record
 from amends.record import merkle
-from amends.record.log import fetch_nodes
 from amends.record.models import Checkpoint
 
 BATCH = 200  # proofs per query: at most a few thousand subtree hashes
@@ -47,7 +46,7 @@ def inclusion_proofs(seqs: Sequence[int], size: int) -> Iterator[tuple[int, list
                     plan.append((True, (a, b)))
             plans.append(plan)
         with connection.cursor() as cursor:
-            hashes = fetch_nodes(cursor, needed)
+            hashes = record.fetch_nodes(cursor, needed)
         for a, b in new_edges:
             edges[(a, b)] = merkle.range_hash(a, b, hashes)
         for seq, plan in zip(batch, plans, strict=True):

@@ -13,7 +13,13 @@ An append joins the caller's transaction: it is committed, or rolled back, with 
 records. Bad input raises :class:`amends.errors.BadInput` before anything is written.
 """
 
-from amends.record.checkpoints import checkpoint_if_due, health, rotate_key, sign_checkpoint
+from amends.record.checkpoints import (
+    checkpoint_if_due,
+    health,
+    rotate_key,
+    sign_checkpoint,
+    verifier_key,
+)
 from amends.record.checkpoints import latest as latest_checkpoint
 from amends.record.content import (
     active_holds,
@@ -41,6 +47,7 @@ from amends.record.log import (
     entries,
     entries_about,
     event,
+    fetch_nodes,
     inclusion_proof,
     latest_of_kind,
     size,
@@ -69,6 +76,7 @@ __all__ = [
     "entries",
     "entries_about",
     "event",
+    "fetch_nodes",
     "health",
     "inclusion_proof",
     "label",
@@ -85,6 +93,7 @@ __all__ = [
     "size",
     "tree_root",
     "unseal",
+    "verifier_key",
     "verify",
     "version",
 ]

@@ -39,6 +39,12 @@ def _sign(signer: Signer, n: int) -> Checkpoint:
     )
 
 
+def verifier_key() -> str:
+    """The verifier key of the current signing key (``<name>+<hash>+<key>``): public, for the
+    site and for anyone checking a checkpoint."""
+    return str(keys.signing_store().signer().verifier)
+
+
 def latest() -> Checkpoint | None:
     return Checkpoint.objects.order_by("-id").first()
 

@@ -20,7 +20,6 @@ from markupsafe import Markup, escape
 from amends.desk import policy
 from amends.desk.models import Deletion, Post, Revision
 from amends.record import api as record
-from amends.record.keys import signing_store
 from amends.text.render import correction_html, json_ld, plain_correction
 
 PAGE_SIZE = 50
@@ -260,7 +259,7 @@ def render_well_known() -> None:
     latest = record.latest_checkpoint()
     if latest is not None:
         write(".well-known/amends/checkpoint", latest.note)
-    write(".well-known/amends/key", f"{signing_store().signer().verifier}\n")
+    write(".well-known/amends/key", f"{record.verifier_key()}\n")
 
 
 _deferred: list[set[str]] = []
