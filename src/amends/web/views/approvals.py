@@ -9,7 +9,7 @@ from amends.desk.models import Deletion
 from amends.errors import BadInput
 from amends.web.access import desk_page
 from amends.web.forms import perform
-from amends.web.views.posts import history
+from amends.web.pages import history
 
 
 @desk_page("supervisor")

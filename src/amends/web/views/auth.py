@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from amends.actions.people import Throttled, second_factor, verify_code
 from amends.desk import throttle
 from amends.errors import AmendsError
-from amends.web.views.problems import Problem, problem
+from amends.web.problems import Problem, problem
 
 PENDING = "amends_sign_in_pending"
 PENDING_SECONDS = 5 * 60

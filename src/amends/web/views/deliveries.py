@@ -7,24 +7,17 @@ from django.views.decorators.http import require_POST
 
 from amends.actions import RetryDelivery, SeeOutsideChange
 from amends.delivery import wording
-from amends.delivery.models import Delivery, OutsideChange
+from amends.delivery.models import Delivery
 from amends.desk.roles import roles_of
 from amends.errors import AmendsError
 from amends.web.access import desk_page, refused
+from amends.web.pages import unseen_changes
 
 STATUSES = [s for s, _ in Delivery.Status.choices]
 
 
 def can_retry(user) -> bool:
     return bool(roles_of(user) & {"supervisor", "admin"})
-
-
-def unseen_changes():
-    return (
-        OutsideChange.objects.filter(seen_at__isnull=True)
-        .select_related("post__account")
-        .order_by("-found_at")
-    )
 
 
 @desk_page()

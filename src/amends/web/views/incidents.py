@@ -15,22 +15,7 @@ from amends.record import api as record
 from amends.web.access import desk_page
 from amends.web.forms import perform
 from amends.web.fragments import key_for, versioned
-from amends.web.views import posts
-
-STEPS = {
-    "apologise": ("Apologise", "Say sorry plainly, on the same channel."),
-    "amend": ("Make amends", "Correct the post visibly: strike through, say when and why."),
-    "explain": ("Explain deletion", "Only for what is illegal, offensive or prejudicial."),
-    "laugh": ("Laugh at yourself", "A light word after a harmless slip, and only then."),
-    "move_on": ("Move on", "Close with a final statement; then stop responding."),
-}
-
-
-def step_rows(steps: list[rules.Step]) -> list[dict]:
-    return [
-        {"step": s.step, "status": s.status, "title": STEPS[s.step][0], "hint": STEPS[s.step][1]}
-        for s in steps
-    ]
+from amends.web.pages import STEPS, detail_context
 
 
 @desk_page("author", "supervisor")
@@ -46,7 +31,7 @@ def open_incident(request, post_id: int):
         request,
         action,
         template="desk/posts/detail.html",
-        context=posts.detail_context(request, get_object_or_404(Post, pk=post_id)),
+        context=detail_context(request, get_object_or_404(Post, pk=post_id)),
         done=lambda incident: f"/desk/incidents/{incident.pk}/",
         said=lambda incident: f"Incident {incident.pk} opened.",
     )

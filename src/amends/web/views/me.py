@@ -21,9 +21,9 @@ from amends.actions import (
 from amends.actions.people import pending_device, second_factor
 from amends.desk import throttle
 from amends.errors import AmendsError
+from amends.web import problems
 from amends.web.access import desk_page
-from amends.web.views import problems
-from amends.web.views.problems import Problem
+from amends.web.problems import Problem
 
 PASSWORD_FIELDS = ("current", "new", "again")
 REMOVE_FIELDS = ("code", "password")

@@ -19,9 +19,9 @@ from amends.actions import (
 )
 from amends.desk.models import ROLES, Account, AuthenticatorApp
 from amends.errors import AmendsError
+from amends.web import problems
 from amends.web.access import desk_page, refused
-from amends.web.views import problems
-from amends.web.views.problems import Problem
+from amends.web.problems import Problem
 
 
 def _people() -> list[dict]:

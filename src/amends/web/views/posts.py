@@ -15,9 +15,7 @@ from amends.delivery import outbox
 from amends.desk import incidents as rules
 from amends.desk import listing, policy
 from amends.desk.lookups import current_text
-from amends.desk.models import Account, Incident, Post
-from amends.desk.reports import post_history
-from amends.desk.roles import can_write
+from amends.desk.models import Account, Post
 from amends.errors import BadInput
 from amends.record import api as record
 from amends.text.apology import check_apology
@@ -25,7 +23,8 @@ from amends.text.diff import word_diff
 from amends.text.render import correction_html, plain_correction
 from amends.web.access import desk_page
 from amends.web.forms import flag, perform
-from amends.web.views.later import Later
+from amends.web.later import Later
+from amends.web.pages import detail_context
 
 PAGE_SIZE = 50
 STATUSES = listing.STATUSES
@@ -111,42 +110,6 @@ def publish(request):
 
 def _post(post_id: int) -> Post:
     return get_object_or_404(Post.objects.select_related("account", "in_reply_to"), pk=post_id)
-
-
-def history(post: Post) -> list[dict]:
-    """Each revision with its exact wording (when not sealed) and the diff from the one before."""
-    revisions = post_history(post.pk)["revisions"]
-    previous = None
-    for revision in revisions:
-        text = revision["text"]
-        if previous is not None and text is not None:
-            revision["diff"] = correction_html(previous, text)
-        previous = text
-        revision["when"] = datetime.fromisoformat(revision["at"])
-    return revisions
-
-
-def detail_context(request, post: Post) -> dict:
-    incident = rules.incident_for(post)
-    return {
-        "post": post,
-        "status": post.status,
-        "revisions": history(post),
-        "responses": post.responses.select_related("account").order_by("created_at"),
-        "deletions": post.deletions.select_related("requested_by", "decided_by").order_by(
-            "requested_at"
-        ),
-        "holds": record.active_holds(post.subject),
-        "incident": incident,
-        "open_incident": incident if incident is not None and incident.is_open else None,
-        "grounds": [(g, policy.ground_in_words(g)) for g in policy.grounds()],
-        "severities": Incident.Severity.values,
-        "sealed": post.status == "deleted",
-        "can_write": can_write(request.user),
-        "deliveries": post.deliveries.select_related("account").order_by("pk"),
-        "copy": getattr(post, "copy", None),
-        "changes": post.outside_changes.order_by("found_at"),
-    }
 
 
 @desk_page()

@@ -14,9 +14,8 @@ from amends.desk.models import Deletion, Incident
 from amends.desk.roles import roles_of
 from amends.record import api as record
 from amends.web.access import desk_page
-from amends.web.views.deliveries import unseen_changes
-from amends.web.views.incidents import step_rows
-from amends.web.views.later import Later
+from amends.web.later import Later
+from amends.web.pages import step_rows, unseen_changes
 
 SHOWN = 50
 

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 from amends.actions import CreateToken, RevokeToken
 from amends.actions.tokens import Issued, visible_tokens
 from amends.errors import AmendsError
+from amends.web import problems
 from amends.web.access import desk_page
-from amends.web.views import problems
-from amends.web.views.problems import Problem
+from amends.web.problems import Problem
 
 
 def _page(

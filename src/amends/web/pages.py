@@ -1,0 +1,73 @@
+"""What several desk pages show alike: a post's page, the five steps of an incident, the
+changes made outside the desk. Views import these from here, never from each other."""
+
+from datetime import datetime
+
+from amends.delivery.models import OutsideChange
+from amends.desk import incidents as rules
+from amends.desk import policy
+from amends.desk.models import Incident, Post
+from amends.desk.reports import post_history
+from amends.desk.roles import can_write
+from amends.record import api as record
+from amends.text.render import correction_html
+
+
+def history(post: Post) -> list[dict]:
+    """Each revision with its exact wording (when not sealed) and the diff from the one before."""
+    revisions = post_history(post.pk)["revisions"]
+    previous = None
+    for revision in revisions:
+        text = revision["text"]
+        if previous is not None and text is not None:
+            revision["diff"] = correction_html(previous, text)
+        previous = text
+        revision["when"] = datetime.fromisoformat(revision["at"])
+    return revisions
+
+
+def detail_context(request, post: Post) -> dict:
+    incident = rules.incident_for(post)
+    return {
+        "post": post,
+        "status": post.status,
+        "revisions": history(post),
+        "responses": post.responses.select_related("account").order_by("created_at"),
+        "deletions": post.deletions.select_related("requested_by", "decided_by").order_by(
+            "requested_at"
+        ),
+        "holds": record.active_holds(post.subject),
+        "incident": incident,
+        "open_incident": incident if incident is not None and incident.is_open else None,
+        "grounds": [(g, policy.ground_in_words(g)) for g in policy.grounds()],
+        "severities": Incident.Severity.values,
+        "sealed": post.status == "deleted",
+        "can_write": can_write(request.user),
+        "deliveries": post.deliveries.select_related("account").order_by("pk"),
+        "copy": getattr(post, "copy", None),
+        "changes": post.outside_changes.order_by("found_at"),
+    }
+
+
+STEPS = {
+    "apologise": ("Apologise", "Say sorry plainly, on the same channel."),
+    "amend": ("Make amends", "Correct the post visibly: strike through, say when and why."),
+    "explain": ("Explain deletion", "Only for what is illegal, offensive or prejudicial."),
+    "laugh": ("Laugh at yourself", "A light word after a harmless slip, and only then."),
+    "move_on": ("Move on", "Close with a final statement; then stop responding."),
+}
+
+
+def step_rows(steps: list[rules.Step]) -> list[dict]:
+    return [
+        {"step": s.step, "status": s.status, "title": STEPS[s.step][0], "hint": STEPS[s.step][1]}
+        for s in steps
+    ]
+
+
+def unseen_changes():
+    return (
+        OutsideChange.objects.filter(seen_at__isnull=True)
+        .select_related("post__account")
+        .order_by("-found_at")
+    )
