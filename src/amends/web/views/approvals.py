@@ -1,6 +1,7 @@
 """Approvals: a supervisor decides deletions that someone else requested."""
 
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from amends.actions import ApproveDeletion, RejectDeletion
@@ -55,7 +56,7 @@ def decide(request, deletion_id: int):
         action,
         template="desk/approvals/decide.html",
         context=context,
-        done=lambda decided: "/desk/approvals/",
+        done=lambda decided: reverse("desk:approvals"),
         said=lambda decided: (
             f"Deletion {decided.pk} approved: post {decided.post_id} is removed and its "
             "notice is public."

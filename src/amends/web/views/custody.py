@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amends.actions import PlaceHold, ReleaseHold, Unseal
@@ -75,7 +76,7 @@ def holds(request):
         action,
         template="desk/custody/holds.html",
         context=context,
-        done=lambda hold: "/desk/holds/",
+        done=lambda hold: reverse("desk:holds"),
         said=lambda hold: f"Hold {hold.reference} placed on {hold.subject}.",
     )
 
@@ -92,6 +93,6 @@ def release(request, hold_id: int):
         ReleaseHold(request.user, hold=hold_id),
         template="desk/custody/holds.html",
         context=context,
-        done=lambda hold: "/desk/holds/",
+        done=lambda hold: reverse("desk:holds"),
         said=lambda hold: f"Hold {hold.reference} on {hold.subject} released.",
     )

@@ -3,6 +3,7 @@ desk to acknowledge."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from amends.actions import RetryDelivery, SeeOutsideChange
@@ -78,7 +79,7 @@ def retry(request, delivery_id: int):
     return _run(
         request,
         action,
-        f"/desk/deliveries/{delivery_id}/",
+        reverse("desk:delivery", args=[delivery_id]),
         f"Delivery {delivery_id} will be sent again now.",
     )
 
@@ -87,4 +88,6 @@ def retry(request, delivery_id: int):
 @require_POST
 def seen(request, change_id: int):
     action = SeeOutsideChange(request.user, change=change_id)
-    return _run(request, action, "/desk/", "Marked as seen. The record keeps what was found.")
+    return _run(
+        request, action, reverse("desk:today"), "Marked as seen. The record keeps what was found."
+    )

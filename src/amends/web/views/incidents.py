@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amends.actions import CloseIncident, OpenIncident
@@ -32,7 +33,7 @@ def open_incident(request, post_id: int):
         action,
         template="desk/posts/detail.html",
         context=detail_context(request, get_object_or_404(Post, pk=post_id)),
-        done=lambda incident: f"/desk/incidents/{incident.pk}/",
+        done=lambda incident: reverse("desk:incident", args=[incident.pk]),
         said=lambda incident: f"Incident {incident.pk} opened.",
     )
 
@@ -113,6 +114,6 @@ def close(request, incident_id: int):
         action,
         template="desk/incidents/close.html",
         context=context,
-        done=lambda closed: f"/desk/incidents/{closed.pk}/",
+        done=lambda closed: reverse("desk:incident", args=[closed.pk]),
         said=lambda closed: f"Incident {closed.pk} closed. Move on: no more replies.",
     )

@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -103,7 +104,7 @@ def publish(request):
         action,
         template="desk/posts/publish.html",
         context=context,
-        done=lambda post: f"/desk/posts/{post.pk}/",
+        done=lambda post: reverse("desk:post", args=[post.pk]),
         said=lambda post: f"Published post {post.pk} on {post.account}.",
     )
 
@@ -204,7 +205,7 @@ def correct(request, post_id: int):
         action,
         template="desk/posts/correct.html",
         context=context,
-        done=lambda revision: f"/desk/posts/{post.pk}/",
+        done=lambda revision: reverse("desk:post", args=[post.pk]),
         said=lambda revision: f"Corrected post {post.pk}: revision {revision.n} is public.",
     )
 
@@ -246,7 +247,7 @@ def apologise(request, post_id: int):
         action,
         template="desk/posts/apologise.html",
         context=context,
-        done=lambda apology: f"/desk/posts/{post.pk}/",
+        done=lambda apology: reverse("desk:post", args=[post.pk]),
         said=lambda apology: f"Apology published as post {apology.pk}.",
     )
 
@@ -280,7 +281,7 @@ def reply(request, post_id: int):
         action,
         template="desk/posts/reply.html",
         context=context,
-        done=lambda response: f"/desk/posts/{post.pk}/",
+        done=lambda response: reverse("desk:post", args=[post.pk]),
         said=lambda response: f"Reply published as post {response.pk}.",
     )
 
@@ -307,7 +308,7 @@ def request_deletion(request, post_id: int):
         action,
         template="desk/posts/delete.html",
         context=context,
-        done=lambda deletion: f"/desk/posts/{post.pk}/",
+        done=lambda deletion: reverse("desk:post", args=[post.pk]),
         said=lambda deletion: (
             f"Deletion {deletion.pk} requested; another supervisor must approve it."
         ),
