@@ -4,6 +4,7 @@ the text they write: each failure is one BadInput or NotFound naming the field."
 from amends.desk.models import Account, Post
 from amends.errors import BadInput, NotFound
 from amends.record import api as record
+from amends.text import chars
 
 
 def required_text(value: object, field: str, *, limit: int = 100_000) -> str:
@@ -20,6 +21,14 @@ def required_text(value: object, field: str, *, limit: int = 100_000) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise BadInput(f"{field}: must be valid Unicode text", field=field) from None
+    # Control characters (Word's vertical tab, ESC, BEL) would make the Atom feed invalid XML.
+    bad = chars.first_not_allowed(value)
+    if bad is not None:
+        raise BadInput(
+            f"{field}: must not contain the control character {chars.describe(bad)}; "
+            "use ordinary spaces and line breaks",
+            field=field,
+        )
     return value
 
 
