@@ -22,7 +22,7 @@ from amends.record import api as record
 from amends.text.apology import check_apology
 from amends.text.diff import word_diff
 from amends.text.render import correction_html, plain_correction
-from amends.web.access import desk_page
+from amends.web.access import desk_page, refused
 from amends.web.forms import flag, perform
 from amends.web.later import Later
 from amends.web.pages import detail_context
@@ -176,6 +176,15 @@ def _offers_quote(post: Post) -> bool:
 @require_http_methods(["GET", "POST"])
 def correct(request, post_id: int):
     post = _post(post_id)
+    if request.method == "GET" and post.status == "deleted":
+        # As the correction itself answers: a deleted post is never corrected (its wording is
+        # sealed; the notice says why it came down).
+        return refused(
+            request,
+            f"Post {post.pk} was deleted, so it cannot be corrected. "
+            "Its public notice says why it was removed.",
+            status=409,
+        )
     context = _composer(post)
     if request.method == "GET":
         context["preview"] = _correction_preview(post, context["wording"], "")
