@@ -189,3 +189,27 @@ def test_site_render_writes_every_page(desk, settings):
     assert out["posts"] == 1
     assert (settings.SITE_DIR / f"posts/{desk['post']}/index.html").exists()
     assert (settings.SITE_DIR / "site.css").exists()
+
+
+@pytest.mark.parametrize("option", ["--password-file", "--token-file"])
+def test_a_binary_secret_file_is_one_line_naming_the_option(people, tmp_path, option):
+    from django.contrib.auth.models import User
+
+    from amends.desk.models import Account
+
+    binary = tmp_path / "secret.bin"
+    binary.write_bytes(b"\xff\xfe\x00\x81 not text")
+    if option == "--password-file":
+        args = ["user", "add", "zed", "--role", "author", option, binary]
+    else:
+        args = ["account", "add", "mastodon:news", "--server", "https://m.example", option, binary]
+    before = (User.objects.count(), Account.objects.count())
+    assert fails(*args) == f"error: {option}: the file must hold text (UTF-8), not binary data\n"
+    assert (User.objects.count(), Account.objects.count()) == before
+
+
+def test_a_sequence_number_past_64_bits_is_a_usage_error_not_a_crash(people):
+    result = run("record", "entries", "--from", "99999999999999999999")
+    assert result.exit_code == 2
+    assert "is not in the range 0<=x<=9223372036854775807" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -14,6 +14,27 @@ import click
 
 from amends import __version__
 
+# Sequence numbers and tree sizes are stored as 64-bit integers: a larger one is a usage error,
+# never a database overflow.
+SEQ = click.IntRange(0, 2**63 - 1)
+SIZE = click.IntRange(1, 2**63 - 1)
+
+
+def read_secret(file, option: str) -> str | None:
+    """The text of a ``--password-file`` or ``--token-file``, stripped; None without one. An
+    empty file or one that is not UTF-8 text is one clear error naming the option."""
+    from amends.errors import BadInput
+
+    if file is None:
+        return None
+    try:
+        value = file.read().strip()
+    except UnicodeDecodeError:
+        raise BadInput(f"{option}: the file must hold text (UTF-8), not binary data") from None
+    if not value:
+        raise BadInput(f"{option}: the file is empty")
+    return value
+
 
 class Failed(Exception):
     """A command failed; ``payload`` is printed as JSON when ``--json`` was given."""

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from amends.cli import command
+from amends.cli import command, read_secret
 
 
 def _user(name: str | None):
@@ -67,7 +67,7 @@ def user_add(name, role, password_file):
     """
     from amends.actions import AddUser
 
-    password = password_file.read().strip() if password_file else None
+    password = read_secret(password_file, "--password-file")
     AddUser(None, name=name, role=role, password=password, as_operator=True).run()
     return {"user": name, "role": role}, f"user {name} added as {role}"
 
@@ -75,17 +75,6 @@ def user_add(name, role, password_file):
 @click.group()
 def account():
     """Manage the accounts Amends posts to."""
-
-
-def _secret(file, option: str) -> str | None:
-    if file is None:
-        return None
-    value = file.read().strip()
-    if not value:
-        from amends.errors import BadInput
-
-        raise BadInput(f"{option}: the file is empty")
-    return value
 
 
 @account.command("add")
@@ -118,8 +107,8 @@ def account_add(key, name, server, user_name, page, password_file, token_file):
 
     settings = {"server": server, "user": user_name, "page": page}
     secrets = {
-        "password": _secret(password_file, "--password-file"),
-        "token": _secret(token_file, "--token-file"),
+        "password": read_secret(password_file, "--password-file"),
+        "token": read_secret(token_file, "--token-file"),
     }
     added = AddAccount(
         None,

@@ -2,7 +2,7 @@
 
 import click
 
-from amends.cli import Failed, command
+from amends.cli import SEQ, SIZE, Failed, command
 
 
 def _api():
@@ -58,7 +58,7 @@ def record():
 @click.option(
     "--from",
     "start",
-    type=click.IntRange(min=0),
+    type=SEQ,
     default=0,
     show_default=True,
     help="First sequence number.",
@@ -108,10 +108,10 @@ def _tree_size(size: int | None):
 
 
 @record.command()
-@click.argument("seq", type=click.IntRange(min=0))
+@click.argument("seq", type=SEQ)
 @click.option(
     "--size",
-    type=click.IntRange(min=1),
+    type=SIZE,
     default=None,
     help="Tree size to prove against (default: the latest checkpoint).",
 )
@@ -142,13 +142,11 @@ def proof(seq: int, size: int | None):
 
 
 @record.command()
-@click.option(
-    "--from", "old", type=click.IntRange(min=0), required=True, help="The older tree size."
-)
+@click.option("--from", "old", type=SEQ, required=True, help="The older tree size.")
 @click.option(
     "--to",
     "new",
-    type=click.IntRange(min=0),
+    type=SEQ,
     default=None,
     help="The newer tree size (default: the latest checkpoint).",
 )
