@@ -58,8 +58,11 @@ def _database(url: str) -> dict:
             "transaction_mode": "IMMEDIATE",
             # WAL lets readers run beside the writer; FULL makes every commit durable. A larger
             # page cache keeps the upper tree nodes that every proof reads in memory.
+            # secure_delete overwrites what a change replaces, so sealed wording leaves no old
+            # copy in free space (the WAL is truncated after sealing: see record/content.py).
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;"
+                " PRAGMA secure_delete=ON;"
             ),
         }
     # Keep connections between requests: opening one costs PostgreSQL a new process, and
