@@ -297,8 +297,15 @@ class CheckpointOut(Schema):
 class Entry(Schema):
     seq: int
     kind: str
-    leaf: str = Field(description="The exact leaf bytes, base64.")
+    leaf: str | None = Field(
+        description="The exact leaf bytes, base64; null where withheld (see withheld)."
+    )
     hash: str = Field(description="The RFC 9162 leaf hash, hex.")
+    withheld: str | None = Field(
+        None,
+        description="Why the leaf is withheld: accesses to sealed content and exports name "
+        "an auditor's purpose and reference, shown to auditors only.",
+    )
 
 
 class Entries(Schema):

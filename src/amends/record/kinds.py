@@ -64,3 +64,7 @@ def check(kind: object) -> str:
         allowed = ", ".join(sorted(KINDS))
         raise BadInput(f"kind: unknown event kind {kind!r}; allowed: {allowed}", field="kind")
     return kind
+
+
+# Entries whose data names an auditor's purpose and reference: shown in full to auditors only.
+AUDITORS_ONLY = frozenset({"content.accessed", "export.created"})

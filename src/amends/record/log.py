@@ -62,9 +62,21 @@ class StoredEntry:
         """The leaf, parsed."""
         return Leaf.parse(self.leaf)
 
-    def as_json(self) -> dict:
+    def as_json(self, *, auditor: bool = True) -> dict:
         """The entry as the CLI and the API list it: the exact leaf bytes (base64) and the
-        RFC 9162 leaf hash (hex), so anyone can check them against a proof."""
+        RFC 9162 leaf hash (hex), so anyone can check them against a proof.
+
+        Unless ``auditor``, the leaf of an access to sealed content or of an export is withheld
+        (it holds the auditor's purpose and reference, which only auditors see); its hash stays,
+        so proofs still check."""
+        if not auditor and self.kind in kinds.AUDITORS_ONLY:
+            return {
+                "seq": self.seq,
+                "kind": self.kind,
+                "leaf": None,
+                "hash": self.leaf_hash.hex(),
+                "withheld": "the purpose and reference are shown to auditors only",
+            }
         return {
             "seq": self.seq,
             "kind": self.kind,

@@ -7,6 +7,7 @@ from ninja import Query, Router
 from amends.api import schemas as s
 from amends.api.auth import staff
 from amends.api.errors import ERRORS, closed_query
+from amends.desk.roles import roles_of
 from amends.errors import NotFound
 from amends.record import api as record
 
@@ -53,10 +54,13 @@ def entries(
     start: Annotated[s.Seq, Query(0, alias="from", description="First sequence number.")],
     limit: Annotated[int, Query(ge=1, le=10_000, description="How many entries at most.")] = 100,
 ):
-    """Entries with their exact leaf data (base64) and leaf hash."""
+    """Entries with their exact leaf data (base64) and leaf hash. For anyone but an auditor,
+    the leaf of an access to sealed content or of an export is withheld (``leaf`` is null and
+    ``withheld`` says why): it names the auditor's purpose and reference."""
     staff(request.auth, "read the record")
+    auditor = "auditor" in roles_of(request.auth)
     rows = record.entries(start, limit)
-    return {"entries": [e.as_json() for e in rows]}
+    return {"entries": [e.as_json(auditor=auditor) for e in rows]}
 
 
 @router.get(
