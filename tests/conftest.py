@@ -21,6 +21,11 @@ from tests.support.servers.mastodon import mastodon, mastodon_server  # noqa: E4
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The real servers the tests talk to (PDS, WordPress, mastodon-mock, nginx) listen on loopback,
+# which Amends refuses by default: allow it here and in every process the tests start. The
+# refusal itself is tested with the setting turned off (tests/test_outbound_addresses.py).
+os.environ["AMENDS_ALLOW_PRIVATE_ADDRESSES"] = "true"
+
 
 @pytest.fixture(autouse=True)
 def _keys_in_tmp(settings, tmp_path):
@@ -28,6 +33,7 @@ def _keys_in_tmp(settings, tmp_path):
     settings.SEALING_KEY_FILE = tmp_path / "keys" / "sealing.key"
     settings.CREDENTIALS_KEY_FILE = tmp_path / "keys" / "credentials.key"
     settings.CHECKPOINT_INTERVAL = 3600
+    settings.ALLOW_PRIVATE_ADDRESSES = True
 
 
 @pytest.fixture(autouse=True)

@@ -168,6 +168,9 @@ if SIGN_IN_ADDRESS_WAIT_MAX < SIGN_IN_NAME_WAIT_MAX:
 # How many proxies in front of Amends append to X-Forwarded-For; the client's address is that
 # many places from the right. 0: the header is ignored and the connection's address is used.
 TRUSTED_PROXIES = env_int("AMENDS_TRUSTED_PROXIES", 0, minimum=0, maximum=10)
+# Outbound requests reach public addresses only; true allows loopback and private ones, for
+# tests against servers on loopback and for platform servers on the force's own network.
+ALLOW_PRIVATE_ADDRESSES = env_bool("AMENDS_ALLOW_PRIVATE_ADDRESSES", False)
 OTP_TOTP_ISSUER = "Amends"
 
 SESSION_COOKIE_AGE = env_int("AMENDS_SESSION_HOURS", 12, minimum=1, maximum=24 * 30) * 3600

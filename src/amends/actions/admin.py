@@ -35,6 +35,30 @@ def check_fields(connector, settings: dict, secrets: dict) -> None:
     server = settings.get("server")
     if server is not None and not re.match(r"^https?://[^\s/]+", server):
         raise BadInput("server: must be a URL starting with https:// or http://", field="server")
+    if server is not None:
+        _public_server(server)
+
+
+def _public_server(server: str) -> None:
+    """The server must be on the public internet (checked again at every connection)."""
+    from urllib.parse import urlsplit
+
+    from amends.connectors.addresses import NotPublic, resolve
+    from amends.connectors.guard import private_allowed
+
+    if private_allowed():
+        return
+    try:
+        parts = urlsplit(server)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        resolve(parts.hostname or "", port)
+    except ValueError:
+        raise BadInput("server: must be a URL with a valid port", field="server") from None
+    except NotPublic as error:
+        raise BadInput(
+            f"server: {error}; Amends reaches platform servers on the public internet only",
+            field="server",
+        ) from None
 
 
 class AddUser(Action):

@@ -146,11 +146,15 @@ class Seam:
     def client(self) -> httpx.Client:
         """Made on first use: loading the system's certificates costs ~20 ms, and most
         connectors are made only to measure a text or read their capabilities."""
+        from amends.connectors.guard import PublicTransport
+
+        network = self._transport or PublicTransport()
         return httpx.Client(
-            transport=_Timed(self, self._transport or httpx.HTTPTransport(retries=0)),
+            transport=_Timed(self, network),
             timeout=TIMEOUT,
             headers={"User-Agent": USER_AGENT},
-            follow_redirects=False,
+            follow_redirects=False,  # a redirect could lead to an address the guard refuses
+            trust_env=False,  # no proxy from the environment reroutes what the guard checked
         )
 
     def note(self, method: str, url: object, status: int | None, started: float, body: str):
@@ -192,8 +196,14 @@ class Seam:
         """A requests session for SDKs built on requests (Mastodon.py), summarised the same way."""
         import requests
 
+        from amends.connectors.guard import public_adapter
+
         session = requests.Session()
         session.headers["User-Agent"] = USER_AGENT
+        session.trust_env = False
+        session.max_redirects = 0  # a redirect is refused, never followed
+        for prefix in ("https://", "http://"):
+            session.mount(prefix, public_adapter())
 
         def summarise(response, *args, **kwargs):
             started = time.perf_counter() - response.elapsed.total_seconds()
