@@ -23,11 +23,22 @@ class PolicyViolation(Refused):
 
 
 class Action:
-    """Subclasses set ``roles`` and implement :meth:`apply`; :meth:`validate` and
-    :meth:`authorize` as needed. ``run()`` does the rest."""
+    """Subclasses set ``roles`` and implement :meth:`apply`; :meth:`validate`,
+    :meth:`authorize`, :meth:`before` and :meth:`after` as needed. :meth:`run` is the one
+    order every action keeps:
+
+    1. ``validate()`` — the input alone;
+    2. ``before()`` — outside the transaction: asking a platform, checking a code or a password
+       whose failure must stay counted;
+    3. in one transaction: ``authorize()`` then ``apply()`` (the change and its record entry);
+    4. after the commit: the public pages touched are rendered, then ``after(result)`` (reading
+       sealed text once its access is committed, writing a pack once its export is).
+    """
 
     roles: ClassVar[tuple[str, ...]] = ()
     verb: ClassVar[str] = "do this"
+    # The transaction may not sit inside another (an export must be committed, not nested).
+    durable: ClassVar[bool] = False
 
     def __init__(self, actor: User | None):
         self.actor = actor
@@ -44,8 +55,15 @@ class Action:
             allowed = " or ".join(self.roles)
             raise Forbidden(f"as: only {allowed} may {self.verb}; {self.actor.username} may not")
 
+    def before(self) -> None:
+        """Work outside the transaction, before it (see the class docstring)."""
+
     def apply(self):
         raise NotImplementedError
+
+    def after(self, result):
+        """Work after the commit; what it returns is what ``run()`` returns."""
+        return result
 
     @property
     def actor_name(self) -> str | None:
@@ -57,9 +75,14 @@ class Action:
 
     def run(self):
         self.validate()
-        with transaction.atomic():
+        self.before()
+        with transaction.atomic(durable=self.durable):
             self.authorize()
             result = self.apply()
+        self._render()
+        return self.after(result)
+
+    def _render(self) -> None:
         if self.pages:
             from amends.site import render
 
@@ -69,4 +92,3 @@ class Action:
                 # The change is committed and recorded; a page that could not be written must
                 # not make it look undone. `amends site render` writes every page again.
                 logger.exception("public pages %s could not be rendered", sorted(self.pages))
-        return result

@@ -51,14 +51,16 @@ class Unseal(Action):
         required_text(self.purpose, "purpose", limit=1000)
         required_text(self.reference, "reference", limit=200)
 
-    def run(self) -> dict[int, str]:
-        """Not one transaction: the access entry must be committed before any text is read."""
-        self.validate()
-        self.authorize()
+    def apply(self) -> list:
         post = get(Post, self.post_id, "post")
         revisions = list(post.revisions.order_by("n"))
         if not revisions:
             raise NotFound(f"post: post {post.pk} has no wording")
+        return revisions
+
+    def after(self, revisions) -> dict[int, str]:
+        """Only now, outside any transaction: the access entry is committed before any text
+        is read (see record.unseal)."""
         opened = record.unseal(
             [r.seq for r in revisions],
             actor=self.actor_name,

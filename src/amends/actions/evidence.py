@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-from django.db import transaction
-
 from amends.actions.base import Action
 from amends.desk.lookups import required_text
 from amends.errors import BadInput
@@ -17,6 +15,7 @@ class ExportPack(Action):
     """
 
     roles = ("auditor",)
+    durable = True
     verb = "export evidence packs"
 
     def __init__(
@@ -68,12 +67,8 @@ class ExportPack(Action):
         )
         return pack.record_export(found, actor=self.actor_name)
 
-    def run(self):
-        """Not one transaction: the export is committed before the pack is written."""
+    def after(self, gathered):
+        """The export is committed before the pack is written."""
         from amends.evidence import pack
 
-        self.validate()
-        with transaction.atomic(durable=True):
-            self.authorize()
-            gathered = self.apply()
         return pack.write(gathered, self.output, check=self.check)

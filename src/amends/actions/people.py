@@ -257,12 +257,10 @@ class ChangePassword(Action):
         if self.new != self.again:
             raise BadInput("again: the two new passwords are not the same", field="again")
 
-    def run(self) -> User:
-        self.validate()
-        super().authorize()
+    def before(self) -> None:
         # Outside the change's transaction, so that a wrong password stays counted.
+        super().authorize()
         self._check_current()
-        return super().run()
 
     def _check_current(self) -> None:
         name = self.actor.username
@@ -319,7 +317,7 @@ class ConfirmSecondFactor(Action):
         super().__init__(actor)
         self.code = code
 
-    def run(self) -> AuthenticatorApp:
+    def before(self) -> None:
         # The code is checked first, in its own transaction, so that a wrong one stays counted.
         super().authorize()
         device = pending_device(self.actor)
@@ -327,7 +325,6 @@ class ConfirmSecondFactor(Action):
             raise NotFound("second factor: start setting it up first")
         verify_code(device, self.code)
         self.device = device
-        return super().run()
 
     def apply(self) -> AuthenticatorApp:
         device = AuthenticatorApp.objects.select_for_update().get(pk=self.device.pk)
@@ -361,8 +358,8 @@ class RemoveSecondFactor(Action):
                 "code: give a code from your authenticator app, or your password", field="code"
             )
 
-    def run(self) -> None:
-        self.validate()
+    def before(self) -> None:
+        # Checked outside the change's transaction, so that a wrong code stays counted.
         super().authorize()
         device = second_factor(self.actor)
         if device is None:
@@ -371,7 +368,6 @@ class RemoveSecondFactor(Action):
             verify_code(device, self.code)
         else:
             self._check_password(device)
-        return super().run()
 
     def _check_password(self, device) -> None:
         failure: AmendsError | None = None

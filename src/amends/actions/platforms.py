@@ -29,7 +29,8 @@ class CheckAccount(Action):
         if not self.as_operator:
             super().authorize()
 
-    def run(self):
+    def before(self) -> None:
+        """The platform is asked outside the transaction."""
         account = account_by_key(self.key)
         connector = connector_for(account)
         if not connector.local:
@@ -39,7 +40,6 @@ class CheckAccount(Action):
                 raise Refused(f"account: {account} does not work: {error}") from None
             finally:
                 connector.seam.close()
-        return super().run()
 
     def apply(self) -> Account:
         account = Account.objects.select_for_update().get(pk=account_by_key(self.key).pk)
