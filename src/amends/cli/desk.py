@@ -118,9 +118,12 @@ def account_add(key, name, server, user_name, page, password_file, token_file):
         secrets={k: v for k, v in secrets.items() if v is not None},
         as_operator=True,
     ).run()
+    from amends.connectors import CONNECTORS
+
+    local = CONNECTORS[added.platform].local
     return {"account": str(added)}, (
         f"account {added} added"
-        + ("" if added.platform == "house" else f"; check it with `amends account check {added}`")
+        + ("" if local else f"; check it with `amends account check {added}`")
     )
 
 
