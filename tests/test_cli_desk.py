@@ -3,15 +3,10 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from amends.cli import main
+from tests.support.cli import run
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args, input=None):
-    return CliRunner().invoke(main, [str(a) for a in args], input=input)
 
 
 def ok(*args, input=None):

@@ -8,17 +8,12 @@ import sys
 import zipfile
 
 import pytest
-from click.testing import CliRunner
 
-from amends.cli import main
 from amends.record import api as record
+from tests.support.cli import run
 from tests.test_evidence_pack import PURPOSE, REFERENCE, build_incident, members
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def fails(*args, code=1):

@@ -5,19 +5,14 @@ import json
 from hashlib import sha256
 
 import pytest
-from click.testing import CliRunner
 
-from amends.cli import main
 from amends.record import api as record
 from amends.record import merkle
 from amends.record.note import CheckpointBody, Verifier, open_note
 from tests.conftest import drop_triggers
+from tests.support.cli import run
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args):
-    return CliRunner().invoke(main, list(args))
 
 
 def run_json(*args):

@@ -3,17 +3,12 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from amends.cli import main
 from amends.record import api as record
 from tests.support.api import Api, error, ok
+from tests.support.cli import run
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def test_token_add_prints_the_token_once_and_it_works(people):

