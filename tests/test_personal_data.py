@@ -103,3 +103,28 @@ def test_findings_are_in_order_and_never_overlap(text, protected):
         assert text[f.start : f.end] == f.found
     for a, b in itertools.pairwise(findings):
         assert a.end <= b.start
+
+
+def test_the_command_line_warns_and_still_publishes(people):
+    from tests.support.cli import run
+
+    result = run(
+        "post", "house:news", "--text", "Witness Jo Bloggs, 07700 900123.", "--as", "alice"
+    )
+    assert result.exit_code == 0
+    assert "warning: text: “07700 900123” looks like a phone number" in result.stderr
+    assert result.stdout.startswith("post ")
+
+
+def test_the_correction_preview_warns_of_personal_data(client, people):
+    from amends.actions import Publish
+
+    post = Publish(people.alice, account="house:news", text="Call Dave on 07700 900123.").run()
+    client.force_login(people.alice)
+    response = client.post(
+        f"/desk/posts/{post.pk}/correct/preview/", {"text": "Call 101.", "reason": "Wrong"}
+    )
+    assert response.status_code == 200
+    assert "This may identify someone" in response.content.decode()
+    assert "looks like a phone number" in response.content.decode()
+    assert "ask for it to be deleted instead" in response.content.decode()

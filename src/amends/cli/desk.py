@@ -28,6 +28,15 @@ def _text(value: str) -> str:
     return sys.stdin.read() if value == "-" else value
 
 
+def warn_personal(text: object) -> None:
+    """Say on stderr what in ``text`` looks like personal data (a warning: nothing is refused)."""
+    from amends.text import personal
+
+    if isinstance(text, str):
+        for finding in personal.find(text):
+            click.echo(f"warning: text: {finding.message}", err=True)
+
+
 def as_option(func):
     return click.option(
         "--as", "as_user", required=True, metavar="USER", help="The person acting (a user name)."
@@ -174,7 +183,9 @@ def post(account_key, text, as_user):
     """
     from amends.actions import Publish
 
-    published = Publish(_user(as_user), account=account_key, text=_text(text)).run()
+    text = _text(text)
+    warn_personal(text)
+    published = Publish(_user(as_user), account=account_key, text=text).run()
     return {"post": published.pk, "url": _url(published)}, f"post {published.pk}: {_url(published)}"
 
 
@@ -202,10 +213,12 @@ def correct(post_id, text, reason, anyway, as_reply, as_quote, plan, as_user):
     """
     from amends.actions import Correct
 
+    text = _text(text)
+    warn_personal(text)
     action = Correct(
         _user(as_user),
         post=post_id,
-        text=_text(text),
+        text=text,
         reason=reason,
         anyway=anyway,
         as_reply=as_reply,
@@ -237,7 +250,9 @@ def apologise(post_id, text, check, anyway, as_user):
     """
     from amends.actions import Apologise
 
-    action = Apologise(_user(as_user), post=post_id, text=_text(text), check=check, anyway=anyway)
+    text = _text(text)
+    warn_personal(text)
+    action = Apologise(_user(as_user), post=post_id, text=text, check=check, anyway=anyway)
     published = action.run()
     findings = [f.as_json() for f in action.findings]
     lines = [f"{f['severity']}: {f['message']}" for f in findings]
@@ -260,7 +275,9 @@ def reply(post_id, text, anyway, as_user):
     """
     from amends.actions import Reply
 
-    published = Reply(_user(as_user), post=post_id, text=_text(text), anyway=anyway).run()
+    text = _text(text)
+    warn_personal(text)
+    published = Reply(_user(as_user), post=post_id, text=text, anyway=anyway).run()
     return {"post": published.pk}, f"reply {published.pk} published"
 
 

@@ -19,6 +19,7 @@ from amends.desk.lookups import current_text
 from amends.desk.models import Account, Post
 from amends.errors import BadInput
 from amends.record import api as record
+from amends.text import personal
 from amends.text.apology import check_apology
 from amends.text.diff import word_diff
 from amends.text.render import correction_html, plain_correction
@@ -149,6 +150,8 @@ def _correction_preview(
         lengths.append({"platform": cls.label, "measure": measure, "over": not measure.fits})
     return {
         "html": correction_html(old, new) if new else "",
+        # What the wrong wording and the new one may give away about someone.
+        "personal": personal.find(f"{old}\n{new}" if new else old),
         "changed": bool(new)
         and new != old
         and any(op.kind != "equal" for op in word_diff(old, new)),
@@ -265,8 +268,10 @@ def apologise(request, post_id: int):
 @require_POST
 def apology_check(request, post_id: int):
     post = _post(post_id)
-    findings = _findings(post, request.POST.get("text", ""))
-    return render(request, "desk/posts/_findings.html", {"findings": findings, "checked": True})
+    text = request.POST.get("text", "")
+    findings = _findings(post, text)
+    context = {"findings": findings, "checked": True, "personal": personal.find(text)}
+    return render(request, "desk/posts/_findings.html", context)
 
 
 @desk_page("author", "supervisor")
