@@ -191,7 +191,11 @@ def build() -> dict:
             author = rng.choice(authors)
             severity = rng.choices(Incident.Severity.values, weights=(6, 3, 1))[0]
             incident = OpenIncident(
-                author, post=post, severity=severity, summary=SUMMARIES[n % len(SUMMARIES)]
+                author,
+                post=post,
+                kind="fact",
+                severity=severity,
+                summary=SUMMARIES[n % len(SUMMARIES)],
             ).run()
             incidents.append(incident.pk)
             if rng.random() < 0.6:

@@ -133,7 +133,9 @@ def seed_incident(entries: int) -> dict:
     alice, fiona = people["alice"], people["fiona"]
     _bulk_posts(account, alice, OTHER_POSTS // 2)
     post = Publish(alice, account="house:news", text="The appeal closes on 4 May.").run()
-    incident = OpenIncident(alice, post=post.pk, severity="serious", summary="Wrong date").run()
+    incident = OpenIncident(
+        alice, post=post.pk, kind="fact", severity="serious", summary="Wrong date"
+    ).run()
     Apologise(alice, post=post.pk, text="Sorry, the date we gave was wrong.").run()
     # What an incident that drags on leaves in the record: corrections, replies, holds placed
     # and released, and auditors reading the record; a checkpoint every 50 actions.

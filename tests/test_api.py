@@ -82,7 +82,10 @@ def test_the_whole_handbook_through_the_api(as_, post):
     assert (corrected["post"], corrected["revision"]) == (post, 2)
     assert corrected["plan"]["how"] == "site"
     incident = ok(
-        alice.post(f"/api/posts/{post}/incidents", {"severity": "minor", "summary": "Date"}), 201
+        alice.post(
+            f"/api/posts/{post}/incidents", {"kind": "fact", "severity": "minor", "summary": "Date"}
+        ),
+        201,
     )["incident"]
     checked = ok(
         alice.post(
@@ -242,7 +245,12 @@ def test_admins_add_people_and_accounts(as_):
             403,
         ),
         (
-            ("post", "/api/posts/{post}/incidents", {"severity": "huge", "summary": "x"}, "sam"),
+            (
+                "post",
+                "/api/posts/{post}/incidents",
+                {"kind": "fact", "severity": "huge", "summary": "x"},
+                "sam",
+            ),
             None,  # the command line refuses this severity before the action sees it
             400,
         ),
@@ -284,7 +292,10 @@ def test_errors_carry_the_command_lines_messages_and_change_nothing(as_, post, c
 def test_refusals_after_an_incident_match_the_command_line(as_, post):
     alice, sam = as_("alice"), as_("sam")
     incident = ok(
-        alice.post(f"/api/posts/{post}/incidents", {"severity": "serious", "summary": "x"}), 201
+        alice.post(
+            f"/api/posts/{post}/incidents", {"kind": "fact", "severity": "serious", "summary": "x"}
+        ),
+        201,
     )["incident"]
     joke = error(alice.post(f"/api/posts/{post}/replies", {"text": "Oops lol 😂"}), 409)
     assert joke["message"] == cli_error("reply", post, "--text", "Oops lol 😂", "--as", "alice")
@@ -374,7 +385,7 @@ def _history(api: Api, post: int) -> dict:
 
 
 def _open_incident(api: Api, post: int) -> int:
-    body = {"severity": "minor", "summary": "x"}
+    body = {"kind": "fact", "severity": "minor", "summary": "x"}
     return ok(api.post(f"/api/posts/{post}/incidents", body), 201)["incident"]
 
 
@@ -429,7 +440,10 @@ TEXT_FIELDS = {
     ),
     "incident summary": (
         "alice",
-        lambda as_, post: (f"/api/posts/{post}/incidents", {"severity": "minor", "summary": XSS}),
+        lambda as_, post: (
+            f"/api/posts/{post}/incidents",
+            {"kind": "fact", "severity": "minor", "summary": XSS},
+        ),
         lambda api, out, post: [ok(api.get(f"/api/incidents/{out['incident']}"))["summary"]],
     ),
     "final statement": (

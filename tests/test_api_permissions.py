@@ -52,7 +52,7 @@ ENDPOINTS = [
     (
         "POST",
         "/api/posts/{plain}/incidents",
-        {"severity": "minor", "summary": "Typo"},
+        {"kind": "fact", "severity": "minor", "summary": "Typo"},
         only(*WRITERS, status=201),
     ),
     ("GET", "/api/incidents/{incident}", None, only(*STAFF, status=200)),
@@ -109,7 +109,9 @@ def world(people, testbed):
     deletion = RequestDeletion(
         people.andy, post=doomed.pk, ground="offensive", explanation="Rude."
     ).run()
-    incident = OpenIncident(people.alice, post=post.pk, severity="minor", summary="Date").run()
+    incident = OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="minor", summary="Date"
+    ).run()
     hold = PlaceHold(people.fiona, post=post.pk, reference="FOI/1").run()
     record.sign_checkpoint()
     from amends.api.models import ApiToken

@@ -64,7 +64,7 @@ def token(request, people, one_connection):
     """The token of the persona under test, in a desk with a post and an open incident, so
     that some generated requests find something (ids are small numbers)."""
     post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
-    OpenIncident(people.alice, post=post.pk, severity="minor", summary="Date").run()
+    OpenIncident(people.alice, post=post.pk, kind="fact", severity="minor", summary="Date").run()
     return token_for(getattr(people, request.param))
 
 

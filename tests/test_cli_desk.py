@@ -65,7 +65,17 @@ def test_the_whole_handbook_from_the_command_line(desk):
     assert (corrected["post"], corrected["revision"]) == (post, 2)
     assert corrected["plan"]["how"] == "site"
     incident = ok(
-        "incident", "open", post, "--severity", "minor", "--summary", "Wrong date", "--as", "alice"
+        "incident",
+        "open",
+        post,
+        "--kind",
+        "fact",
+        "--severity",
+        "minor",
+        "--summary",
+        "Wrong date",
+        "--as",
+        "alice",
     )["incident"]
     apology = ok("apologise", post, "--text", "Sorry, the date we gave was wrong.", "--as", "alice")
     assert apology["findings"] == []
@@ -170,7 +180,19 @@ def test_errors_are_one_line_and_change_nothing(desk, args, message):
     "args",
     [
         ["post", "house:news", "--text", "x"],
-        ["incident", "open", "1", "--severity", "huge", "--summary", "x", "--as", "alice"],
+        [
+            "incident",
+            "open",
+            "1",
+            "--kind",
+            "fact",
+            "--severity",
+            "huge",
+            "--summary",
+            "x",
+            "--as",
+            "alice",
+        ],
         ["approve"],
         ["history"],
     ],

@@ -60,7 +60,9 @@ def test_every_field_people_type_is_checked(people):
     with pytest.raises(BadInput, match=r"^reason: "):
         Correct(people.alice, post=post.pk, text="Closes on 14 May.", reason="Typo\x07").run()
     with pytest.raises(BadInput, match=r"^summary: "):
-        OpenIncident(people.alice, post=post.pk, severity="minor", summary="Date\x08").run()
+        OpenIncident(
+            people.alice, post=post.pk, kind="fact", severity="minor", summary="Date\x08"
+        ).run()
 
 
 def test_the_feed_stays_valid_xml(client, people):

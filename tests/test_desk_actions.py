@@ -157,7 +157,9 @@ def test_only_auditors_unseal_and_every_access_is_recorded(people, post):
 
 
 def test_an_incident_walks_the_five_steps(people, post):
-    incident = OpenIncident(people.alice, post=post.pk, severity="minor", summary="Date").run()
+    incident = OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="minor", summary="Date"
+    ).run()
     report = incident_report(incident.pk)
     assert report["steps"] == [
         {"step": "apologise", "status": "to do"},
@@ -184,13 +186,15 @@ def test_an_incident_walks_the_five_steps(people, post):
 
 
 def test_laughing_is_not_offered_after_a_serious_incident(people, post):
-    incident = OpenIncident(people.alice, post=post.pk, severity="serious", summary="x").run()
+    incident = OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="serious", summary="x"
+    ).run()
     steps = {s["step"]: s["status"] for s in incident_report(incident.pk)["steps"]}
     assert steps["laugh"] == "not applicable"
 
 
 def test_the_tone_guard_refuses_humour_about_a_serious_incident(people, post):
-    OpenIncident(people.alice, post=post.pk, severity="critical", summary="x").run()
+    OpenIncident(people.alice, post=post.pk, kind="fact", severity="critical", summary="x").run()
     with pytest.raises(PolicyViolation, match=r"humour \(Oops, 😂\)"):
         Reply(people.alice, post=post.pk, text="Oops 😂 we will fix it").run()
     with pytest.raises(PolicyViolation, match="humour"):
@@ -201,7 +205,9 @@ def test_the_tone_guard_refuses_humour_about_a_serious_incident(people, post):
 
 
 def test_humour_is_allowed_after_a_minor_slip(people, post):
-    incident = OpenIncident(people.alice, post=post.pk, severity="minor", summary="typo").run()
+    incident = OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="minor", summary="typo"
+    ).run()
     reply = Reply(people.alice, post=post.pk, text="Oops, typo fixed :)").run()
     assert post_history(reply.pk)["revisions"][0]["text"] == "Oops, typo fixed :)"
     assert reply.in_reply_to_id == post.pk
@@ -214,7 +220,9 @@ def test_humour_is_allowed_after_a_minor_slip(people, post):
 
 def test_replying_past_the_budget_or_after_closing_is_refused(people, post, settings):
     settings.RESPONSE_BUDGETS = {**settings.RESPONSE_BUDGETS, "minor": 2}
-    incident = OpenIncident(people.alice, post=post.pk, severity="minor", summary="x").run()
+    incident = OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="minor", summary="x"
+    ).run()
     Reply(people.alice, post=post.pk, text="Thanks, fixing it.").run()
     Reply(people.alice, post=post.pk, text="Fixed now.").run()
     with pytest.raises(PolicyViolation, match=r"budget of incident \d+ is spent \(2 of 2\)"):
@@ -226,7 +234,9 @@ def test_replying_past_the_budget_or_after_closing_is_refused(people, post, sett
 
 
 def test_closing_needs_a_statement_and_a_supervisor(people, post):
-    incident = OpenIncident(people.alice, post=post.pk, severity="minor", summary="x").run()
+    incident = OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="minor", summary="x"
+    ).run()
     with pytest.raises(BadInput, match=r"^statement: must not be empty"):
         CloseIncident(people.sam, incident=incident.pk, statement="").run()
     with pytest.raises(Forbidden):
@@ -243,7 +253,7 @@ def test_outsiders_auditors_and_admins_cannot_write_posts(people, post, who):
         Apologise(user, post=post.pk, text=APOLOGY),
         Reply(user, post=post.pk, text="x"),
         RequestDeletion(user, post=post.pk, ground="offensive", explanation="x"),
-        OpenIncident(user, post=post.pk, severity="minor", summary="x"),
+        OpenIncident(user, post=post.pk, kind="fact", severity="minor", summary="x"),
     ):
         with pytest.raises(Forbidden):
             action.run()

@@ -39,7 +39,11 @@ def build_incident(people) -> dict:
     """A post that went wrong and everything the team did about it, through the actions."""
     post = Publish(people.alice, account="house:news", text=ORIGINAL).run()
     incident = OpenIncident(
-        people.alice, post=post.pk, severity="serious", summary="Wrong date; named a suspect"
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="serious",
+        summary="Wrong date; named a suspect",
     ).run()
     Correct(people.alice, post=post.pk, text=CORRECTED, reason="Wrong date").run()
     apology = Apologise(people.alice, post=post.pk, text=APOLOGY).run()

@@ -83,6 +83,7 @@ def incident_story(people, *, xss: str = "") -> dict:
     incident = OpenIncident(
         people.alice,
         post=post.pk,
+        kind="fact",
         severity="serious",
         summary="Wrong day and log number in a missing person appeal" + xss,
     ).run()
@@ -312,7 +313,9 @@ def test_a_post_pack_has_its_own_times_and_no_steps(people):
 def test_an_account_pack_shows_every_incident_on_the_account(people):
     story = incident_story(people)
     other = Publish(people.andy, account="house:news", text="Road closed on the A28.").run()
-    second = OpenIncident(people.andy, post=other.pk, severity="minor", summary="Wrong road").run()
+    second = OpenIncident(
+        people.andy, post=other.pk, kind="fact", severity="minor", summary="Wrong road"
+    ).run()
     subjects = gather("account", "house:news", purpose=PURPOSE, reference=REFERENCE)
     html, pdf = drawn(subjects)
     assert "<h1>Evidence report: Account house:news</h1>" in html
@@ -345,7 +348,9 @@ def test_the_exported_pack_carries_the_report_with_its_own_export(people, tmp_pa
 
 def test_the_apology_checker_findings_are_shown_as_recorded(people):
     post = Publish(people.alice, account="house:news", text=ORIGINAL).run()
-    incident = OpenIncident(people.alice, post=post.pk, severity="minor", summary="Wrong day").run()
+    incident = OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="minor", summary="Wrong day"
+    ).run()
     Apologise(
         people.alice, post=post.pk, text="Sorry if anyone was upset by the post.", anyway=True
     ).run()

@@ -77,7 +77,9 @@ def pages(people, site_url):
         account="house:news",
         text="Witness appeal: the appeal closes on 4 May. Call 101.",
     ).run()
-    OpenIncident(people.alice, post=post.pk, severity="minor", summary="Wrong date").run()
+    OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="minor", summary="Wrong date"
+    ).run()
     Correct(
         people.alice,
         post=post.pk,

@@ -29,7 +29,9 @@ def scene(people):
     """A post with an open incident, a second post with a pending deletion requested by andy,
     and a deleted (sealed) third post."""
     post = Publish(people.alice, account="house:news", text="The appeal closes on 4 May.").run()
-    incident = OpenIncident(people.alice, post=post.pk, severity="minor", summary="date").run()
+    incident = OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="minor", summary="date"
+    ).run()
     pending_post = Publish(people.andy, account="house:news", text="Suspect named.").run()
     pending = RequestDeletion(
         people.andy, post=pending_post.pk, ground="prejudicial", explanation="Trial pending."
@@ -80,7 +82,12 @@ def endpoints(s: dict) -> list[tuple[str, str, dict, set | None]]:
             {"ground": "offensive", "explanation": "x"},
             WRITERS,
         ),
-        ("post", f"/desk/posts/{g - 1}/incident/", {"severity": "minor", "summary": "s"}, WRITERS),
+        (
+            "post",
+            f"/desk/posts/{g - 1}/incident/",
+            {"kind": "fact", "severity": "minor", "summary": "s"},
+            WRITERS,
+        ),
         ("get", f"/desk/incidents/{i}/close/", {}, {"sam"}),
         ("post", f"/desk/incidents/{i}/close/", {"statement": "We have fixed it."}, {"sam"}),
         ("get", "/desk/approvals/", {}, {"sam"}),
@@ -130,7 +137,8 @@ def test_an_author_works_an_incident_through_apology_and_correction(people, clie
     post = Publish(people.alice, account="house:news", text="The appeal closes on 4 May.").run()
     client.force_login(people.alice)
     opened = client.post(
-        f"/desk/posts/{post.pk}/incident/", {"severity": "minor", "summary": "Wrong date"}
+        f"/desk/posts/{post.pk}/incident/",
+        {"kind": "fact", "severity": "minor", "summary": "Wrong date"},
     )
     incident = opened.url.rstrip("/").rsplit("/", 1)[1]
     page = client.get(opened.url).content.decode()
@@ -263,7 +271,9 @@ def test_posts_can_be_searched_and_filtered(scene, people, client):
 
 def test_text_from_people_is_shown_escaped_on_every_page(people, client):
     post = Publish(people.alice, account="house:news", text=XSS).run()
-    incident = OpenIncident(people.alice, post=post.pk, severity="minor", summary=XSS).run()
+    incident = OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="minor", summary=XSS
+    ).run()
     deletion = RequestDeletion(people.alice, post=post.pk, ground="illegal", explanation=XSS).run()
     PlaceHold(people.fiona, post=post.pk, reference=XSS[:150]).run()
     pages = {

@@ -17,7 +17,9 @@ PERSONAS = ["alice", "sam", "fiona", "adam", "olly"]
 @pytest.fixture
 def incident(people):
     post = Publish(people.alice, account="house:news", text="Witness named: J. Smith.").run()
-    incident = OpenIncident(people.alice, post=post.pk, severity="serious", summary="Named").run()
+    incident = OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="serious", summary="Named"
+    ).run()
     deletion = RequestDeletion(
         people.alice, post=post.pk, ground="prejudicial", explanation="A trial is pending."
     ).run()

@@ -86,7 +86,9 @@ def world(people, testbed):
     deletion = RequestDeletion(
         people.andy, post=doomed.pk, ground="offensive", explanation="Rude."
     ).run()
-    incident = OpenIncident(people.alice, post=post.pk, severity="minor", summary="Date").run()
+    incident = OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="minor", summary="Date"
+    ).run()
     hold = PlaceHold(people.fiona, post=post.pk, reference="FOI/1").run()
     # As the watch leaves it when the post was edited on its platform (a row only: the seen
     # button reads nothing else).

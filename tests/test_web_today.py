@@ -31,7 +31,9 @@ def test_every_change_shows_on_today_at_once(people, client):
     post = Publish(people.alice, account="house:news", text="The appeal closes on 4 May.").run()
     assert "No incident is open." in today(client)
 
-    incident = OpenIncident(people.alice, post=post.pk, severity="minor", summary="date").run()
+    incident = OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="minor", summary="date"
+    ).run()
     page = today(client)
     assert f"/desk/incidents/{incident.pk}/" in page
     assert "<strong>1</strong> open." in page
@@ -73,7 +75,7 @@ def test_what_is_cached_for_one_role_is_not_shown_to_another(people, client):
 
 def test_a_second_look_at_an_unchanged_desk_does_not_work_it_out_again(people, client):
     post = Publish(people.alice, account="house:news", text="The appeal closes on 4 May.").run()
-    OpenIncident(people.alice, post=post.pk, severity="serious", summary="date").run()
+    OpenIncident(people.alice, post=post.pk, kind="fact", severity="serious", summary="date").run()
     client.force_login(people.sam)
 
     with CaptureQueriesContext(connection) as first:
@@ -109,7 +111,9 @@ def test_the_posts_search_shows_a_correction_at_once(people, client):
 
 def test_the_incident_page_shows_each_step_as_it_is_done(people, client):
     post = Publish(people.alice, account="house:news", text="The appeal closes on 4 May.").run()
-    incident = OpenIncident(people.alice, post=post.pk, severity="minor", summary="date").run()
+    incident = OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="minor", summary="date"
+    ).run()
     client.force_login(people.alice)
     url = f"/desk/incidents/{incident.pk}/"
 

@@ -14,11 +14,14 @@ class OpenIncident(Action):
     roles = ("author", "supervisor")
     verb = "open incidents"
 
-    def __init__(self, actor, *, post, severity: str, summary: str):
+    def __init__(self, actor, *, post, kind: str, severity: str, summary: str):
         super().__init__(actor)
-        self.post_id, self.severity, self.summary = post, severity, summary
+        self.post_id, self.kind, self.severity, self.summary = post, kind, severity, summary
 
     def validate(self):
+        if self.kind not in Incident.Kind.values:
+            allowed = "|".join(Incident.Kind.values)
+            raise BadInput(f"kind: must be {allowed} (got {self.kind!r})", field="kind")
         if self.severity not in Incident.Severity.values:
             allowed = "|".join(Incident.Severity.values)
             raise BadInput(f"severity: must be {allowed} (got {self.severity!r})", field="severity")
@@ -32,6 +35,7 @@ class OpenIncident(Action):
             raise Refused(f"post: post {post.pk} already has an open incident")
         incident = Incident.objects.create(
             post=post,
+            kind=self.kind,
             severity=self.severity,
             summary=self.summary,
             budget=policy.budget(self.severity),
@@ -43,6 +47,7 @@ class OpenIncident(Action):
             {
                 "incident": incident.pk,
                 "post": post.pk,
+                "kind": self.kind,
                 "severity": self.severity,
                 "summary": self.summary,
                 "budget": incident.budget,

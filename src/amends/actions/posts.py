@@ -56,12 +56,16 @@ def publish_post(action: Action, account: Account, body: str, *, kind: str, data
 
 def _guard_tone(incident: Incident | None, words: str, anyway: bool) -> list[str]:
     """Humour markers that the tone guard refuses (empty when allowed)."""
-    if incident is None or incident.severity not in incident_rules.SERIOUS:
+    if incident is None:
+        return []
+    about = {"tone": "a misjudged tone", "harmful": "harmful content"}.get(incident.kind)
+    if about is None and incident.severity not in incident_rules.SERIOUS:
         return []
     found = humour_markers(words)
     if found and not anyway:
         raise PolicyViolation(
-            f"text: humour ({', '.join(found)}) is wrong after a {incident.severity} incident; "
+            f"text: humour ({', '.join(found)}) is wrong after "
+            f"{f'an incident about {about}' if about else f'a {incident.severity} incident'}; "
             "take it out, or use --anyway if you are sure (it will be recorded)"
         )
     return found
@@ -129,6 +133,13 @@ class Correct(Action):
                 field="as_quote",
             )
         incident = incident_rules.incident_for(post)
+        if incident is not None and incident.is_open and incident.kind == Incident.Kind.HARMFUL:
+            # Never, not even --anyway: a correction shows the wrong words again, struck
+            # through on the site and quoted in the plain-words text for platforms.
+            raise PolicyViolation(
+                f"post: incident {incident.pk} is about harmful content; a correction would "
+                "publish the harmful words again. Ask for the post to be deleted instead"
+            )
         humour = _guard_tone(incident, f"{self.text}\n{self.reason}", self.anyway)
         at = now()  # one moment for the plan's wording and the revision it sends
         self.plan = outbox.plan(

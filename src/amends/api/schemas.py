@@ -173,6 +173,11 @@ class DeletionOut(Schema):
 
 
 class IncidentIn(Body):
+    kind: Text = Field(
+        description="What went wrong: fact (a wrong fact or wording), tone (a tone or humour "
+        "misjudgement) or harmful (personal data, someone who must not be identified, "
+        "prejudicial, offensive or illegal: taken down, never corrected)."
+    )
     severity: Text = Field(description="minor, serious or critical")
     summary: Text = Field(description="What went wrong, for the team.")
 
@@ -204,6 +209,7 @@ class IncidentReport(Schema):
     incident: int
     post: int
     status: str
+    kind: str
     severity: str
     summary: str
     steps: list[Step]

@@ -342,18 +342,28 @@ def incident():
 
 @incident.command("open")
 @click.argument("post_id", metavar="POST")
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice(["fact", "tone", "harmful"]),
+    help="What went wrong: a wrong fact or wording; a tone or humour misjudgement; harmful "
+    "content (personal data, someone who must not be identified, prejudicial, offensive or "
+    "illegal), which is taken down, never corrected.",
+)
 @click.option("--severity", required=True, type=click.Choice(["minor", "serious", "critical"]))
 @click.option("--summary", required=True, help="What went wrong, for the team.")
 @as_option
 @command
-def incident_open(post_id, severity, summary, as_user):
+def incident_open(post_id, kind, severity, summary, as_user):
     """Open an incident on a post that went wrong.
 
-    Example: amends incident open 12 --severity minor --summary "Wrong date" --as alice
+    Example: amends incident open 12 --kind fact --severity minor --summary "Wrong date" --as alice
     """
     from amends.actions import OpenIncident
 
-    opened = OpenIncident(_user(as_user), post=post_id, severity=severity, summary=summary).run()
+    opened = OpenIncident(
+        _user(as_user), post=post_id, kind=kind, severity=severity, summary=summary
+    ).run()
     return {"incident": opened.pk}, f"incident {opened.pk} opened"
 
 

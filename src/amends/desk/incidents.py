@@ -93,19 +93,31 @@ def progress(incidents: Iterable[Incident]) -> dict[int, Progress]:
         corrected = corrections.get(post, [])
         laughed = post in replied_posts or incident.pk in replied_incidents
         minor = incident.severity == Incident.Severity.MINOR
+        harmful = incident.kind == Incident.Kind.HARMFUL
+        # Humour only after a minor slip of fact; never after a misjudged tone or harm done.
+        humour = minor and incident.kind == Incident.Kind.FACT
+        removal = Step(
+            "explain",
+            "done"
+            if post in deleted
+            else ("to do" if post in deleting or harmful else "not applicable"),
+        )
         steps = [
             Step("apologise", "done" if apologies.get(post) else "to do"),
             Step(
                 "amend",
-                "done" if corrected else ("not applicable" if post in deleted else "to do"),
+                "done"
+                if corrected
+                else ("not applicable" if post in deleted or harmful else "to do"),
             ),
-            Step(
-                "explain",
-                "done" if post in deleted else ("to do" if post in deleting else "not applicable"),
-            ),
-            Step("laugh", ("done" if laughed else "optional") if minor else "not applicable"),
+            removal,
+            Step("laugh", ("done" if laughed else "optional") if humour else "not applicable"),
             Step("move_on", "to do" if incident.is_open else "done"),
         ]
+        if harmful:
+            # Harmful words come down first: removal is the first step offered.
+            steps.remove(removal)
+            steps.insert(0, removal)
         out[incident.pk] = Progress(
             steps=steps,
             used=responses[incident.pk] + sum(1 for t in corrected if t >= incident.opened_at),

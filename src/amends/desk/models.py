@@ -51,7 +51,15 @@ class Incident(models.Model):
         SERIOUS = "serious"
         CRITICAL = "critical"
 
+    class Kind(models.TextChoices):
+        """What went wrong; it decides the playbook (see desk/policy.py)."""
+
+        FACT = "fact", "A wrong fact or wording"
+        TONE = "tone", "A tone or humour misjudgement"
+        HARMFUL = "harmful", "Harmful content"
+
     post = models.ForeignKey("Post", on_delete=models.PROTECT, related_name="incidents")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     severity = models.CharField(max_length=16, choices=Severity.choices)
     summary = models.TextField()
     budget = models.PositiveIntegerField()

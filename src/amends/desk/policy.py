@@ -19,3 +19,21 @@ def ground_in_words(ground: str) -> str:
 
 def budget(severity: str) -> int:
     return settings.RESPONSE_BUDGETS[severity]
+
+
+# What went wrong, in words, with what to do: shown beside each choice when an incident opens.
+KIND_HINTS = {
+    "fact": "A date, a place, a number or a word was wrong. Correct it visibly and say sorry.",
+    "tone": "The tone or a joke was misjudged. Apologise plainly; no humour in any reply.",
+    "harmful": (
+        "It gave away personal data; identified a victim, a witness or a child (Sexual "
+        "Offences (Amendment) Act 1992, Children and Young Persons Act 1933 s.49, Youth Justice "
+        "and Criminal Evidence Act 1999 s.45); could prejudice proceedings; or was offensive or "
+        "illegal. Take it down: a correction would show the words again."
+    ),
+}
+SEVERITY_HINTS = {
+    "minor": "A slip with no harm done. A light word in reply is allowed.",
+    "serious": "People were misled or upset. No humour; a tighter reply budget.",
+    "critical": "Harm to a person or a case. No humour; the tightest reply budget.",
+}

@@ -54,6 +54,7 @@ def incident_report(incident_id) -> dict:
         "incident": incident.pk,
         "post": incident.post_id,
         "status": "open" if incident.is_open else "closed",
+        "kind": incident.kind,
         "severity": incident.severity,
         "summary": incident.summary,
         "steps": [{"step": s.step, "status": s.status} for s in found.steps],

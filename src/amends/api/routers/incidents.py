@@ -19,7 +19,11 @@ router = Router(tags=["incidents"])
 def open_incident(request, post_id: s.Id, payload: s.IncidentIn):
     """Open an incident on a post that went wrong."""
     opened = OpenIncident(
-        request.auth, post=post_id, severity=payload.severity, summary=payload.summary
+        request.auth,
+        post=post_id,
+        kind=payload.kind,
+        severity=payload.severity,
+        summary=payload.summary,
     ).run()
     return Status(201, {"incident": opened.pk})
 

@@ -25,6 +25,7 @@ def open_incident(request, post_id: int):
     action = OpenIncident(
         request.user,
         post=post_id,
+        kind=request.POST.get("kind", ""),
         severity=request.POST.get("severity", ""),
         summary=request.POST.get("summary", ""),
     )
