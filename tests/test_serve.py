@@ -10,12 +10,7 @@ import urllib.error
 import urllib.request
 
 from tests.conftest import amends
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.net import free_port
 
 
 def fetch(url: str, method: str = "GET") -> tuple[int, bytes]:
@@ -82,3 +77,56 @@ def test_serve_answers_posts_notices_and_unknown_pages(fresh_database):
         output, _ = server.communicate(timeout=30)
     assert f"Amends is serving on http://127.0.0.1:{port}/" in output
     assert "amends user add NAME --role" in output
+
+
+def test_idle_and_half_sent_connections_do_not_stop_the_server(fresh_database):
+    """A viral mistake brings clients that open connections and send nothing, or half a
+    request. With 100 of them held open (bounded, on loopback), the public site and the desk
+    still answer, and a half-sent request is cut off after the header timeout."""
+    env = {**fresh_database, "AMENDS_SERVE_HEADER_SECONDS": "1"}
+    amends(["account", "add", "house:news"], env)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "amends", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    held: list[socket.socket] = []
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert fetch(f"{base}/")[0] == 200
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline, "amends serve did not answer"
+                time.sleep(0.2)
+        for n in range(100):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+            if n % 2:
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")  # never ends
+            held.append(sock)
+        # Everyone else is still answered (the client's own timeout is the only clock here).
+        assert fetch(f"{base}/")[0] == 200
+        assert fetch(f"{base}/desk/sign-in/")[0] == 200
+        # The half-sent requests are cut off by the server once the header timeout passes.
+        half = held[1]
+        half.settimeout(15)
+        try:
+            left = half.recv(4096)
+            while left and not left.endswith(b"\r\n\r\n") and b"408" not in left:
+                left = half.recv(4096)
+            closed = True
+        except ConnectionResetError:
+            closed = True
+        except TimeoutError:
+            closed = False
+        assert closed, "a half-sent request was kept open past the header timeout"
+    finally:
+        for sock in held:
+            sock.close()
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

@@ -235,6 +235,12 @@ WATCH_MINUTES = env_int("AMENDS_WATCH_MINUTES", 10, minimum=0, maximum=10080)
 # `amends serve` delivers in a thread of its own on the embedded default (SQLite); with
 # PostgreSQL run `amends worker` processes instead (or set this to true).
 SERVE_WORKER = env_bool("AMENDS_SERVE_WORKER", DATABASE_URL.startswith("sqlite"))
+# Slow or idle clients must not take the server away from everyone else (a viral mistake brings
+# exactly that traffic): a connection that has not sent its request headers within this many
+# seconds is closed, and up to SERVE_CONNECTIONS connections per worker are held open while only
+# a few threads run Python, so idle sockets do not take their places.
+SERVE_HEADER_SECONDS = env_int("AMENDS_SERVE_HEADER_SECONDS", 5, minimum=1, maximum=120)
+SERVE_CONNECTIONS = env_int("AMENDS_SERVE_CONNECTIONS", 1000, minimum=16, maximum=100_000)
 
 # Policy.
 DELETION_GROUNDS = env_list("AMENDS_DELETION_GROUNDS", ["illegal", "offensive", "prejudicial"])

@@ -74,19 +74,40 @@ def serve(host: str, port: int, workers: int):
         str(port),
         "--workers",
         str(workers or os.cpu_count() or 1),
-        # Few requests in Python at once per worker: more only queue inside it, and the tail
-        # latency grows (measured with make bench).
+        # HTTP/1 only, so the header-read timeout below applies to every connection: a client
+        # that opens a connection and sends its headers slowly, or not at all, is cut off.
+        "--http",
+        "1",
+        "--http1-header-read-timeout",
+        str(settings.SERVE_HEADER_SECONDS * 1000),
+        # Many connections held open per worker (idle keep-alive ones cost a socket, not a
+        # place), but few requests in Python at once: more only queue inside it and the tail
+        # latency grows (measured with make bench, also under 200 slow clients).
         "--backpressure",
-        "16",
+        str(settings.SERVE_CONNECTIONS),
+        "--blocking-threads",
+        str(PYTHON_THREADS),
         "--no-ws",
         "amends.wsgi:application",
     ]
+    _more_open_files()
     if not settings.SERVE_WORKER:
         os.execv(sys.executable, argv)
     sys.exit(_serve_with_worker(argv))
 
 
 STOP_GRACE = 20  # seconds the web server has to stop once asked
+PYTHON_THREADS = 8  # requests in Python at once, per worker
+
+
+def _more_open_files() -> None:
+    """Raise the open-file limit to what the system allows: each held connection is a file."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def _stop_with_parent() -> None:
