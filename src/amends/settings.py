@@ -216,6 +216,9 @@ CHECKPOINT_INTERVAL = env_int("AMENDS_CHECKPOINT_INTERVAL", 60, minimum=0, maxim
 
 # Platforms: account credentials are encrypted with this key, kept outside the database.
 CREDENTIALS_KEY_FILE = env_path("AMENDS_CREDENTIALS_KEY_FILE", HOME / "keys" / "credentials.key")
+# Outbound requests (connectors, account checks) go to public addresses only; this lets them
+# reach loopback and private addresses too, for tests and deployments on a private network.
+ALLOW_PRIVATE_ADDRESSES = env_bool("AMENDS_ALLOW_PRIVATE_ADDRESSES", False)
 # Delivery to the platforms: retries back off exponentially from BASE to at most MAX seconds;
 # after ATTEMPTS tries a delivery is marked failed. A worker that dies holding a delivery
 # gives it up after LEASE seconds, when another worker reconciles it with the platform.

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from amends import platforms
 from amends.actions.base import Action
 from amends.actions.people import check_password, subject_of
-from amends.connectors import CONNECTORS
+from amends.connectors import CONNECTORS, guard
 from amends.connectors.credentials import lock
 from amends.desk.models import ROLES, Account
 from amends.desk.names import check_user_name
@@ -35,6 +35,9 @@ def check_fields(connector, settings: dict, secrets: dict) -> None:
     server = settings.get("server")
     if server is not None and not re.match(r"^https?://[^\s/]+", server):
         raise BadInput("server: must be a URL starting with https:// or http://", field="server")
+    refused = guard.server_refusal(server) if server is not None else None
+    if refused:
+        raise BadInput(f"server: {refused}", field="server")
 
 
 class AddUser(Action):
