@@ -17,8 +17,7 @@ POSTGRES = os.environ.get("AMENDS_BENCH_POSTGRES_URL", "postgres://postgres@127.
 
 def env_for(home: Path, database_url: str | None = None) -> dict:
     env = {**os.environ, "AMENDS_HOME": str(home), "AMENDS_CHECKPOINT_INTERVAL": "3600"}
-    # The platform servers benchmarks talk to listen on loopback.
-    env["AMENDS_ALLOW_PRIVATE_ADDRESSES"] = "true"
+    env.setdefault("AMENDS_ALLOW_PRIVATE_ADDRESSES", "true")  # the servers are on loopback
     env["AMENDS_DATABASE_URL"] = database_url or f"sqlite:///{home / 'amends.sqlite3'}"
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env

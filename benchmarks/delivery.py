@@ -29,6 +29,7 @@ PASSWORD = "benchmark password"
 
 def _setup():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amends.settings")
+    os.environ.setdefault("AMENDS_ALLOW_PRIVATE_ADDRESSES", "true")  # the PDS is on loopback
     import django
 
     django.setup()
@@ -139,6 +140,7 @@ def _run(pds, postgres: str, work: Path, workers: int | None) -> dict:
         "AMENDS_DATABASE_URL": f"{postgres}/{name}",
         "AMENDS_CHECKPOINT_INTERVAL": "3600",
         "AMENDS_WATCH_MINUTES": "0",
+        "AMENDS_ALLOW_PRIVATE_ADDRESSES": "true",  # the PDS is on loopback
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     try:

@@ -11,6 +11,11 @@ from django.conf import settings
 from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
+# The test servers (the Bluesky PDS, WordPress, the fake Mastodon) listen on loopback, which
+# Amends refuses to connect to by default. Processes the tests start inherit this; the tests in
+# this process get it from the fixture below, and test_addresses.py turns it off again.
+os.environ.setdefault("AMENDS_ALLOW_PRIVATE_ADDRESSES", "true")
+
 # Shared, noisy machines: no per-example deadline (speed is measured by make bench instead).
 hypothesis_settings.register_profile("amends", deadline=None)
 hypothesis_settings.load_profile("amends")
@@ -21,11 +26,6 @@ from tests.support.servers.mastodon import mastodon, mastodon_server  # noqa: E4
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The real servers the tests talk to (PDS, WordPress, mastodon-mock, nginx) listen on loopback,
-# which Amends refuses by default: allow it here and in every process the tests start. The
-# refusal itself is tested with the setting turned off (tests/test_outbound_addresses.py).
-os.environ["AMENDS_ALLOW_PRIVATE_ADDRESSES"] = "true"
-
 
 @pytest.fixture(autouse=True)
 def _keys_in_tmp(settings, tmp_path):
@@ -33,6 +33,10 @@ def _keys_in_tmp(settings, tmp_path):
     settings.SEALING_KEY_FILE = tmp_path / "keys" / "sealing.key"
     settings.CREDENTIALS_KEY_FILE = tmp_path / "keys" / "credentials.key"
     settings.CHECKPOINT_INTERVAL = 3600
+
+
+@pytest.fixture(autouse=True)
+def _private_addresses_allowed(settings):
     settings.ALLOW_PRIVATE_ADDRESSES = True
 
 

@@ -168,9 +168,6 @@ if SIGN_IN_ADDRESS_WAIT_MAX < SIGN_IN_NAME_WAIT_MAX:
 # How many proxies in front of Amends append to X-Forwarded-For; the client's address is that
 # many places from the right. 0: the header is ignored and the connection's address is used.
 TRUSTED_PROXIES = env_int("AMENDS_TRUSTED_PROXIES", 0, minimum=0, maximum=10)
-# Outbound requests reach public addresses only; true allows loopback and private ones, for
-# tests against servers on loopback and for platform servers on the force's own network.
-ALLOW_PRIVATE_ADDRESSES = env_bool("AMENDS_ALLOW_PRIVATE_ADDRESSES", False)
 OTP_TOTP_ISSUER = "Amends"
 
 SESSION_COOKIE_AGE = env_int("AMENDS_SESSION_HOURS", 12, minimum=1, maximum=24 * 30) * 3600
@@ -219,6 +216,9 @@ CHECKPOINT_INTERVAL = env_int("AMENDS_CHECKPOINT_INTERVAL", 60, minimum=0, maxim
 
 # Platforms: account credentials are encrypted with this key, kept outside the database.
 CREDENTIALS_KEY_FILE = env_path("AMENDS_CREDENTIALS_KEY_FILE", HOME / "keys" / "credentials.key")
+# Outbound requests (connectors, account checks) go to public addresses only; this lets them
+# reach loopback and private addresses too, for tests and deployments on a private network.
+ALLOW_PRIVATE_ADDRESSES = env_bool("AMENDS_ALLOW_PRIVATE_ADDRESSES", False)
 # Delivery to the platforms: retries back off exponentially from BASE to at most MAX seconds;
 # after ATTEMPTS tries a delivery is marked failed. A worker that dies holding a delivery
 # gives it up after LEASE seconds, when another worker reconciles it with the platform.

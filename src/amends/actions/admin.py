@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from amends import platforms
 from amends.actions.base import Action
 from amends.actions.people import check_password, subject_of
-from amends.connectors import CONNECTORS
+from amends.connectors import CONNECTORS, guard
 from amends.connectors.credentials import lock
 from amends.desk.models import ROLES, Account
 from amends.desk.names import check_user_name
@@ -35,30 +35,9 @@ def check_fields(connector, settings: dict, secrets: dict) -> None:
     server = settings.get("server")
     if server is not None and not re.match(r"^https?://[^\s/]+", server):
         raise BadInput("server: must be a URL starting with https:// or http://", field="server")
-    if server is not None:
-        _public_server(server)
-
-
-def _public_server(server: str) -> None:
-    """The server must be on the public internet (checked again at every connection)."""
-    from urllib.parse import urlsplit
-
-    from amends.connectors.addresses import NotPublic, resolve
-    from amends.connectors.guard import private_allowed
-
-    if private_allowed():
-        return
-    try:
-        parts = urlsplit(server)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        resolve(parts.hostname or "", port)
-    except ValueError:
-        raise BadInput("server: must be a URL with a valid port", field="server") from None
-    except NotPublic as error:
-        raise BadInput(
-            f"server: {error}; Amends reaches platform servers on the public internet only",
-            field="server",
-        ) from None
+    refused = guard.server_refusal(server) if server is not None else None
+    if refused:
+        raise BadInput(f"server: {refused}", field="server")
 
 
 class AddUser(Action):

@@ -6,11 +6,29 @@ from django.db import transaction
 from amends.actions.base import Action
 from amends.clock import now
 from amends.connectors import PlatformError, connector_for
+from amends.connectors.errors import NotAllowed
 from amends.delivery.models import Delivery, OutsideChange
 from amends.desk.lookups import account_by_key, get
 from amends.desk.models import Account
 from amends.errors import Refused
 from amends.record import api as record
+
+
+def outcome(error: PlatformError) -> str:
+    """What a failed check says: Amends' own words, never the server's answer. The server is
+    whatever an admin typed, so echoing its answer (or telling a refused connection from a
+    silent one) would let the check read, or map, whatever it can reach."""
+    if isinstance(error, NotAllowed):
+        return error.message.split(": ", 1)[-1]  # without the platform's prefix
+    if error.status is None:
+        return "the server could not be reached"
+    if error.status in (401, 403):
+        return f"the server refused the credentials ({error.status})"
+    if error.status == 429:
+        return "the server asks to try again later (429)"
+    if error.status < 400:
+        return f"the server's answer could not be read ({error.status})"
+    return f"the server answered {error.status}"
 
 
 class CheckAccount(Action):
@@ -37,7 +55,7 @@ class CheckAccount(Action):
             try:
                 self.learnt = connector.check()
             except PlatformError as error:
-                raise Refused(f"account: {account} does not work: {error}") from None
+                raise Refused(f"account: {account} does not work: {outcome(error)}") from None
             finally:
                 connector.seam.close()
 

@@ -17,3 +17,9 @@ class PlatformError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NotAllowed(PlatformError):
+    """Amends itself would not go on: the server is not at a public address, or it answered
+    with a redirect. The words are Amends' own, never the platform's, so they may be shown
+    where a platform's answer may not."""

@@ -1,7 +1,9 @@
 """The one seam for outbound HTTP to the platforms.
 
 Every connector talks to its platform through a :class:`Seam`: an httpx client (or, for an SDK
-built on requests, a requests session) whose every exchange is timed and summarised. The worker
+built on requests, a requests session that sends through that client) whose every exchange is
+timed and summarised, and whose connections pass :mod:`amends.connectors.guard`: public
+addresses only, checked after DNS, and no redirects followed. The worker
 stores the summaries with each delivery attempt. Summaries name the method, the URL without its
 query string, the status and the duration; request headers and bodies are never kept.
 
@@ -21,9 +23,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import httpx
+import requests
+import requests.adapters
+import requests.structures
+import requests.utils
 
 from amends import __version__
-from amends.connectors.errors import PlatformError
+from amends.connectors import addresses, guard
+from amends.connectors.errors import NotAllowed, PlatformError
 
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 USER_AGENT = f"Amends/{__version__} (+https://amends.example/)"
@@ -95,8 +102,16 @@ class _Timed(httpx.BaseTransport):
         except httpx.TransportError as error:
             self.seam.note(request.method, request.url, None, started, str(error))
             raise
+        except addresses.NotPublic as error:  # refused before any connection was made
+            self.seam.note(request.method, request.url, None, started, str(error))
+            where = f"{self.seam.platform}: cannot reach {_url(request.url)}"
+            raise NotAllowed(f"{where}: {error}") from None
         response.read()
         self.seam.note(request.method, request.url, response.status_code, started, response.text)
+        refused = guard.refused_redirect(self.seam.platform, request, response)
+        if refused:  # whoever asked (the Seam, an SDK), a redirect is not followed
+            response.close()
+            raise NotAllowed(refused, status=response.status_code)
         return response
 
     def close(self) -> None:
@@ -146,15 +161,12 @@ class Seam:
     def client(self) -> httpx.Client:
         """Made on first use: loading the system's certificates costs ~20 ms, and most
         connectors are made only to measure a text or read their capabilities."""
-        from amends.connectors.guard import PublicTransport
-
-        network = self._transport or PublicTransport()
         return httpx.Client(
-            transport=_Timed(self, network),
+            transport=_Timed(self, self._transport or guard.transport()),
             timeout=TIMEOUT,
             headers={"User-Agent": USER_AGENT},
-            follow_redirects=False,  # a redirect could lead to an address the guard refuses
-            trust_env=False,  # no proxy from the environment reroutes what the guard checked
+            follow_redirects=False,
+            trust_env=False,
         )
 
     def note(self, method: str, url: object, status: int | None, started: float, body: str):
@@ -193,26 +205,51 @@ class Seam:
         )
 
     def session(self):
-        """A requests session for SDKs built on requests (Mastodon.py), summarised the same way."""
-        import requests
-
-        from amends.connectors.guard import public_adapter
-
+        """A requests session for SDKs built on requests (Mastodon.py) that sends every request
+        through this Seam's client: the same guard, and the same summaries."""
         session = requests.Session()
+        session.trust_env = False  # no proxies or .netrc from the environment
         session.headers["User-Agent"] = USER_AGENT
-        session.trust_env = False
-        session.max_redirects = 0  # a redirect is refused, never followed
-        for prefix in ("https://", "http://"):
-            session.mount(prefix, public_adapter())
-
-        def summarise(response, *args, **kwargs):
-            started = time.perf_counter() - response.elapsed.total_seconds()
-            request = response.request
-            self.note(request.method, request.url, response.status_code, started, response.text)
-
-        session.hooks["response"].append(summarise)
+        session.max_redirects = 0
+        adapter = _ThroughSeam(self)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
         return session
 
     def close(self) -> None:
         if "client" in self.__dict__:
             self.client.close()
+
+
+class _ThroughSeam(requests.adapters.BaseAdapter):
+    """A requests adapter that sends with the Seam's httpx client, so an SDK built on requests
+    goes through the guard and is summarised like the rest."""
+
+    def __init__(self, seam: Seam):
+        super().__init__()
+        self.seam = seam
+
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+        try:
+            answer = self.seam.client.request(
+                request.method, request.url, headers=headers, content=request.body
+            )
+        except httpx.TimeoutException as error:
+            raise requests.Timeout(str(error), request=request) from None
+        except httpx.TransportError as error:
+            raise requests.ConnectionError(str(error), request=request) from None
+        response = requests.Response()
+        response.status_code = answer.status_code
+        response.reason = answer.reason_phrase
+        # httpx has already decoded the body; requests must not decode it again.
+        response.headers = requests.structures.CaseInsensitiveDict(
+            (k, v) for k, v in answer.headers.items() if k.lower() != "content-encoding"
+        )
+        response.encoding = requests.utils.get_encoding_from_headers(response.headers)
+        response._content = answer.content  # how requests holds a body it has read
+        response.url, response.request = request.url, request
+        return response
+
+    def close(self) -> None:  # the Seam owns the client
+        pass

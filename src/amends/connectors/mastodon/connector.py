@@ -1,7 +1,8 @@
 """Mastodon: corrections are edits in place, and the public edit history keeps the original.
 
-Mastodon.py does the talking, over the seam's requests session, so every exchange is timed and
-summarised like any other platform's. Accounts use an access token (Mastodon.py refuses password
+Mastodon.py does the talking, over the seam's requests session (which sends through the seam's
+guarded httpx client), so every exchange is timed, summarised and guarded like any other
+platform's. Accounts use an access token (Mastodon.py refuses password
 login on servers from 4.4 on). Mastodon shows no markup in posts, so a correction is the new
 wording followed by a plain-words note.
 
@@ -173,6 +174,8 @@ class Mastodon(Connector):
         except MastodonRatelimitError:
             raise PlatformError("mastodon: 429 rate limited; try later", status=429) from None
         except MastodonNetworkError as error:
+            if isinstance(error.__context__, PlatformError):  # the seam's own (a redirect)
+                raise error.__context__ from None
             server = self.settings.get("server")
             raise PlatformError(f"mastodon: cannot reach {server}: {_reason(error)}") from None
         except MastodonAPIError as error:

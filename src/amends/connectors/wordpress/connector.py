@@ -233,11 +233,7 @@ class WordPress(Connector):
         status = response.status_code
         if response.is_success or status in ok:
             return response
-        if response.is_redirect:
-            where = response.headers.get("location", "elsewhere")
-            message = f"the site answers from {where}; use that address as the server"
-        else:
-            message = message_of(response)
+        message = message_of(response)  # a redirect never gets here: the seam refuses it
         if status == 401:
             message += (
                 " (check the user name and the application password; WordPress accepts "
