@@ -6,12 +6,11 @@ AMENDS_BENCH_POSTGRES_URL (default the server on 127.0.0.1:5432) for the Postgre
 
     python -m benchmarks              every section
     python -m benchmarks desk site    only the sections named (verification, proofs, appends,
-                                      site, desk, delivery, evidence)
+                                      site, slow, desk, delivery, evidence)
 """
 
 import json
 import os
-import re
 import shutil
 import signal
 import statistics
@@ -31,6 +30,7 @@ from benchmarks.common import (
     timed_command,
     verdict,
     wait_for,
+    wrk,
 )
 
 ENTRIES = int(os.environ.get("AMENDS_BENCH_ENTRIES", "1000000"))
@@ -201,25 +201,6 @@ def bench_appends() -> str:
 SITE_POSTS, SITE_CORRECTIONS = 10_000, 1_000
 
 
-def wrk(url: str) -> tuple[float, float]:
-    """Requests per second and p99 latency (ms) at 64 connections for 10 seconds, after a
-    warm-up (a server's workers may still be starting when its port first answers)."""
-    subprocess.run(["wrk", "-t2", "-c64", "-d3s", url], capture_output=True, check=True)
-    out = subprocess.run(
-        ["wrk", "-t2", "-c64", "-d10s", "--latency", url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non_2xx:
-        raise SystemExit(f"{url} answered errors under load: {non_2xx.group(1)}")
-    return rps, float(value) * scale
-
-
 def built_site() -> tuple[Path, dict]:
     home = WORK / f"site-{SITE_POSTS}-{SITE_CORRECTIONS}"
     marker = home / "built.json"
@@ -326,7 +307,16 @@ http {{
     )
 
 
-SECTIONS = ("verification", "proofs", "appends", "site", "desk", "delivery", "evidence")
+SECTIONS = (
+    "verification",
+    "proofs",
+    "appends",
+    "site",
+    "slow",
+    "desk",
+    "delivery",
+    "evidence",
+)
 
 
 def main() -> None:
@@ -346,6 +336,10 @@ def main() -> None:
         print(bench_appends())
     if "site" in chosen:
         print(bench_site())
+    if "slow" in chosen:
+        from benchmarks import slow
+
+        print(slow.bench(WORK, table))
     if "desk" in chosen:
         print(desk_load.bench_desk())
     if "delivery" in chosen:

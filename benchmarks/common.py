@@ -4,6 +4,7 @@ in a process of its own, memory of a process tree, the printed tables, and local
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -128,3 +129,22 @@ def timed_command(
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed: {out}")
     return seconds, peak, out
+
+
+def wrk(url: str) -> tuple[float, float]:
+    """Requests per second and p99 latency (ms) at 64 connections for 10 seconds, after a
+    warm-up (a server's workers may still be starting when its port first answers)."""
+    subprocess.run(["wrk", "-t2", "-c64", "-d3s", url], capture_output=True, check=True)
+    out = subprocess.run(
+        ["wrk", "-t2", "-c64", "-d10s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non_2xx:
+        raise SystemExit(f"{url} answered errors under load: {non_2xx.group(1)}")
+    return rps, float(value) * scale
