@@ -16,12 +16,20 @@ from collections.abc import Callable, Iterable
 from amends.site.views import TYPES, locate
 
 STATUS = {200: "200 OK", 410: "410 Gone"}
+# Public pages run no script and load nothing but their own stylesheet (the JSON-LD block is
+# data, not script); the policy says so, so an injected tag could do nothing.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
 SECURITY_HEADERS = [
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "same-origin"),
     ("X-Frame-Options", "DENY"),
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
     ("Cache-Control", "public, max-age=60"),
 ]
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
 CACHE_BYTES = 32 * 1024 * 1024  # per server process; pages are a few kilobytes each
 LARGEST = 1024 * 1024  # bigger files (a long feed) are read from disk every time
 
@@ -74,16 +82,35 @@ def read(path: str) -> Page | None:
 class PublicFiles:
     """The WSGI application: public pages from memory or disk, everything else to Django."""
 
-    def __init__(self, django_app: Callable):
+    def __init__(self, django_app: Callable, *, site_url: str | None = None):
+        from django.conf import settings
+
         self.django_app = django_app
         self.pages: dict[str, Page] = {}  # by URL path, the oldest read first
         self.held = 0
+        self.site_url = (site_url or settings.SITE_URL).rstrip("/")
+        self.https = self.site_url.startswith("https://")
+
+    def _plain_http(self, environ: dict) -> bool:
+        """Whether the request came over plain HTTP to a site that is served over HTTPS. The
+        proxy in front says how the client came (``X-Forwarded-Proto``), as the desk trusts."""
+        scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme")
+        return self.https and scheme != "https"
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
         if method != "GET" and method != "HEAD":
             return self.django_app(environ, start_response)
         path = environ.get("PATH_INFO", "/")
+        if self._plain_http(environ) and not path.startswith(("/desk/", "/api/")):
+            # To the same page on the site's own HTTPS address (never the Host header's).
+            query = environ.get("QUERY_STRING")
+            location = f"{self.site_url}{path}" + (f"?{query}" if query else "")
+            start_response(
+                "301 Moved Permanently",
+                [("Location", location), ("Content-Length", "0"), *SECURITY_HEADERS[:3]],
+            )
+            return [b""]
         page = self.pages.get(path)
         if page is None or not page.current():
             if path.startswith(("/desk/", "/api/")):
@@ -92,7 +119,7 @@ class PublicFiles:
             if page is None:
                 return self.django_app(environ, start_response)
             self.keep(path, page)
-        start_response(page.status, page.headers)
+        start_response(page.status, [*page.headers, HSTS] if self.https else page.headers)
         return [b""] if method == "HEAD" else [page.body]
 
     def keep(self, path: str, page: Page) -> None:
