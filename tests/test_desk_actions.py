@@ -313,3 +313,13 @@ def test_a_sealed_apology_leaves_no_words_of_it_in_the_record(people, post):
     assert b"anyone was upset" not in leaves
     published = next(e for e in record.entries_about(apology.subject))
     assert json.loads(published.leaf)["data"]["findings"][0].keys() == {"severity", "code"}
+
+
+def test_an_account_handle_must_be_whole_with_nothing_after_it(people):
+    from amends.actions import AddAccount
+    from amends.desk.models import Account
+
+    before = Account.objects.count()
+    with pytest.raises(BadInput, match=r"handle"):
+        AddAccount(people.adam, key="house:events\n", name="Events").run()
+    assert Account.objects.count() == before

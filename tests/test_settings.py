@@ -108,3 +108,26 @@ def test_a_bad_signing_key_file_is_named(settings):
     settings.SIGNING_KEY_FILE.write_text("PRIVATE+KEY+x+00000000+AAAA")
     with pytest.raises(KeyStoreError, match=r"signing key file .*: signer key is not an Ed25519"):
         FileSigningKeyStore().signer()
+
+
+@pytest.mark.parametrize(
+    ("site", "what"),
+    [
+        ("{home}", "the data folder (AMENDS_HOME)"),
+        ("{parent}", "the data folder (AMENDS_HOME)"),
+        ("{home}/keys", "the signing key"),
+    ],
+)
+def test_a_site_folder_that_would_publish_the_data_or_the_keys_is_refused(tmp_path, site, what):
+    folder = site.format(home=tmp_path, parent=tmp_path.parent)  # verify_with's AMENDS_HOME
+    result = verify_with(tmp_path, {"AMENDS_SITE_DIR": folder})
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"error: configuration: AMENDS_SITE_DIR must not contain {what}"
+    )
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_site_folder_beside_the_data_is_fine(tmp_path):
+    result = verify_with(tmp_path, {"AMENDS_SITE_DIR": str(tmp_path.parent / "public")})
+    assert "AMENDS_SITE_DIR" not in result.stderr

@@ -257,6 +257,30 @@ RESPONSE_BUDGETS = {
 
 # The public site is rendered to static files here.
 SITE_DIR = env_path("AMENDS_SITE_DIR", HOME / "site")
+
+
+def _inside_site(path: Path) -> bool:
+    site, path = SITE_DIR.resolve(), path.resolve()
+    return path == site or site in path.parents
+
+
+# Everything in the site folder is served to the public: it must not hold the data folder, a
+# key or the database.
+_SQLITE = (
+    Path(DATABASE_URL.removeprefix("sqlite:///")) if DATABASE_URL.startswith("sqlite") else None
+)
+for _name, _path in (
+    ("the data folder (AMENDS_HOME)", HOME),
+    ("the signing key", SIGNING_KEY_FILE),
+    ("the sealing key", SEALING_KEY_FILE),
+    ("the credentials key", CREDENTIALS_KEY_FILE),
+    ("the database", _SQLITE),
+):
+    if _path is not None and _inside_site(_path):
+        raise ImproperlyConfigured(
+            f"AMENDS_SITE_DIR must not contain {_name} ({_path}): everything in it is served "
+            "to the public; choose a folder of its own, such as $AMENDS_HOME/site"
+        )
 SITE_TITLE = env_str("AMENDS_SITE_TITLE", "News")
 SITE_URL = env_str("AMENDS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):

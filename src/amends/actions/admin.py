@@ -115,7 +115,7 @@ class AddAccount(Action):
             raise BadInput(
                 f"account: unknown platform {platform!r}; allowed: {allowed}", field="account"
             )
-        if not handle or not re.match(r"^[\w.@-]{1,200}$", handle):
+        if not handle or not re.fullmatch(r"[\w.@-]{1,200}", handle):
             raise BadInput(
                 "account: the handle must be letters, digits and . @ - _", field="account"
             )
