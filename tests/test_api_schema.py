@@ -74,3 +74,35 @@ def token(request, people, one_connection):
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_the_api_keeps_to_its_openapi_document(case, token):
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+
+
+def test_the_document_states_the_rules_the_actions_enforce(client):
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+    assert schemas["IncidentIn"]["properties"]["severity"]["enum"] == [
+        "minor",
+        "serious",
+        "critical",
+    ]
+    assert schemas["IncidentIn"]["properties"]["kind"]["enum"] == ["fact", "tone", "harmful"]
+    assert schemas["UserIn"]["properties"]["role"]["enum"] == [
+        "author",
+        "supervisor",
+        "auditor",
+        "admin",
+    ]
+    reference = schemas["UnsealIn"]["properties"]["reference"]
+    assert (reference["minLength"], reference["maxLength"]) == (1, 200)
+    assert schemas["CorrectIn"]["properties"]["reason"]["maxLength"] == 2000
+
+
+def test_one_past_a_stated_length_is_refused_as_the_command_line_refuses_it(people):
+    from amends.actions import OpenIncident, Publish
+    from tests.support.api import Api
+
+    post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
+    OpenIncident(people.alice, post=post.pk, kind="fact", severity="minor", summary="x").run()
+    response = Api(token_for(people.alice)).post(
+        f"/api/posts/{post.pk}/corrections", {"text": "Closes on 14 May.", "reason": "x" * 2001}
+    )
+    assert response.status_code == 400
+    assert response.json()["message"] == "reason: must be at most 2,000 characters"

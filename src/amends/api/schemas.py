@@ -35,6 +35,19 @@ def _day(value: object) -> object:
 
 
 Text = Annotated[str, AfterValidator(_storable)]
+
+
+def rules(*, length: int | None = None, choices: list[str] | None = None) -> dict:
+    """The rules the actions enforce, written into the OpenAPI document (the actions keep
+    checking them, with the same one-line messages as the command line)."""
+    found: dict = {}
+    if length is not None:
+        found.update(minLength=1, maxLength=length)
+    if choices is not None:
+        found["enum"] = choices
+    return found
+
+
 Day = Annotated[date, BeforeValidator(_day)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Seq = Annotated[int, Field(ge=0, le=MAX_ID)]
@@ -57,7 +70,10 @@ class Body(Schema):
 
 class PublishIn(Body):
     account: Text = Field(description="PLATFORM:HANDLE, for example house:news")
-    text: Text = Field(description="The exact wording; sealed into the record as published.")
+    text: Text = Field(
+        description="The exact wording; sealed into the record as published.",
+        json_schema_extra=rules(length=100_000),
+    )
 
 
 class Published(Schema):
@@ -99,8 +115,13 @@ class History(Schema):
 
 
 class CorrectIn(Body):
-    text: Text = Field(description="The full corrected wording.")
-    reason: Text = Field(description="What was wrong, for the public correction note.")
+    text: Text = Field(
+        description="The full corrected wording.", json_schema_extra=rules(length=100_000)
+    )
+    reason: Text = Field(
+        description="What was wrong, for the public correction note.",
+        json_schema_extra=rules(length=2000),
+    )
     anyway: bool = Field(False, description="Publish despite the tone guard (recorded).")
     as_reply: bool = Field(
         False, description="Send the correction as a reply even where editing is allowed."
@@ -157,11 +178,14 @@ class Replied(Schema):
 
 class DeletionIn(Body):
     ground: Text = Field(description="A ground from policy: illegal, offensive, prejudicial...")
-    explain: Text = Field(description="The public explanation (never the content).")
+    explain: Text = Field(
+        description="The public explanation (never the content).",
+        json_schema_extra=rules(length=2000),
+    )
 
 
 class RejectIn(Body):
-    reason: Text
+    reason: Text = Field(json_schema_extra=rules(length=2000))
 
 
 class DeletionOut(Schema):
@@ -176,10 +200,16 @@ class IncidentIn(Body):
     kind: Text = Field(
         description="What went wrong: fact (a wrong fact or wording), tone (a tone or humour "
         "misjudgement) or harmful (personal data, someone who must not be identified, "
-        "prejudicial, offensive or illegal: taken down, never corrected)."
+        "prejudicial, offensive or illegal: taken down, never corrected).",
+        json_schema_extra=rules(choices=["fact", "tone", "harmful"]),
     )
-    severity: Text = Field(description="minor, serious or critical")
-    summary: Text = Field(description="What went wrong, for the team.")
+    severity: Text = Field(
+        description="minor, serious or critical",
+        json_schema_extra=rules(choices=["minor", "serious", "critical"]),
+    )
+    summary: Text = Field(
+        description="What went wrong, for the team.", json_schema_extra=rules(length=2000)
+    )
 
 
 class IncidentOpened(Schema):
@@ -220,7 +250,10 @@ class IncidentReport(Schema):
 
 
 class CloseIn(Body):
-    statement: Text = Field(description="The final statement, published on the post's channel.")
+    statement: Text = Field(
+        description="The final statement, published on the post's channel.",
+        json_schema_extra=rules(length=100_000),
+    )
 
 
 class IncidentClosed(Schema):
@@ -234,7 +267,10 @@ class IncidentClosed(Schema):
 
 class HoldIn(Body):
     post: Id
-    reference: Text = Field(description="The complaint, FOI or case reference.")
+    reference: Text = Field(
+        description="The complaint, FOI or case reference.",
+        json_schema_extra=rules(length=200),
+    )
 
 
 class HoldOut(Schema):
@@ -247,8 +283,13 @@ class HoldReleased(Schema):
 
 
 class UnsealIn(Body):
-    purpose: Text = Field(description="Why you need the original.")
-    reference: Text = Field(description="The complaint, FOI or case reference.")
+    purpose: Text = Field(
+        description="Why you need the original.", json_schema_extra=rules(length=1000)
+    )
+    reference: Text = Field(
+        description="The complaint, FOI or case reference.",
+        json_schema_extra=rules(length=200),
+    )
 
 
 class Wording(Schema):
@@ -266,7 +307,10 @@ class Unsealed(Schema):
 
 class UserIn(Body):
     name: Text
-    role: Text = Field(description="author, supervisor, auditor or admin")
+    role: Text = Field(
+        description="author, supervisor, auditor or admin",
+        json_schema_extra=rules(choices=["author", "supervisor", "auditor", "admin"]),
+    )
     password: Text | None = Field(None, description="For signing in to the desk; none if absent.")
 
 
