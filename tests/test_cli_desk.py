@@ -141,8 +141,8 @@ def test_holds(desk, people):
     [
         (
             ["post", "house:news", "--text", "x", "--as", "nobody"],
-            "error: as: there is no user 'nobody'; add one with `amends user add nobody --role "
-            "author`\n",
+            "error: as: there is no user 'nobody'; add them first with `amends user add nobody "
+            "--role ROLE` (ROLE: author, supervisor, auditor or admin, for what they do)\n",
         ),
         (
             ["post", "house:news", "--text", "x", "--as", "fiona"],
@@ -230,3 +230,34 @@ def test_a_sequence_number_past_64_bits_is_a_usage_error_not_a_crash(people):
     assert result.exit_code == 2
     assert "is not in the range 0<=x<=9223372036854775807" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_operator_gives_an_existing_person_a_password(people, tmp_path):
+    from django.contrib.auth.models import User
+
+    from amends.record import api as record
+
+    secret = tmp_path / "alice.txt"
+    secret.write_text("a long pass phrase for alice\n")
+    assert ok("user", "password", "alice", "--password-file", secret) == {
+        "user": "alice",
+        "revoked": 0,
+    }
+    assert User.objects.get(username="alice").check_password("a long pass phrase for alice")
+    assert record.entries_about("user:alice")[-1].kind == "user.password_set"
+    secret.write_text("short\n")
+    assert fails("user", "password", "alice", "--password-file", secret).startswith(
+        "error: password: This password is too short."
+    )
+    assert fails("user", "password", "nobody", "--password-file", secret).startswith(
+        "error: user: there is no user 'nobody'"
+    )
+
+
+def test_incident_list_shows_every_incident_newest_first(desk, people):
+    ok("incident", "open", desk["post"], "--kind", "fact", "--severity", "minor",
+       "--summary", "Wrong date", "--as", "alice")  # fmt: skip
+    listed = ok("incident", "list")["incidents"]
+    assert [(i["post"], i["kind"], i["status"]) for i in listed] == [(desk["post"], "fact", "open")]
+    assert run("incident", "list").stdout.startswith("incident 1\tpost")
+    assert ok("incident", "list", "--open")["incidents"] == listed

@@ -112,9 +112,9 @@ def main():
 
 
 def _register() -> None:
-    from amends.cli import delivery, desk, evidence, record, server, tokens
+    from amends.cli import delivery, desk, evidence, people, record, server, tokens
 
-    for group in (record, server, desk, tokens, delivery, evidence):
+    for group in (record, server, people, desk, tokens, delivery, evidence):
         for name, cmd in group.COMMANDS.items():
             main.add_command(cmd, name)
 

@@ -18,7 +18,8 @@ def _user(name: str | None):
     user = User.objects.filter(username=name).first()
     if user is None:
         raise NotFound(
-            f"as: there is no user {name!r}; add one with `amends user add {name} --role author`"
+            f"as: there is no user {name!r}; add them first with `amends user add {name} "
+            "--role ROLE` (ROLE: author, supervisor, auditor or admin, for what they do)"
         )
     return user
 
@@ -47,38 +48,6 @@ def _url(post) -> str:
     from django.conf import settings
 
     return f"{settings.SITE_URL}/posts/{post.pk}/"
-
-
-@click.group()
-def user():
-    """Manage the people who use Amends."""
-
-
-@user.command("add")
-@click.argument("name")
-@click.option(
-    "--role",
-    required=True,
-    type=click.Choice(["author", "supervisor", "auditor", "admin"]),
-    help="What the person does.",
-)
-@click.option(
-    "--password-file",
-    type=click.File("r"),
-    default=None,
-    help="Read a password for signing in to the desk from this file.",
-)
-@command
-def user_add(name, role, password_file):
-    """Add a person with a role (run by the server's operator).
-
-    Example: amends user add alice --role author
-    """
-    from amends.actions import AddUser
-
-    password = read_secret(password_file, "--password-file")
-    AddUser(None, name=name, role=role, password=password, as_operator=True).run()
-    return {"user": name, "role": role}, f"user {name} added as {role}"
 
 
 @click.group()
@@ -367,6 +336,29 @@ def incident_open(post_id, kind, severity, summary, as_user):
     return {"incident": opened.pk}, f"incident {opened.pk} opened"
 
 
+@incident.command("list")
+@click.option("--open", "only_open", is_flag=True, help="Only the incidents still open.")
+@command
+def incident_list(only_open):
+    """List incidents, newest first: number, post, what went wrong, severity, open or closed,
+    and the summary.
+
+    Example: amends incident list --open
+    """
+    from amends.desk.models import Incident
+
+    found = Incident.objects.order_by("-pk")
+    if only_open:
+        found = found.filter(closed_at__isnull=True)
+    rows = [i.as_json() for i in found]
+    lines = [
+        f"incident {r['incident']}\tpost {r['post']}\t{r['kind']}\t{r['severity']}\t"
+        f"{r['status']}\t{r['summary']}"
+        for r in rows
+    ]
+    return {"incidents": rows}, "\n".join(lines) or "no incidents"
+
+
 @incident.command("show")
 @click.argument("incident_id", metavar="INCIDENT")
 @command
@@ -497,7 +489,6 @@ def site_render():
 
 
 COMMANDS = {
-    "user": user,
     "account": account,
     "post": post,
     "correct": correct,

@@ -45,7 +45,8 @@ def migrate():
     help="Worker processes (default: one per core).",
 )
 def serve(host: str, port: int, workers: int):
-    """Serve the public site (and, later, the desk) with the production server.
+    """Serve the public site, the staff desk (/desk/) and the API (/api/) with the production
+    server.
 
     Example: amends serve --host 127.0.0.1 --port 8000
     """

@@ -80,6 +80,19 @@ class Incident(models.Model):
     def is_open(self) -> bool:
         return self.closed_at is None
 
+    def as_json(self) -> dict:
+        """The incident as the command line and the API list it."""
+        return {
+            "incident": self.pk,
+            "post": self.post_id,
+            "kind": self.kind,
+            "severity": self.severity,
+            "status": "open" if self.is_open else "closed",
+            "summary": self.summary,
+            "opened_at": self.opened_at.isoformat(),
+            "closed_at": self.closed_at.isoformat() if self.closed_at else None,
+        }
+
 
 class Post(models.Model):
     """One published item on one account: a post, or the team's apology, reply or statement."""
