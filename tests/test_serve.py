@@ -130,3 +130,40 @@ def test_idle_and_half_sent_connections_do_not_stop_the_server(fresh_database):
             sock.close()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_links_follow_the_port_served_on_when_no_site_url_is_set(fresh_database):
+    """The feed, the pages' links and their JSON-LD name the address `amends serve` was started
+    on, also for pages rendered later by a command in another terminal."""
+    env = {k: v for k, v in fresh_database.items() if k != "AMENDS_SITE_URL"}
+    amends(["user", "add", "alice", "--role", "author"], env)
+    amends(["account", "add", "house:news"], env)
+    amends(["post", "house:news", "--text", "Before serving", "--as", "alice"], env)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "amends", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, feed = fetch(f"{base}/feed.atom")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline, "amends serve did not answer"
+                time.sleep(0.2)
+        assert status == 200
+        assert f"{base}/posts/1/".encode() in feed
+        assert b"127.0.0.1:8000" not in feed
+        out = amends(["post", "house:news", "--text", "After serving", "--as", "alice"], env)
+        assert f"{base}/posts/2/" in out.stdout
+        page = fetch(f"{base}/posts/2/")[1]
+        assert f"{base}/posts/2/".encode() in page
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

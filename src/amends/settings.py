@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from platformdirs import user_data_dir
 
+from amends import served
 from amends.conf import env_bool, env_int, env_list, env_path, env_secret, env_str
 
 HOME = env_path("AMENDS_HOME", Path(user_data_dir("amends", appauthor=False)))
@@ -282,7 +283,9 @@ for _name, _path in (
             "to the public; choose a folder of its own, such as $AMENDS_HOME/site"
         )
 SITE_TITLE = env_str("AMENDS_SITE_TITLE", "News")
-SITE_URL = env_str("AMENDS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Without AMENDS_SITE_URL, the address `amends serve` was last started on (see amends.served).
+SITE_URL_SET = bool(env_str("AMENDS_SITE_URL"))
+SITE_URL = (env_str("AMENDS_SITE_URL") or served.read(HOME)).rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(
         f"AMENDS_SITE_URL must start with http:// or https:// (got {SITE_URL!r})"

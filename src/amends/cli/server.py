@@ -54,9 +54,15 @@ def serve(host: str, port: int, workers: int):
         setup_django()
         from django.conf import settings
 
+        from amends import served
         from amends.site.render import render_all
 
-        if not (settings.SITE_DIR / "index.html").exists():
+        moved = False
+        if not settings.SITE_URL_SET and served.write(settings.HOME, host, port):
+            # Links in the pages, the feed and the API follow the address served on.
+            settings.SITE_URL = served.read(settings.HOME)
+            moved = True
+        if moved or not (settings.SITE_DIR / "index.html").exists():
             render_all()
     click.echo(f"Amends is serving on http://{host}:{port}/ (Ctrl-C to stop)")
     click.echo(
