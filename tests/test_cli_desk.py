@@ -259,5 +259,5 @@ def test_incident_list_shows_every_incident_newest_first(desk, people):
        "--summary", "Wrong date", "--as", "alice")  # fmt: skip
     listed = ok("incident", "list")["incidents"]
     assert [(i["post"], i["kind"], i["status"]) for i in listed] == [(desk["post"], "fact", "open")]
-    assert run("incident", "list").stdout.startswith("incident 1\tpost")
+    assert run("incident", "list").stdout.startswith(f"incident {listed[0]['incident']}\tpost")
     assert ok("incident", "list", "--open")["incidents"] == listed
