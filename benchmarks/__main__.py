@@ -6,7 +6,8 @@ AMENDS_BENCH_POSTGRES_URL (default the server on 127.0.0.1:5432) for the Postgre
 
     python -m benchmarks              every section
     python -m benchmarks desk site    only the sections named (verification, proofs, appends,
-                                      site, slow, desk, delivery, evidence)
+                                      site, slow, desk, delivery,
+                                      removal, evidence)
 """
 
 import json
@@ -315,6 +316,7 @@ SECTIONS = (
     "slow",
     "desk",
     "delivery",
+    "removal",
     "evidence",
 )
 
@@ -346,6 +348,10 @@ def main() -> None:
         from benchmarks import delivery
 
         print(delivery.bench(POSTGRES, WORK, table))
+    if "removal" in chosen:
+        from benchmarks import removal
+
+        print(removal.bench(WORK, table))
     if "evidence" in chosen:
         from benchmarks import evidence
 

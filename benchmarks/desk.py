@@ -196,6 +196,7 @@ def build() -> dict:
                 kind="fact",
                 severity=severity,
                 summary=SUMMARIES[n % len(SUMMARIES)],
+                rationale="Opened for the test.",
             ).run()
             incidents.append(incident.pk)
             if rng.random() < 0.6:
@@ -217,15 +218,19 @@ def build() -> dict:
                 post=incident.post_id,
                 ground="prejudicial",
                 explanation="It named a witness in a case that is still before the court.",
+                rationale="Asked for in the test.",
             ).run()
             if n < 20:
-                ApproveDeletion(rng.choice(supervisors), deletion=deletion.pk).run()
+                ApproveDeletion(
+                    rng.choice(supervisors), deletion=deletion.pk, rationale="Approved in the test."
+                ).run()
         for incident in incidents[: INCIDENTS - OPEN]:
             CloseIncident(
                 rng.choice(supervisors),
                 incident=incident,
                 statement="We have put this right and changed how we check posts before they "
                 "go out. Thank you to everyone who told us. We will say no more about it here.",
+                rationale="Closed in the test.",
             ).run()
 
         # Corrections of posts no incident is about.

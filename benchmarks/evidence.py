@@ -134,14 +134,25 @@ def seed_incident(entries: int) -> dict:
     _bulk_posts(account, alice, OTHER_POSTS // 2)
     post = Publish(alice, account="house:news", text="The appeal closes on 4 May.").run()
     incident = OpenIncident(
-        alice, post=post.pk, kind="fact", severity="serious", summary="Wrong date"
+        alice,
+        post=post.pk,
+        kind="fact",
+        severity="serious",
+        summary="Wrong date",
+        rationale="Opened for the test.",
     ).run()
     Apologise(alice, post=post.pk, text="Sorry, the date we gave was wrong.").run()
     # What an incident that drags on leaves in the record: corrections, replies, holds placed
     # and released, and auditors reading the record; a checkpoint every 50 actions.
     actions = [
         lambda n: Correct(alice, post=post.pk, text=f"The appeal closes on {n} May.", reason="x"),
-        lambda n: Reply(alice, post=post.pk, text=f"Thank you, noted ({n}).", anyway=True),
+        lambda n: Reply(
+            alice,
+            post=post.pk,
+            text=f"Thank you, noted ({n}).",
+            anyway=True,
+            override_reason="Overridden in the test.",
+        ),
         lambda n: PlaceHold(fiona, post=post.pk, reference=f"FOI/{n}"),
     ]
     n = 0
@@ -154,9 +165,13 @@ def seed_incident(entries: int) -> dict:
             record.sign_checkpoint()
     _bulk_posts(account, alice, OTHER_POSTS - OTHER_POSTS // 2)
     deletion = RequestDeletion(
-        people["sally"], post=post.pk, ground="prejudicial", explanation="It named a suspect."
+        people["sally"],
+        post=post.pk,
+        ground="prejudicial",
+        explanation="It named a suspect.",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people["sam"], deletion=deletion.pk).run()
+    ApproveDeletion(people["sam"], deletion=deletion.pk, rationale="Approved in the test.").run()
     for _ in range(10):
         Unseal(fiona, post=post.pk, purpose="Complaint review", reference=REFERENCE).run()
     record.sign_checkpoint()

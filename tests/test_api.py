@@ -83,7 +83,13 @@ def test_the_whole_handbook_through_the_api(as_, post):
     assert corrected["plan"]["how"] == "site"
     incident = ok(
         alice.post(
-            f"/api/posts/{post}/incidents", {"kind": "fact", "severity": "minor", "summary": "Date"}
+            f"/api/posts/{post}/incidents",
+            {
+                "kind": "fact",
+                "severity": "minor",
+                "summary": "Date",
+                "rationale": "Opened in the test.",
+            },
         ),
         201,
     )["incident"]
@@ -104,9 +110,14 @@ def test_the_whole_handbook_through_the_api(as_, post):
     report = ok(alice.get(f"/api/incidents/{incident}"))
     assert report["status"] == "open"
     assert report["budget"] == {"used": 2, "limit": 3}
-    assert report["steps"][0] == {"step": "apologise", "status": "done"}
+    assert report["steps"][0] == {"step": "apologise", "status": "done", "note": None}
     assert report["timeline"][0]["kind"] == "post.published"
-    closed = ok(sam.post(f"/api/incidents/{incident}/close", {"statement": "All put right."}))
+    closed = ok(
+        sam.post(
+            f"/api/incidents/{incident}/close",
+            {"statement": "All put right.", "rationale": "Closed in the test."},
+        )
+    )
     assert closed["status"] == "closed"
     assert Post.objects.get(pk=closed["statement"]).kind == "statement"
     assert ok(alice.get(f"/api/incidents/{incident}"))["status"] == "closed"
@@ -115,15 +126,32 @@ def test_the_whole_handbook_through_the_api(as_, post):
 def test_a_deletion_needs_a_second_person_and_seals_the_original(as_, post):
     alice, sam, sally = as_("alice"), as_("sam"), as_("sally")
     deletion = ok(
-        sam.post(f"/api/posts/{post}/deletions", {"ground": "offensive", "explain": "Rude."}),
+        sam.post(
+            f"/api/posts/{post}/deletions",
+            {"ground": "offensive", "explain": "Rude.", "rationale": "Asked in the test."},
+        ),
         201,
     )
     assert deletion["status"] == "pending"
-    refused = error(sam.post(f"/api/deletions/{deletion['deletion']}/approve"), 403)
+    refused = error(
+        sam.post(
+            f"/api/deletions/{deletion['deletion']}/approve", {"rationale": "Approved in the test."}
+        ),
+        403,
+    )
     assert refused["field"] == "as"
     assert "another supervisor must decide it" in refused["message"]
-    done = ok(sally.post(f"/api/deletions/{deletion['deletion']}/approve"))
-    assert done == {"deletion": deletion["deletion"], "status": "done"}
+    done = ok(
+        sally.post(
+            f"/api/deletions/{deletion['deletion']}/approve", {"rationale": "Approved in the test."}
+        )
+    )
+    assert done == {
+        "deletion": deletion["deletion"],
+        "status": "done",
+        "review_due": None,  # only an urgent removal is reviewed
+        "review": None,
+    }
     history = ok(alice.get(f"/api/posts/{post}"))
     assert history["status"] == "deleted"
     assert history["revisions"][0] == {**history["revisions"][0], "text": None, "sealed": True}
@@ -139,11 +167,14 @@ def test_a_deletion_needs_a_second_person_and_seals_the_original(as_, post):
 
 def test_a_rejected_deletion_keeps_the_post(as_, post):
     deletion = ok(
-        as_("alice").post(f"/api/posts/{post}/deletions", {"ground": "illegal", "explain": "x"}),
+        as_("alice").post(
+            f"/api/posts/{post}/deletions",
+            {"ground": "illegal", "explain": "x", "rationale": "Asked in the test."},
+        ),
         201,
     )["deletion"]
-    out = ok(as_("sam").post(f"/api/deletions/{deletion}/reject", {"reason": "Correct it."}))
-    assert out == {"deletion": deletion, "status": "rejected"}
+    out = ok(as_("sam").post(f"/api/deletions/{deletion}/reject", {"rationale": "Correct it."}))
+    assert out == {"deletion": deletion, "status": "rejected", "review_due": None, "review": None}
     assert ok(as_("alice").get(f"/api/posts/{post}"))["status"] == "live"
 
 
@@ -151,7 +182,10 @@ def test_a_hold_blocks_deletion_until_released(as_, post):
     fiona = as_("fiona")
     hold = ok(fiona.post("/api/holds", {"post": post, "reference": "FOI/2026/1"}), 201)["hold"]
     refused = error(
-        as_("alice").post(f"/api/posts/{post}/deletions", {"ground": "illegal", "explain": "x"}),
+        as_("alice").post(
+            f"/api/posts/{post}/deletions",
+            {"ground": "illegal", "explain": "x", "rationale": "Asked in the test."},
+        ),
         409,
     )
     assert refused["field"] == "post"
@@ -225,8 +259,24 @@ def test_admins_add_people_and_accounts(as_):
             400,
         ),
         (
-            ("post", "/api/posts/{post}/deletions", {"ground": "boring", "explain": "x"}, "alice"),
-            ["delete", "{post}", "--ground", "boring", "--explain", "x", "--as", "alice"],
+            (
+                "post",
+                "/api/posts/{post}/deletions",
+                {"ground": "boring", "explain": "x", "rationale": "Asked in the test."},
+                "alice",
+            ),
+            [
+                "delete",
+                "{post}",
+                "--ground",
+                "boring",
+                "--explain",
+                "x",
+                "--rationale",
+                "Decided in the test.",
+                "--as",
+                "alice",
+            ],
             400,
         ),
         (
@@ -248,7 +298,12 @@ def test_admins_add_people_and_accounts(as_):
             (
                 "post",
                 "/api/posts/{post}/incidents",
-                {"kind": "fact", "severity": "huge", "summary": "x"},
+                {
+                    "kind": "fact",
+                    "severity": "huge",
+                    "summary": "x",
+                    "rationale": "Opened in the test.",
+                },
                 "sam",
             ),
             None,  # the command line refuses this severity before the action sees it
@@ -260,8 +315,23 @@ def test_admins_add_people_and_accounts(as_):
             404,
         ),
         (
-            ("post", "/api/incidents/5/close", {"statement": "x"}, "alice"),
-            ["incident", "close", "5", "--statement", "x", "--as", "alice"],
+            (
+                "post",
+                "/api/incidents/5/close",
+                {"statement": "x", "rationale": "Closed in the test."},
+                "alice",
+            ),
+            [
+                "incident",
+                "close",
+                "5",
+                "--statement",
+                "x",
+                "--rationale",
+                "Decided in the test.",
+                "--as",
+                "alice",
+            ],
             403,
         ),
         (
@@ -293,19 +363,35 @@ def test_refusals_after_an_incident_match_the_command_line(as_, post):
     alice, sam = as_("alice"), as_("sam")
     incident = ok(
         alice.post(
-            f"/api/posts/{post}/incidents", {"kind": "fact", "severity": "serious", "summary": "x"}
+            f"/api/posts/{post}/incidents",
+            {
+                "kind": "fact",
+                "severity": "serious",
+                "summary": "x",
+                "rationale": "Opened in the test.",
+            },
         ),
         201,
     )["incident"]
     joke = error(alice.post(f"/api/posts/{post}/replies", {"text": "Oops lol 😂"}), 409)
     assert joke["message"] == cli_error("reply", post, "--text", "Oops lol 😂", "--as", "alice")
-    ok(sam.post(f"/api/incidents/{incident}/close", {"statement": "Put right."}))
+    ok(
+        sam.post(
+            f"/api/incidents/{incident}/close",
+            {
+                "statement": "Put right.",
+                "rationale": "Closed in the test.",
+                "not_needed": {"apologise": "Nobody was misled.", "amend": "It was withdrawn."},
+            },
+        )
+    )
     again = error(alice.post(f"/api/posts/{post}/replies", {"text": "One more thing."}), 409)
     assert again["message"].startswith(f"post: incident {incident} is closed; move on")
     assert again["message"] == cli_error(
         "reply", post, "--text", "One more thing.", "--as", "alice"
     )
-    anyway = alice.post(f"/api/posts/{post}/replies", {"text": "One more thing.", "anyway": True})
+    body = {"text": "One more thing.", "anyway": True, "override_reason": "A new question."}
+    anyway = alice.post(f"/api/posts/{post}/replies", body)
     assert ok(anyway, 201)["post"]
 
 
@@ -385,12 +471,12 @@ def _history(api: Api, post: int) -> dict:
 
 
 def _open_incident(api: Api, post: int) -> int:
-    body = {"kind": "fact", "severity": "minor", "summary": "x"}
+    body = {"kind": "fact", "severity": "minor", "summary": "x", "rationale": "Opened in the test."}
     return ok(api.post(f"/api/posts/{post}/incidents", body), 201)["incident"]
 
 
 def _request_deletion(api: Api, post: int) -> int:
-    body = {"ground": "illegal", "explain": "x"}
+    body = {"ground": "illegal", "explain": "x", "rationale": "Asked in the test."}
     return ok(api.post(f"/api/posts/{post}/deletions", body), 201)["deletion"]
 
 
@@ -426,7 +512,7 @@ TEXT_FIELDS = {
         "alice",
         lambda as_, post: (
             f"/api/posts/{post}/deletions",
-            {"ground": "illegal", "explain": XSS},
+            {"ground": "illegal", "explain": XSS, "rationale": "Asked in the test."},
         ),
         lambda api, out, post: [d.get("explanation") for d in _leaf_data(api)],
     ),
@@ -434,7 +520,7 @@ TEXT_FIELDS = {
         "sam",
         lambda as_, post: (
             f"/api/deletions/{_request_deletion(as_('alice'), post)}/reject",
-            {"reason": XSS},
+            {"rationale": XSS},
         ),
         lambda api, out, post: [d.get("reason") for d in _leaf_data(api)],
     ),
@@ -442,7 +528,12 @@ TEXT_FIELDS = {
         "alice",
         lambda as_, post: (
             f"/api/posts/{post}/incidents",
-            {"kind": "fact", "severity": "minor", "summary": XSS},
+            {
+                "kind": "fact",
+                "severity": "minor",
+                "summary": XSS,
+                "rationale": "Opened in the test.",
+            },
         ),
         lambda api, out, post: [ok(api.get(f"/api/incidents/{out['incident']}"))["summary"]],
     ),
@@ -450,9 +541,21 @@ TEXT_FIELDS = {
         "sam",
         lambda as_, post: (
             f"/api/incidents/{_open_incident(as_('sam'), post)}/close",
-            {"statement": XSS},
+            {
+                "statement": XSS,
+                "rationale": XSS,
+                "not_needed": {"apologise": "Nobody was misled.", "amend": "It was withdrawn."},
+            },
         ),
         lambda api, out, post: [_history(api, out["statement"])["revisions"][0]["text"]],
+    ),
+    "incident rationale": (
+        "alice",
+        lambda as_, post: (
+            f"/api/posts/{post}/incidents",
+            {"kind": "fact", "severity": "minor", "summary": "x", "rationale": XSS},
+        ),
+        lambda api, out, post: [ok(api.get(f"/api/incidents/{out['incident']}"))["rationale"]],
     ),
     "hold reference": (
         "fiona",
@@ -515,10 +618,17 @@ def test_posts_are_listed_with_filters(as_, post):
 
 def test_deleted_posts_are_listed_without_their_wording(as_, post):
     deletion = ok(
-        as_("alice").post(f"/api/posts/{post}/deletions", {"ground": "illegal", "explain": "x"}),
+        as_("alice").post(
+            f"/api/posts/{post}/deletions",
+            {"ground": "illegal", "explain": "x", "rationale": "Asked in the test."},
+        ),
         201,
     )["deletion"]
-    ok(as_("sam").post(f"/api/deletions/{deletion}/approve"))
+    ok(
+        as_("sam").post(
+            f"/api/deletions/{deletion}/approve", {"rationale": "Approved in the test."}
+        )
+    )
     (shown,) = ok(as_("alice").get("/api/posts", status="deleted"))["posts"]
     assert shown["post"] == post
     assert shown["text"] is None

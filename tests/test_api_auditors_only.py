@@ -17,9 +17,13 @@ PURPOSE, REFERENCE = "Complaint about Officer Grey", "PSD/2026/77"
 def accessed(people):
     post = Publish(people.alice, account="house:news", text="Named a witness.").run()
     asked = RequestDeletion(
-        people.alice, post=post.pk, ground="prejudicial", explanation="Named a witness."
+        people.alice,
+        post=post.pk,
+        ground="prejudicial",
+        explanation="Named a witness.",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=asked.pk).run()
+    ApproveDeletion(people.sam, deletion=asked.pk, rationale="Approved in the test.").run()
     Unseal(people.fiona, post=post.pk, purpose=PURPOSE, reference=REFERENCE).run()
     [entry] = [e for e in record.entries(0, 1000) if e.kind == "content.accessed"]
     return entry

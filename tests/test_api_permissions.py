@@ -3,7 +3,15 @@ visitor, with the exact status. Each request is well formed, so only who asks de
 
 import pytest
 
-from amends.actions import OpenIncident, PlaceHold, Publish, RequestDeletion
+from amends.actions import (
+    AddChannel,
+    AddShift,
+    OpenIncident,
+    PlaceHold,
+    Publish,
+    RemoveNow,
+    RequestDeletion,
+)
 from amends.record import api as record
 from tests.support.api import Api, token_for
 
@@ -39,27 +47,94 @@ ENDPOINTS = [
     (
         "POST",
         "/api/posts/{plain}/deletions",
-        {"ground": "offensive", "explain": "It was rude."},
+        {"ground": "offensive", "explain": "It was rude.", "rationale": "Asked in the test."},
         only(*WRITERS, status=201),
     ),
-    ("POST", "/api/deletions/{deletion}/approve", None, only("sam", status=200)),
     (
         "POST",
-        "/api/deletions/{deletion}/reject",
-        {"reason": "Correct it."},
+        "/api/deletions/{deletion}/approve",
+        {"rationale": "It was rude."},
         only("sam", status=200),
     ),
     (
         "POST",
+        "/api/deletions/{deletion}/reject",
+        {"rationale": "Correct it."},
+        only("sam", status=200),
+    ),
+    # andy asked for it: nobody here may withdraw it.
+    ("POST", "/api/deletions/{deletion}/withdraw", None, only(status=200)),
+    (
+        "POST",
+        "/api/posts/{plain}/removal",
+        {"ground": "offensive", "explain": "It was rude.", "rationale": "Now."},
+        only("sam", status=201),
+    ),
+    (
+        "POST",
+        "/api/deletions/{urgent}/review",
+        {"verdict": "confirm", "rationale": "Right call."},
+        only("sam", status=200),
+    ),
+    ("POST", "/api/sending/pause", {"reason": "Stop."}, only("sam", "adam", status=200)),
+    # Not paused: those who may resume are told so.
+    ("POST", "/api/sending/resume", None, only("sam", "adam", status=409)),
+    (
+        "PUT",
+        "/api/incidents/{incident}/protected-names",
+        {"names": ["Mary Jones"]},
+        only(*WRITERS, status=200),
+    ),
+    # The plain post was not taken down for harmful content: writers are told so.
+    (
+        "POST",
+        "/api/posts/{plain}/redacted",
+        {"text": "Plain.", "reason": "x"},
+        only(*WRITERS, status=409),
+    ),
+    ("GET", "/api/notify/channels", None, only(*STAFF, status=200)),
+    (
+        "POST",
+        "/api/notify/channels",
+        {"kind": "email", "address": "me@police.example"},
+        only(*STAFF, status=201),
+    ),
+    # Only alice's own; to other staff it does not exist.
+    (
+        "DELETE",
+        "/api/notify/channels/{channel}",
+        None,
+        {**only("alice", status=200), "sam": 404, "fiona": 404, "adam": 404},
+    ),
+    ("POST", "/api/notify/test", None, only(*STAFF, status=200)),
+    ("GET", "/api/rota", None, only(*STAFF, status=200)),
+    (
+        "POST",
+        "/api/rota",
+        {"user": "sam", "starts": "2026-12-04T22:00", "ends": "2026-12-05T07:00"},
+        only("sam", "adam", status=201),
+    ),
+    ("DELETE", "/api/rota/{shift}", None, only("sam", "adam", status=200)),
+    (
+        "POST",
         "/api/posts/{plain}/incidents",
-        {"kind": "fact", "severity": "minor", "summary": "Typo"},
+        {
+            "kind": "fact",
+            "severity": "minor",
+            "summary": "Typo",
+            "rationale": "Opened in the test.",
+        },
         only(*WRITERS, status=201),
     ),
     ("GET", "/api/incidents/{incident}", None, only(*STAFF, status=200)),
     (
         "POST",
         "/api/incidents/{incident}/close",
-        {"statement": "Put right."},
+        {
+            "statement": "Put right.",
+            "rationale": "Closed in the test.",
+            "not_needed": {"apologise": "Nobody was misled.", "amend": "It was withdrawn."},
+        },
         only("sam", status=200),
     ),
     ("POST", "/api/holds", {"post": "{plain}", "reference": "FOI/2"}, only("fiona", status=201)),
@@ -107,12 +182,29 @@ def world(people, testbed):
     plain = Publish(people.alice, account="house:news", text="Plain.").run()
     doomed = Publish(people.andy, account="house:news", text="Rude.").run()
     deletion = RequestDeletion(
-        people.andy, post=doomed.pk, ground="offensive", explanation="Rude."
+        people.andy,
+        post=doomed.pk,
+        ground="offensive",
+        explanation="Rude.",
+        rationale="Asked for in the test.",
     ).run()
     incident = OpenIncident(
-        people.alice, post=post.pk, kind="fact", severity="minor", summary="Date"
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="minor",
+        summary="Date",
+        rationale="Opened for the test.",
     ).run()
     hold = PlaceHold(people.fiona, post=post.pk, reference="FOI/1").run()
+    removed = Publish(people.alice, account="house:news", text="Harmful.").run()
+    urgent = RemoveNow(
+        people.sally, post=removed.pk, ground="offensive", explanation="Rude.", rationale="Now."
+    ).run()
+    channel = AddChannel(people.alice, kind="email", address="alice@police.example").run()
+    shift = AddShift(
+        people.adam, user="sally", starts="2026-12-04T22:00", ends="2026-12-05T07:00"
+    ).run()
     record.sign_checkpoint()
     from amends.api.models import ApiToken
 
@@ -125,6 +217,9 @@ def world(people, testbed):
         "hold": hold.pk,
         "token": spare.pk,
         "delivery": failing.deliveries.get().pk,
+        "urgent": urgent.pk,
+        "channel": channel.pk,
+        "shift": shift.pk,
     }
 
 
@@ -170,6 +265,9 @@ def test_every_operation_in_the_openapi_document_has_a_permission_row(client):
         "{hold}": "{hold_id}",
         "{token}": "{token_id}",
         "{delivery}": "{delivery_id}",
+        "{urgent}": "{deletion_id}",
+        "{channel}": "{channel_id}",
+        "{shift}": "{shift_id}",
     }
     for short, long in names.items():
         covered = {(m, p.replace(short, long)) for m, p in covered}

@@ -64,7 +64,14 @@ def token(request, people, one_connection):
     """The token of the persona under test, in a desk with a post and an open incident, so
     that some generated requests find something (ids are small numbers)."""
     post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
-    OpenIncident(people.alice, post=post.pk, kind="fact", severity="minor", summary="Date").run()
+    OpenIncident(
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="minor",
+        summary="Date",
+        rationale="Opened for the test.",
+    ).run()
     return token_for(getattr(people, request.param))
 
 
@@ -100,7 +107,14 @@ def test_one_past_a_stated_length_is_refused_as_the_command_line_refuses_it(peop
     from tests.support.api import Api
 
     post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
-    OpenIncident(people.alice, post=post.pk, kind="fact", severity="minor", summary="x").run()
+    OpenIncident(
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="minor",
+        summary="x",
+        rationale="Opened for the test.",
+    ).run()
     response = Api(token_for(people.alice)).post(
         f"/api/posts/{post.pk}/corrections", {"text": "Closes on 14 May.", "reason": "x" * 2001}
     )

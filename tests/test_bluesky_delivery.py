@@ -100,9 +100,13 @@ def test_the_five_steps_reach_the_pds(people, pds, account):
 
     # Delete as the last resort: the post goes, a notice says why, never what.
     deletion = RequestDeletion(
-        people.alice, post=post.pk, ground="prejudicial", explanation="A trial is under way."
+        people.alice,
+        post=post.pk,
+        ground="prejudicial",
+        explanation="A trial is under way.",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     drain(worker)
     after = texts(pds, did)
     assert ORIGINAL not in after

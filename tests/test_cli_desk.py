@@ -74,6 +74,8 @@ def test_the_whole_handbook_from_the_command_line(desk):
         "minor",
         "--summary",
         "Wrong date",
+        "--rationale",
+        "Decided in the test.",
         "--as",
         "alice",
     )["incident"]
@@ -90,9 +92,22 @@ def test_the_whole_handbook_from_the_command_line(desk):
         "laugh",
         "move_on",
     ]
-    deletion = ok("delete", post, "--ground", "offensive", "--explain", "Rude.", "--as", "alice")
+    deletion = ok(
+        "delete",
+        post,
+        "--ground",
+        "offensive",
+        "--explain",
+        "Rude.",
+        "--rationale",
+        "Decided in the test.",
+        "--as",
+        "alice",
+    )
     assert deletion["status"] == "pending"
-    assert ok("approve", deletion["deletion"], "--as", "sam") == {
+    assert ok(
+        "approve", deletion["deletion"], "--rationale", "Decided in the test.", "--as", "sam"
+    ) == {
         "deletion": deletion["deletion"],
         "status": "done",
     }
@@ -102,7 +117,17 @@ def test_the_whole_handbook_from_the_command_line(desk):
     assert history["revisions"][0]["sealed"] is True
     unsealed = run("unseal", post, "--purpose", "Complaint", "--reference", "CO/1", "--as", "fiona")
     assert unsealed.stdout == "The appeal closes on 4 May.\n"
-    ok("incident", "close", incident, "--statement", "We have put this right.", "--as", "sam")
+    ok(
+        "incident",
+        "close",
+        incident,
+        "--statement",
+        "We have put this right.",
+        "--rationale",
+        "Decided in the test.",
+        "--as",
+        "sam",
+    )
     assert ok("incident", "show", incident)["status"] == "closed"
 
 
@@ -125,15 +150,42 @@ def test_apologise_check_shows_findings_and_publishes_nothing(desk):
 
 def test_holds(desk, people):
     other = ok("post", "house:news", "--text", "Another", "--as", "alice")["post"]
-    deletion = ok("delete", desk["post"], "--ground", "illegal", "--explain", "x", "--as", "sam")
+    deletion = ok(
+        "delete",
+        desk["post"],
+        "--ground",
+        "illegal",
+        "--explain",
+        "x",
+        "--rationale",
+        "Decided in the test.",
+        "--as",
+        "sam",
+    )
     hold = ok("hold", "place", desk["post"], "--reference", "FOI/1", "--as", "fiona")["hold"]
     ok("hold", "place", other, "--reference", "FOI/2", "--as", "fiona")
     assert "FOI/2" in fails(
-        "delete", other, "--ground", "illegal", "--explain", "x", "--as", "alice"
+        "delete",
+        other,
+        "--ground",
+        "illegal",
+        "--explain",
+        "x",
+        "--rationale",
+        "r",
+        "--as",
+        "alice",
     )
-    assert "FOI/1" in fails("approve", deletion["deletion"], "--as", "sally")
+    assert "FOI/1" in fails(
+        "approve", deletion["deletion"], "--rationale", "Decided in the test.", "--as", "sally"
+    )
     assert ok("hold", "release", hold, "--as", "fiona")["status"] == "released"
-    assert ok("approve", deletion["deletion"], "--as", "sally")["status"] == "done"
+    assert (
+        ok("approve", deletion["deletion"], "--rationale", "Decided in the test.", "--as", "sally")[
+            "status"
+        ]
+        == "done"
+    )
 
 
 @pytest.mark.parametrize(
@@ -157,9 +209,20 @@ def test_holds(desk, people):
             "error: post: there is no post 77\n",
         ),
         (
-            ["delete", "1", "--ground", "boring", "--explain", "x", "--as", "alice"],
+            [
+                "delete",
+                "1",
+                "--ground",
+                "boring",
+                "--explain",
+                "x",
+                "--rationale",
+                "Decided in the test.",
+                "--as",
+                "alice",
+            ],
             "error: ground: 'boring' is not a ground for deletion; allowed: illegal, offensive, "
-            "prejudicial\n",
+            "prejudicial, personal_data, identified_person\n",
         ),
         (
             ["unseal", "1", "--purpose", "x", "--reference", "y", "--as", "alice"],
@@ -190,6 +253,8 @@ def test_errors_are_one_line_and_change_nothing(desk, args, message):
             "huge",
             "--summary",
             "x",
+            "--rationale",
+            "Decided in the test.",
             "--as",
             "alice",
         ],
@@ -256,7 +321,7 @@ def test_the_operator_gives_an_existing_person_a_password(people, tmp_path):
 
 def test_incident_list_shows_every_incident_newest_first(desk, people):
     ok("incident", "open", desk["post"], "--kind", "fact", "--severity", "minor",
-       "--summary", "Wrong date", "--as", "alice")  # fmt: skip
+       "--summary", "Wrong date", "--rationale", "A week out.", "--as", "alice")  # fmt: skip
     listed = ok("incident", "list")["incidents"]
     assert [(i["post"], i["kind"], i["status"]) for i in listed] == [(desk["post"], "fact", "open")]
     assert run("incident", "list").stdout.startswith(f"incident {listed[0]['incident']}\tpost")

@@ -61,7 +61,12 @@ def test_every_field_people_type_is_checked(people):
         Correct(people.alice, post=post.pk, text="Closes on 14 May.", reason="Typo\x07").run()
     with pytest.raises(BadInput, match=r"^summary: "):
         OpenIncident(
-            people.alice, post=post.pk, kind="fact", severity="minor", summary="Date\x08"
+            people.alice,
+            post=post.pk,
+            kind="fact",
+            severity="minor",
+            summary="Date\x08",
+            rationale="Opened for the test.",
         ).run()
 
 

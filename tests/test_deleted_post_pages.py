@@ -10,9 +10,13 @@ from amends.actions import ApproveDeletion, Publish, RequestDeletion
 def deleted(people):
     post = Publish(people.alice, account="house:news", text="Rude words.").run()
     deletion = RequestDeletion(
-        people.alice, post=post.pk, ground="offensive", explanation="It was rude."
+        people.alice,
+        post=post.pk,
+        ground="offensive",
+        explanation="It was rude.",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     return post
 
 

@@ -252,10 +252,14 @@ def test_a_deletion_removes_the_post_then_says_why(people, testbed):
     post = Publish(people.alice, account="testbed:police", text=ORIGINAL).run()
     drain()
     deletion = RequestDeletion(
-        people.alice, post=post.pk, ground="prejudicial", explanation="A trial is under way."
+        people.alice,
+        post=post.pk,
+        ground="prejudicial",
+        explanation="A trial is under way.",
+        rationale="Asked for in the test.",
     ).run()
     assert Delivery.objects.count() == 1  # nothing is sent before approval
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     drain()
     assert [c[0] for c in board().calls] == ["publish", "delete", "publish"]
     (notice,) = board().visible()
@@ -269,9 +273,13 @@ def test_a_deletion_removes_the_post_then_says_why(people, testbed):
 def test_a_post_deleted_before_it_was_sent_is_never_sent(people, testbed):
     post = Publish(people.alice, account="testbed:police", text=ORIGINAL).run()
     deletion = RequestDeletion(
-        people.alice, post=post.pk, ground="offensive", explanation="It was wrong."
+        people.alice,
+        post=post.pk,
+        ground="offensive",
+        explanation="It was wrong.",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     drain()
     assert board().calls == []
     assert Delivery.objects.get().status == "cancelled"
@@ -280,7 +288,13 @@ def test_a_post_deleted_before_it_was_sent_is_never_sent(people, testbed):
 def test_a_notice_that_cannot_fit_is_refused_at_the_request(people, testbed):
     post = Publish(people.alice, account="testbed:police", text=ORIGINAL).run()
     with pytest.raises(BadInput, match="explain: the public notice would be"):
-        RequestDeletion(people.alice, post=post.pk, ground="offensive", explanation="x" * 180).run()
+        RequestDeletion(
+            people.alice,
+            post=post.pk,
+            ground="offensive",
+            explanation="x" * 180,
+            rationale="Asked for in the test.",
+        ).run()
 
 
 def test_an_outside_edit_and_deletion_are_recorded_and_raised(people, testbed):
@@ -404,7 +418,13 @@ def test_publishing_planning_and_deleting_need_no_credentials_key(people, testbe
     planning.run()
     assert planning.plan.how == "edit"
     Correct(people.alice, post=post.pk, text=FIXED, reason="Date").run()
-    RequestDeletion(people.alice, post=later.pk, ground="offensive", explanation="Hurtful.").run()
+    RequestDeletion(
+        people.alice,
+        post=later.pk,
+        ground="offensive",
+        explanation="Hurtful.",
+        rationale="Asked for in the test.",
+    ).run()
     assert not key.exists()
 
     drain()

@@ -73,7 +73,11 @@ def test_an_apology_with_errors_is_blocked_unless_insisted_and_then_recorded(peo
         Apologise(people.alice, post=post.pk, text="Sorry if anyone was upset, it was wrong.").run()
     assert record.size() == size
     apology = Apologise(
-        people.alice, post=post.pk, text="Sorry if anyone was upset, it was wrong.", anyway=True
+        people.alice,
+        post=post.pk,
+        text="Sorry if anyone was upset, it was wrong.",
+        anyway=True,
+        override_reason="Overridden in the test.",
     ).run()
     leaf = json.loads(record.entries_about(apology.subject)[0].leaf)
     assert leaf["kind"] == "apology.published"
@@ -91,28 +95,44 @@ def test_checking_an_apology_publishes_nothing(people, post):
 
 def test_a_deletion_needs_a_ground_from_policy(people, post):
     with pytest.raises(BadInput) as caught:
-        RequestDeletion(people.alice, post=post.pk, ground="embarrassing", explanation="x").run()
+        RequestDeletion(
+            people.alice,
+            post=post.pk,
+            ground="embarrassing",
+            explanation="x",
+            rationale="Asked for in the test.",
+        ).run()
     assert str(caught.value) == (
         "ground: 'embarrassing' is not a ground for deletion; "
-        "allowed: illegal, offensive, prejudicial"
+        "allowed: illegal, offensive, prejudicial, personal_data, identified_person"
     )
     assert not Deletion.objects.exists()
 
 
 def test_author_cannot_approve_own_deletion_and_a_supervisor_cannot_either(people, post):
-    own = RequestDeletion(people.sam, post=post.pk, ground="offensive", explanation="Rude.").run()
+    own = RequestDeletion(
+        people.sam,
+        post=post.pk,
+        ground="offensive",
+        explanation="Rude.",
+        rationale="Asked for in the test.",
+    ).run()
     with pytest.raises(Forbidden, match="another supervisor must decide"):
-        ApproveDeletion(people.sam, deletion=own.pk).run()
+        ApproveDeletion(people.sam, deletion=own.pk, rationale="Approved in the test.").run()
     with pytest.raises(Forbidden, match="only supervisor"):
-        ApproveDeletion(people.alice, deletion=own.pk).run()
+        ApproveDeletion(people.alice, deletion=own.pk, rationale="Approved in the test.").run()
     assert Deletion.objects.get().status == "pending"
 
 
 def test_approval_removes_the_post_publicly_and_seals_the_original(people, post):
     deletion = RequestDeletion(
-        people.alice, post=post.pk, ground="prejudicial", explanation="It named a suspect."
+        people.alice,
+        post=post.pk,
+        ground="prejudicial",
+        explanation="It named a suspect.",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     history = post_history(post.pk)
     assert history["status"] == "deleted"
     assert history["revisions"][0] == {**history["revisions"][0], "text": None, "sealed": True}
@@ -122,29 +142,46 @@ def test_approval_removes_the_post_publicly_and_seals_the_original(people, post)
 
 def test_a_hold_blocks_deletion(people, post):
     deletion = RequestDeletion(
-        people.alice, post=post.pk, ground="offensive", explanation="x"
+        people.alice,
+        post=post.pk,
+        ground="offensive",
+        explanation="x",
+        rationale="Asked for in the test.",
     ).run()
     hold = PlaceHold(people.fiona, post=post.pk, reference="FOI/2026/7").run()
     with pytest.raises(PolicyViolation, match="FOI/2026/7"):
-        ApproveDeletion(people.sam, deletion=deletion.pk).run()
+        ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     ReleaseHold(people.fiona, hold=hold.pk).run()
-    assert ApproveDeletion(people.sam, deletion=deletion.pk).run().status == "done"
+    assert (
+        ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.")
+        .run()
+        .status
+        == "done"
+    )
 
 
 def test_a_rejected_deletion_leaves_the_post_live(people, post):
     deletion = RequestDeletion(
-        people.alice, post=post.pk, ground="offensive", explanation="x"
+        people.alice,
+        post=post.pk,
+        ground="offensive",
+        explanation="x",
+        rationale="Asked for in the test.",
     ).run()
-    RejectDeletion(people.sam, deletion=deletion.pk, reason="A correction is enough.").run()
+    RejectDeletion(people.sam, deletion=deletion.pk, rationale="A correction is enough.").run()
     assert post_history(post.pk)["status"] == "live"
     assert kinds()[-1] == "deletion.rejected"
 
 
 def test_only_auditors_unseal_and_every_access_is_recorded(people, post):
     deletion = RequestDeletion(
-        people.alice, post=post.pk, ground="offensive", explanation="x"
+        people.alice,
+        post=post.pk,
+        ground="offensive",
+        explanation="x",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     for who in (people.alice, people.sam, people.adam, people.olly):
         with pytest.raises(Forbidden):
             Unseal(who, post=post.pk, purpose="curious", reference="none").run()
@@ -158,7 +195,12 @@ def test_only_auditors_unseal_and_every_access_is_recorded(people, post):
 
 def test_an_incident_walks_the_five_steps(people, post):
     incident = OpenIncident(
-        people.alice, post=post.pk, kind="fact", severity="minor", summary="Date"
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="minor",
+        summary="Date",
+        rationale="Opened for the test.",
     ).run()
     report = incident_report(incident.pk)
     assert report["steps"] == [
@@ -170,7 +212,12 @@ def test_an_incident_walks_the_five_steps(people, post):
     ]
     Apologise(people.alice, post=post.pk, text=APOLOGY).run()
     Correct(people.alice, post=post.pk, text=FIXED, reason="Wrong date").run()
-    CloseIncident(people.sam, incident=incident.pk, statement="Put right. Thank you.").run()
+    CloseIncident(
+        people.sam,
+        incident=incident.pk,
+        statement="Put right. Thank you.",
+        rationale="Closed in the test.",
+    ).run()
     report = incident_report(incident.pk)
     assert report["status"] == "closed"
     assert {s["step"]: s["status"] for s in report["steps"]} == {
@@ -180,33 +227,57 @@ def test_an_incident_walks_the_five_steps(people, post):
         "laugh": "optional",
         "move_on": "done",
     }
-    assert report["budget"] == {"used": 3, "limit": 3}
+    # The apology and the correction; the final statement does not count.
+    assert report["budget"] == {"used": 2, "limit": 3}
     assert report["time_to_apology"] >= 0
     assert [e["kind"] for e in report["timeline"]][:2] == ["post.published", "incident.opened"]
 
 
 def test_laughing_is_not_offered_after_a_serious_incident(people, post):
     incident = OpenIncident(
-        people.alice, post=post.pk, kind="fact", severity="serious", summary="x"
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="serious",
+        summary="x",
+        rationale="Opened for the test.",
     ).run()
     steps = {s["step"]: s["status"] for s in incident_report(incident.pk)["steps"]}
     assert steps["laugh"] == "not applicable"
 
 
 def test_the_tone_guard_refuses_humour_about_a_serious_incident(people, post):
-    OpenIncident(people.alice, post=post.pk, kind="fact", severity="critical", summary="x").run()
+    OpenIncident(
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="critical",
+        summary="x",
+        rationale="Opened for the test.",
+    ).run()
     with pytest.raises(PolicyViolation, match=r"humour \(Oops, 😂\)"):
         Reply(people.alice, post=post.pk, text="Oops 😂 we will fix it").run()
     with pytest.raises(PolicyViolation, match="humour"):
         Apologise(people.alice, post=post.pk, text=f"{APOLOGY} lol").run()
-    reply = Reply(people.alice, post=post.pk, text="Oops 😂", anyway=True).run()
+    reply = Reply(
+        people.alice,
+        post=post.pk,
+        text="Oops 😂",
+        anyway=True,
+        override_reason="Overridden in the test.",
+    ).run()
     leaf = json.loads(record.entries_about(reply.subject)[0].leaf)
     assert leaf["data"]["anyway"] == ["tone"]
 
 
 def test_humour_is_allowed_after_a_minor_slip(people, post):
     incident = OpenIncident(
-        people.alice, post=post.pk, kind="fact", severity="minor", summary="typo"
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="minor",
+        summary="typo",
+        rationale="Opened for the test.",
     ).run()
     reply = Reply(people.alice, post=post.pk, text="Oops, typo fixed :)").run()
     assert post_history(reply.pk)["revisions"][0]["text"] == "Oops, typo fixed :)"
@@ -221,26 +292,56 @@ def test_humour_is_allowed_after_a_minor_slip(people, post):
 def test_replying_past_the_budget_or_after_closing_is_refused(people, post, settings):
     settings.RESPONSE_BUDGETS = {**settings.RESPONSE_BUDGETS, "minor": 2}
     incident = OpenIncident(
-        people.alice, post=post.pk, kind="fact", severity="minor", summary="x"
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="minor",
+        summary="x",
+        rationale="Opened for the test.",
     ).run()
     Reply(people.alice, post=post.pk, text="Thanks, fixing it.").run()
     Reply(people.alice, post=post.pk, text="Fixed now.").run()
     with pytest.raises(PolicyViolation, match=r"budget of incident \d+ is spent \(2 of 2\)"):
         Reply(people.alice, post=post.pk, text="One more thing").run()
-    CloseIncident(people.sam, incident=incident.pk, statement="Done.").run()
+    CloseIncident(
+        people.sam,
+        incident=incident.pk,
+        statement="Done.",
+        rationale="Closed in the test.",
+        not_needed={"apologise": "Replies said sorry.", "amend": "Nothing was wrong."},
+    ).run()
     with pytest.raises(PolicyViolation, match="is closed; move on"):
         Reply(people.alice, post=post.pk, text="Also").run()
-    assert Reply(people.alice, post=post.pk, text="Also", anyway=True).run().pk
+    assert (
+        Reply(
+            people.alice,
+            post=post.pk,
+            text="Also",
+            anyway=True,
+            override_reason="Overridden in the test.",
+        )
+        .run()
+        .pk
+    )
 
 
 def test_closing_needs_a_statement_and_a_supervisor(people, post):
     incident = OpenIncident(
-        people.alice, post=post.pk, kind="fact", severity="minor", summary="x"
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="minor",
+        summary="x",
+        rationale="Opened for the test.",
     ).run()
     with pytest.raises(BadInput, match=r"^statement: must not be empty"):
-        CloseIncident(people.sam, incident=incident.pk, statement="").run()
+        CloseIncident(
+            people.sam, incident=incident.pk, statement="", rationale="Closed in the test."
+        ).run()
     with pytest.raises(Forbidden):
-        CloseIncident(people.alice, incident=incident.pk, statement="Done").run()
+        CloseIncident(
+            people.alice, incident=incident.pk, statement="Done", rationale="Closed in the test."
+        ).run()
 
 
 @pytest.mark.parametrize("who", ["olly", "fiona", "adam"])
@@ -252,8 +353,21 @@ def test_outsiders_auditors_and_admins_cannot_write_posts(people, post, who):
         Correct(user, post=post.pk, text="y", reason="z"),
         Apologise(user, post=post.pk, text=APOLOGY),
         Reply(user, post=post.pk, text="x"),
-        RequestDeletion(user, post=post.pk, ground="offensive", explanation="x"),
-        OpenIncident(user, post=post.pk, kind="fact", severity="minor", summary="x"),
+        RequestDeletion(
+            user,
+            post=post.pk,
+            ground="offensive",
+            explanation="x",
+            rationale="Asked for in the test.",
+        ),
+        OpenIncident(
+            user,
+            post=post.pk,
+            kind="fact",
+            severity="minor",
+            summary="x",
+            rationale="Opened for the test.",
+        ),
     ):
         with pytest.raises(Forbidden):
             action.run()
@@ -303,12 +417,20 @@ def test_a_page_that_cannot_be_written_does_not_undo_a_committed_change(people, 
 
 def test_a_sealed_apology_leaves_no_words_of_it_in_the_record(people, post):
     apology = Apologise(
-        people.alice, post=post.pk, text="We apologise if anyone was upset by it.", anyway=True
+        people.alice,
+        post=post.pk,
+        text="We apologise if anyone was upset by it.",
+        anyway=True,
+        override_reason="Overridden in the test.",
     ).run()
     deletion = RequestDeletion(
-        people.alice, post=apology.pk, ground="offensive", explanation="It made things worse."
+        people.alice,
+        post=apology.pk,
+        ground="offensive",
+        explanation="It made things worse.",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     leaves = b"".join(bytes(e.leaf) for e in record.entries(0, 10_000))
     assert b"anyone was upset" not in leaves
     published = next(e for e in record.entries_about(apology.subject))

@@ -40,6 +40,7 @@ def desk(fresh_database, tmp_path):
     for name, role in [
         ("alice", "author"),
         ("sam", "supervisor"),
+        ("sally", "supervisor"),
         ("fiona", "auditor"),
         ("adam", "admin"),
     ]:
@@ -137,6 +138,7 @@ def test_the_five_steps_in_the_browser_from_incident_to_unsealing(desk, browser,
     page.get_by_label("A wrong fact or wording").check()
     page.get_by_label("Minor").check()
     page.get_by_label("Describe what went wrong").fill("We gave the wrong closing date.")
+    page.get_by_label("Why you chose this").fill("A week out; nobody was harmed.")
     page.get_by_role("button", name="Open incident").click()
     page.wait_for_url(f"{desk}/desk/incidents/1/")
     axe.check(page, "incident")
@@ -170,8 +172,9 @@ def test_the_five_steps_in_the_browser_from_incident_to_unsealing(desk, browser,
     page.get_by_role("link", name="Request deletion").click()
     page.get_by_label("Prejudicial").check()
     page.get_by_label("Public explanation").fill("It could have prejudiced the trial.")
+    page.get_by_label("Why you decided this").fill("He has not been charged.")
     axe.check(page, "delete")
-    page.get_by_role("button", name="Request deletion").click()
+    page.get_by_role("button", name="Ask for it to be taken down").click()
     expect(page.get_by_text("another supervisor must approve it")).to_be_visible()
     page.goto(f"{desk}/desk/")
     axe.check(page, "today")
@@ -185,7 +188,7 @@ def test_the_five_steps_in_the_browser_from_incident_to_unsealing(desk, browser,
     axe.check(page, "approvals")
     page.get_by_role("link", name="Deletion 1").click()
     page.wait_for_url(f"{desk}/desk/approvals/1/")
-    page.get_by_label("Reason for your decision").fill("Prejudicial: approved.")
+    page.get_by_label("Why you decide this").fill("Prejudicial: approved.")
     axe.check(page, "decide")
     page.get_by_role("button", name="Approve deletion").click()
     expect(page.get_by_text("its notice is public")).to_be_visible()
@@ -265,3 +268,125 @@ def test_the_desk_can_be_read_without_javascript(desk, browser):
     page.goto(f"{desk}/desk/posts/1/")
     expect(page.get_by_text(ORIGINAL)).to_be_visible()
     context.close()
+
+
+# The elements that stick out past the right edge of a phone's screen, for the message.
+WIDEST = """[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > 391)
+  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
+  .slice(0, 8)"""
+HARMFUL = "Officers arrested a man in Leigh. Mary Jones saw it happen. Call 101."
+REDACTED = "Officers arrested a man in Leigh. Call 101."
+
+
+def test_harmful_words_come_down_at_once_on_a_phone_and_are_reviewed(
+    desk, browser, fresh_database, tmp_path
+):
+    """The serious path at 11pm on a phone: triage as harmful, protect the witness's name,
+    a supervisor takes the post down at once, a second supervisor reviews it, all sending is
+    paused and resumed, a redacted version goes out, and the incident closes with every step
+    accounted for."""
+    shots = Path(os.environ.get("AMENDS_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    axe = Checker(shots)
+    phone = {"width": 390, "height": 844}
+    amends(["post", "house:news", "--text", HARMFUL, "--as", "alice"], fresh_database)
+
+    author = browser.new_context(viewport=phone)
+    page = sign_in(author, desk, "alice")
+    page.goto(f"{desk}/desk/posts/2/")
+    page.get_by_label("Harmful content").check()
+    page.get_by_label("Critical").check()
+    page.get_by_label("Describe what went wrong").fill("It named a witness.")
+    page.get_by_label("Why you chose this").fill("The witness could be identified.")
+    page.get_by_role("button", name="Open incident").click()
+    page.wait_for_url(f"{desk}/desk/incidents/1/")
+    # Removal is the first step offered; there is no correction to write.
+    first = page.locator("ol.steps > li").first
+    expect(first.get_by_role("link", name="Ask for it to be taken down")).to_be_visible()
+    expect(page.get_by_role("link", name="Write the correction")).to_have_count(0)
+    page.get_by_label("Names that must never be published").fill("Mary Jones")
+    page.get_by_role("button", name="Save protected names").click()
+    expect(page.get_by_text("1 protected name saved")).to_be_visible()
+    assert "Mary Jones" not in page.content()  # never shown again
+    axe.check(page)
+    author.close()
+
+    supervisor = browser.new_context(viewport=phone)
+    page = sign_in(supervisor, desk, "sam")
+    page.goto(f"{desk}/desk/incidents/1/")
+    page.get_by_role("link", name="Take it down").click()
+    page.get_by_label("Identified person").check()
+    page.get_by_label("Public explanation").fill("It identified a witness.")
+    page.get_by_label("Why you decided this").fill("A witness in a live case was named.")
+    axe.check(page, "phone-take-down")
+    page.get_by_role("button", name="Take it down now").click()
+    expect(page.get_by_text("is taken down")).to_be_visible()
+    assert fetch(f"{desk}/posts/2/")[0] == 410
+
+    page.goto(f"{desk}/desk/")
+    page.get_by_role("link", name="Pause all sending").click()
+    page.get_by_label("Why").fill("Checking what else went out tonight.")
+    axe.check(page)
+    page.get_by_role("button", name="Pause all sending").click()
+    expect(page.get_by_text("All sending is paused.").first).to_be_visible()
+    axe.check(page, "phone-paused")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.evaluate(WIDEST)
+    supervisor.close()
+
+    reviewer = browser.new_context(viewport=phone)
+    page = sign_in(reviewer, desk, "sally")
+    expect(page.get_by_text("All sending is paused.").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Urgent removals to review")).to_be_visible()
+    page.get_by_role("link", name="Deletion 1").click()
+    page.get_by_label("Why").fill("Right call: the witness was named.")
+    axe.check(page, "phone-review")
+    page.get_by_role("button", name="Confirm the removal").click()
+    expect(page.get_by_text("reviewed: confirmed")).to_be_visible()
+    page.get_by_role("link", name="Resume sending").first.click()
+    page.get_by_role("button", name="Resume sending").click()
+    expect(page.get_by_text("Sending resumed")).to_be_visible()
+    expect(page.get_by_text("All sending is paused.")).to_have_count(0)
+    reviewer.close()
+
+    author = browser.new_context(viewport=phone)
+    page = sign_in(author, desk, "alice")
+    page.goto(f"{desk}/desk/incidents/1/")
+    page.get_by_role("link", name="Publish a redacted version").click()
+    page.get_by_label("Redacted wording").fill(HARMFUL.replace("Mary Jones", "Mary Jnes"))
+    page.get_by_label("What was removed and why").fill("It identified a witness.")
+    page.get_by_role("button", name="Publish redacted version").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "It still contains what looks like a protected"
+    )
+    page.get_by_label("Redacted wording").fill(REDACTED)
+    axe.check(page)
+    page.get_by_role("button", name="Publish redacted version").click()
+    expect(page.get_by_text("Redacted version published as post 3")).to_be_visible()
+    author.close()
+
+    supervisor = browser.new_context(viewport=phone)
+    page = sign_in(supervisor, desk, "sam")
+    page.goto(f"{desk}/desk/incidents/1/close/")
+    page.get_by_label("Final statement").fill("Oops! All sorted now :)")
+    page.get_by_role("button", name="Check the statement").click()
+    expect(page.locator(".findings")).to_contain_text("humour")
+    page.get_by_label("Final statement").fill(
+        "We removed a post that identified a witness, and we are sorry."
+    )
+    page.get_by_label("Apologise: why it was not needed").fill("The statement apologises.")
+    page.get_by_label("Why you are closing it").fill("Down, reviewed and republished.")
+    axe.check(page, "phone-close")
+    page.get_by_role("button", name="Publish and close").click()
+    expect(page.get_by_text("Incident 1 closed")).to_be_visible()
+    expect(page.get_by_text("The statement apologises.").first).to_be_visible()
+    axe.check(page, "phone-incident-closed")
+    supervisor.close()
+
+    public = browser.new_context(viewport=phone).new_page()
+    response = public.goto(f"{desk}/posts/2/")
+    assert response.status == 410
+    assert "Mary" not in public.content()
+    expect(public.get_by_role("link", name="see post 3")).to_be_visible()
+    axe.check(public)
+    assert axe.problems == []

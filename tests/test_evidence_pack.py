@@ -44,14 +44,19 @@ def build_incident(people) -> dict:
         kind="fact",
         severity="serious",
         summary="Wrong date; named a suspect",
+        rationale="Opened for the test.",
     ).run()
     Correct(people.alice, post=post.pk, text=CORRECTED, reason="Wrong date").run()
     apology = Apologise(people.alice, post=post.pk, text=APOLOGY).run()
     reply = Reply(people.andy, post=post.pk, text="Thank you for telling us.").run()
     deletion = RequestDeletion(
-        people.sally, post=post.pk, ground="prejudicial", explanation="It named a suspect."
+        people.sally,
+        post=post.pk,
+        ground="prejudicial",
+        explanation="It named a suspect.",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     Unseal(people.fiona, post=post.pk, purpose="Check the complaint", reference=REFERENCE).run()
     PlaceHold(people.fiona, post=post.pk, reference=REFERENCE).run()
     return {"post": post, "incident": incident, "apology": apology, "reply": reply}

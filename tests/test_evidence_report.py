@@ -86,6 +86,7 @@ def incident_story(people, *, xss: str = "") -> dict:
         kind="fact",
         severity="serious",
         summary="Wrong day and log number in a missing person appeal" + xss,
+        rationale="Opened for the test.",
     ).run()
     Correct(people.alice, post=post.pk, text=FIXED + xss, reason=REASON + xss).run()
     Apologise(people.alice, post=post.pk, text=APOLOGY + xss).run()
@@ -95,11 +96,17 @@ def incident_story(people, *, xss: str = "") -> dict:
         post=rude.pk,
         ground="offensive",
         explanation="A reply blamed families of missing people." + xss,
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=deletion.pk, reason="It blames the family." + xss).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="It blames the family." + xss).run()
     PlaceHold(people.fiona, post=post.pk, reference=REFERENCE + xss).run()
     Unseal(people.fiona, post=rude.pk, purpose=PURPOSE + xss, reference=REFERENCE + xss).run()
-    CloseIncident(people.sally, incident=incident.pk, statement=STATEMENT + xss).run()
+    CloseIncident(
+        people.sally,
+        incident=incident.pk,
+        statement=STATEMENT + xss,
+        rationale="Closed in the test.",
+    ).run()
     return {"post": post, "incident": incident, "rude": rude, "deletion": deletion}
 
 
@@ -314,7 +321,12 @@ def test_an_account_pack_shows_every_incident_on_the_account(people):
     story = incident_story(people)
     other = Publish(people.andy, account="house:news", text="Road closed on the A28.").run()
     second = OpenIncident(
-        people.andy, post=other.pk, kind="fact", severity="minor", summary="Wrong road"
+        people.andy,
+        post=other.pk,
+        kind="fact",
+        severity="minor",
+        summary="Wrong road",
+        rationale="Opened for the test.",
     ).run()
     subjects = gather("account", "house:news", purpose=PURPOSE, reference=REFERENCE)
     html, pdf = drawn(subjects)
@@ -349,10 +361,19 @@ def test_the_exported_pack_carries_the_report_with_its_own_export(people, tmp_pa
 def test_the_apology_checker_findings_are_shown_as_recorded(people):
     post = Publish(people.alice, account="house:news", text=ORIGINAL).run()
     incident = OpenIncident(
-        people.alice, post=post.pk, kind="fact", severity="minor", summary="Wrong day"
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="minor",
+        summary="Wrong day",
+        rationale="Opened for the test.",
     ).run()
     Apologise(
-        people.alice, post=post.pk, text="Sorry if anyone was upset by the post.", anyway=True
+        people.alice,
+        post=post.pk,
+        text="Sorry if anyone was upset by the post.",
+        anyway=True,
+        override_reason="Overridden in the test.",
     ).run()
     html, _ = render(incident)
     assert "As recorded when the apology was published." in html
@@ -365,10 +386,20 @@ def test_the_apology_checker_findings_are_shown_as_recorded(people):
 def test_a_rejected_and_a_pending_deletion_say_who_decided_and_what_waits(people):
     post = Publish(people.alice, account="house:news", text=ORIGINAL).run()
     asked = RequestDeletion(
-        people.alice, post=post.pk, ground="prejudicial", explanation="Names a witness."
+        people.alice,
+        post=post.pk,
+        ground="prejudicial",
+        explanation="Names a witness.",
+        rationale="Asked for in the test.",
     ).run()
-    RejectDeletion(people.sally, deletion=asked.pk, reason="Correct it instead.").run()
-    RequestDeletion(people.andy, post=post.pk, ground="illegal", explanation="Unlawful.").run()
+    RejectDeletion(people.sally, deletion=asked.pk, rationale="Correct it instead.").run()
+    RequestDeletion(
+        people.andy,
+        post=post.pk,
+        ground="illegal",
+        explanation="Unlawful.",
+        rationale="Asked for in the test.",
+    ).run()
     html, pdf = render(post, kind="post")
     assert "could have prejudiced an investigation or court proceedings" in html
     assert re.search(r"Rejected by</th><td>sally, \d{4}", html)

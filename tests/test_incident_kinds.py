@@ -26,13 +26,25 @@ def steps(incident) -> list[tuple[str, str]]:
 def test_what_went_wrong_has_no_default(people, post):
     size = record.size()
     with pytest.raises(BadInput, match=re.escape("kind: must be fact|tone|harmful (got '')")):
-        OpenIncident(people.alice, post=post.pk, kind="", severity="minor", summary="x").run()
+        OpenIncident(
+            people.alice,
+            post=post.pk,
+            kind="",
+            severity="minor",
+            summary="x",
+            rationale="Opened for the test.",
+        ).run()
     assert record.size() == size
 
 
 def test_harmful_content_comes_down_first_and_is_never_corrected(people, post):
     incident = OpenIncident(
-        people.alice, post=post.pk, kind="harmful", severity="critical", summary="Named a witness"
+        people.alice,
+        post=post.pk,
+        kind="harmful",
+        severity="critical",
+        summary="Named a witness",
+        rationale="Opened for the test.",
     ).run()
     assert steps(incident)[0] == ("explain", "to do")
     assert ("amend", "not applicable") in steps(incident)
@@ -40,7 +52,12 @@ def test_harmful_content_comes_down_first_and_is_never_corrected(people, post):
     for anyway in (False, True):
         with pytest.raises(PolicyViolation, match="would publish the harmful words again"):
             Correct(
-                people.alice, post=post.pk, text="A witness saw it.", reason="x", anyway=anyway
+                people.alice,
+                post=post.pk,
+                text="A witness saw it.",
+                reason="x",
+                anyway=anyway,
+                rationale="Overridden in the test.",
             ).run()
     leaf = record.entries_about(f"incident:{incident.pk}")[0].read()
     assert leaf.data["kind"] == "harmful"
@@ -48,7 +65,12 @@ def test_harmful_content_comes_down_first_and_is_never_corrected(people, post):
 
 def test_a_wrong_fact_keeps_the_five_steps_in_order(people, post):
     incident = OpenIncident(
-        people.alice, post=post.pk, kind="fact", severity="minor", summary="Wrong date"
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="minor",
+        summary="Wrong date",
+        rationale="Opened for the test.",
     ).run()
     assert [s for s, _ in steps(incident)] == ["apologise", "amend", "explain", "laugh", "move_on"]
     assert ("laugh", "optional") in steps(incident)
@@ -56,7 +78,12 @@ def test_a_wrong_fact_keeps_the_five_steps_in_order(people, post):
 
 def test_no_humour_after_a_misjudged_tone_even_when_minor(people, post):
     incident = OpenIncident(
-        people.alice, post=post.pk, kind="tone", severity="minor", summary="A joke misfired"
+        people.alice,
+        post=post.pk,
+        kind="tone",
+        severity="minor",
+        summary="A joke misfired",
+        rationale="Opened for the test.",
     ).run()
     assert ("laugh", "not applicable") in steps(incident)
     with pytest.raises(PolicyViolation, match=r"humour .* is wrong after an incident about a"):
@@ -65,18 +92,22 @@ def test_no_humour_after_a_misjudged_tone_even_when_minor(people, post):
 
 def test_the_command_line_needs_the_kind(people, post):
     result = run("incident", "open", post.pk, "--severity", "minor", "--summary", "x",
-                 "--as", "alice")  # fmt: skip
+                 "--rationale", "Decided in the test.", "--as", "alice")  # fmt: skip
     assert result.exit_code == 2
     assert "--kind" in result.stderr
 
 
 def test_the_api_needs_the_kind(people, post):
     api = Api(token_for(people.alice))
-    response = api.post(f"/api/posts/{post.pk}/incidents", {"severity": "minor", "summary": "x"})
+    response = api.post(
+        f"/api/posts/{post.pk}/incidents",
+        {"severity": "minor", "summary": "x", "rationale": "Opened in the test."},
+    )
     assert response.status_code in (400, 422)
     assert "kind" in response.content.decode()
     opened = api.post(
-        f"/api/posts/{post.pk}/incidents", {"kind": "tone", "severity": "minor", "summary": "x"}
+        f"/api/posts/{post.pk}/incidents",
+        {"kind": "tone", "severity": "minor", "summary": "x", "rationale": "Opened in the test."},
     )
     assert opened.status_code == 201
     shown = api.get(f"/api/incidents/{opened.json()['incident']}")

@@ -76,6 +76,7 @@ def test_an_event_names_its_kind_in_words():
         "at": "2026-05-04T14:02:09.123456Z",
         "by": "sam",
         "subject": "post:1",
+        "why": None,
     }
     assert leaf.label
     assert leaf.label != "deletion.approved"

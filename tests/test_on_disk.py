@@ -52,8 +52,10 @@ from django.contrib.auth.models import User
 from amends.actions import ApproveDeletion, Publish, RequestDeletion
 alice, sam = User.objects.get(username="alice"), User.objects.get(username="sam")
 post = Publish(alice, account="house:news", text=os.environ["WORDING"]).run()
-asked = RequestDeletion(alice, post=post.pk, ground="prejudicial", explanation="Named a witness.")
-ApproveDeletion(sam, deletion=asked.run().pk).run()
+asked = RequestDeletion(
+    alice, post=post.pk, ground="prejudicial", explanation="Named a witness.", rationale="Live."
+)
+ApproveDeletion(sam, deletion=asked.run().pk, rationale="A witness.").run()
 database = os.environ["AMENDS_DATABASE_URL"].removeprefix("sqlite:///")
 found = {}
 for suffix in ("", "-wal"):

@@ -77,9 +77,13 @@ def issued(people, pds, caplog):
         pass
     Correct(people.alice, post=post.pk, text="The appeal closes on 14 May.", reason="Date").run()
     deletion = RequestDeletion(
-        people.alice, post=post.pk, ground="prejudicial", explanation="A trial is under way."
+        people.alice,
+        post=post.pk,
+        ground="prejudicial",
+        explanation="A trial is under way.",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     while worker.step():
         pass
     (connector,) = worker._connectors.values()

@@ -79,9 +79,13 @@ def deleted(people, mastodon):
     assert leaks(Api(token_for(people.andy)).get(f"/api/posts/{post.pk}").content)
 
     deletion = RequestDeletion(
-        people.alice, post=post.pk, ground="prejudicial", explanation="A trial is under way."
+        people.alice,
+        post=post.pk,
+        ground="prejudicial",
+        explanation="A trial is under way.",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     drain(worker)
     assert Delivery.objects.filter(post=post, op="delete", status="done").exists()
     return post

@@ -37,10 +37,12 @@ def test_serve_answers_posts_notices_and_unknown_pages(fresh_database):
             "prejudicial",
             "--explain",
             "Names a witness.",
+            "--rationale",
+            "Decided in the test.",
             "--as",
             "alice",
         ],
-        ["approve", "1", "--as", "sam"],
+        ["approve", "1", "--rationale", "Decided in the test.", "--as", "sam"],
     ):
         amends(args, env)
     port = free_port()

@@ -78,7 +78,12 @@ def pages(people, site_url):
         text="Witness appeal: the appeal closes on 4 May. Call 101.",
     ).run()
     OpenIncident(
-        people.alice, post=post.pk, kind="fact", severity="minor", summary="Wrong date"
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="minor",
+        summary="Wrong date",
+        rationale="Opened for the test.",
     ).run()
     Correct(
         people.alice,
@@ -93,8 +98,9 @@ def pages(people, site_url):
         post=gone.pk,
         ground="prejudicial",
         explanation="It could have identified a witness.",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     return [
         f"{site_url}{path}"
         for path in (

@@ -45,9 +45,13 @@ def test_a_corrected_post_shows_the_wrong_words_struck_through_beside_the_right_
 def test_a_deleted_post_is_a_notice_served_410_that_never_shows_the_content(people, site, client):
     post = Publish(people.alice, account="house:news", text="Suspect J. Smith of Elm Road").run()
     deletion = RequestDeletion(
-        people.alice, post=post.pk, ground="prejudicial", explanation="It could harm a trial."
+        people.alice,
+        post=post.pk,
+        ground="prejudicial",
+        explanation="It could harm a trial.",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     status, html = page(client, f"/posts/{post.pk}/")
     assert status == 410
     assert "could have prejudiced an investigation or court proceedings" in html
@@ -159,8 +163,14 @@ def test_the_server_serves_public_files_itself_and_the_rest_through_django(peopl
 
     post = Publish(people.alice, account="house:news", text="Hello").run()
     gone = Publish(people.alice, account="house:news", text="Secret").run()
-    deletion = RequestDeletion(people.alice, post=gone.pk, ground="illegal", explanation="x").run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    deletion = RequestDeletion(
+        people.alice,
+        post=gone.pk,
+        ground="illegal",
+        explanation="x",
+        rationale="Asked for in the test.",
+    ).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
 
     def django(environ, start_response):
         start_response("404 Not Found", [("Content-Type", "text/plain")])
@@ -195,8 +205,14 @@ def test_the_server_serves_a_page_changed_on_disk_from_the_next_request_on(peopl
     assert b"14" in body
     assert headers["Content-Length"] == str(len(body))
 
-    deletion = RequestDeletion(people.alice, post=post.pk, ground="illegal", explanation="x").run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    deletion = RequestDeletion(
+        people.alice,
+        post=post.pk,
+        ground="illegal",
+        explanation="x",
+        rationale="Asked for in the test.",
+    ).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     status, _, body = call(app, f"/posts/{post.pk}/")
     assert status == "410 Gone"
     assert b"14 May" not in body

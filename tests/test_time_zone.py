@@ -69,9 +69,13 @@ def test_a_deletion_notice_says_the_local_time(people, testbed, summer):
     while worker.step():
         pass
     deletion = RequestDeletion(
-        people.alice, post=post.pk, ground="offensive", explanation="It hurt people."
+        people.alice,
+        post=post.pk,
+        ground="offensive",
+        explanation="It hurt people.",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     while worker.step():
         pass
     notice = platform.BOARD.calls[-1]

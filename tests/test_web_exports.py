@@ -18,12 +18,21 @@ PERSONAS = ["alice", "sam", "fiona", "adam", "olly"]
 def incident(people):
     post = Publish(people.alice, account="house:news", text="Witness named: J. Smith.").run()
     incident = OpenIncident(
-        people.alice, post=post.pk, kind="fact", severity="serious", summary="Named"
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="serious",
+        summary="Named",
+        rationale="Opened for the test.",
     ).run()
     deletion = RequestDeletion(
-        people.alice, post=post.pk, ground="prejudicial", explanation="A trial is pending."
+        people.alice,
+        post=post.pk,
+        ground="prejudicial",
+        explanation="A trial is pending.",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     return incident
 
 

@@ -6,11 +6,20 @@ desk URL has a row. Pages that only take a form (POST) are sent an empty form: a
 person gets the page's own answer (an error message, a redirect on to the desk), never a refusal.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from amends.actions import OpenIncident, PlaceHold, Publish, RequestDeletion
+from amends.actions import (
+    AddChannel,
+    AddShift,
+    OpenIncident,
+    PlaceHold,
+    Publish,
+    RequestDeletion,
+)
 
 PERSONAS = ("anonymous", "olly", "alice", "sam", "fiona", "adam")
 STAFF = ("alice", "sam", "fiona", "adam")
@@ -34,7 +43,16 @@ PAGES = [
     ("incident", {"incident_id": "incident"}, "GET", STAFF),
     ("close-incident", {"incident_id": "incident"}, "GET", ("sam",)),
     ("approvals", {}, "GET", ("sam",)),
-    ("decide", {"deletion_id": "deletion"}, "GET", ("sam",)),
+    # Authors see a deletion, to withdraw their own; only supervisors decide or review.
+    ("decide", {"deletion_id": "deletion"}, "GET", WRITERS),
+    ("redact", {"post_id": "plain"}, "GET", WRITERS),
+    ("protect-names", {"incident_id": "incident"}, "POST", WRITERS),
+    ("sending", {}, "GET", ("sam", "adam")),
+    ("rota", {}, "GET", ("sam", "adam")),
+    ("remove-shift", {"shift_id": "shift"}, "POST", ("sam", "adam")),
+    ("me-notifications", {}, "GET", STAFF),
+    ("me-notifications-test", {}, "POST", STAFF),
+    ("me-notifications-remove", {"channel_id": "channel"}, "POST", STAFF),
     ("sealed", {}, "GET", ("fiona",)),
     ("unseal", {"post_id": "plain"}, "GET", ("fiona",)),
     ("holds", {}, "GET", ("fiona",)),
@@ -84,10 +102,19 @@ def world(people, testbed):
     plain = Publish(people.alice, account="house:news", text="Plain.").run()
     doomed = Publish(people.andy, account="house:news", text="Rude.").run()
     deletion = RequestDeletion(
-        people.andy, post=doomed.pk, ground="offensive", explanation="Rude."
+        people.andy,
+        post=doomed.pk,
+        ground="offensive",
+        explanation="Rude.",
+        rationale="Asked for in the test.",
     ).run()
     incident = OpenIncident(
-        people.alice, post=post.pk, kind="fact", severity="minor", summary="Date"
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="minor",
+        summary="Date",
+        rationale="Opened for the test.",
     ).run()
     hold = PlaceHold(people.fiona, post=post.pk, reference="FOI/1").run()
     # As the watch leaves it when the post was edited on its platform (a row only: the seen
@@ -95,7 +122,12 @@ def world(people, testbed):
     change = OutsideChange.objects.create(
         post=post, kind=OutsideChange.Kind.CHANGED, seq=10**9, found_at=timezone.now()
     )
+    channel = AddChannel(people.alice, kind="email", address="alice@police.example").run()
+    at = timezone.now()
+    shift = AddShift(people.adam, user="sally", starts=at, ends=at + timedelta(hours=8)).run()
     return {
+        "channel": channel.pk,
+        "shift": shift.pk,
         "post": post.pk,
         "plain": plain.pk,
         "deletion": deletion.pk,

@@ -32,7 +32,12 @@ def test_every_change_shows_on_today_at_once(people, client):
     assert "No incident is open." in today(client)
 
     incident = OpenIncident(
-        people.alice, post=post.pk, kind="fact", severity="minor", summary="date"
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="minor",
+        summary="date",
+        rationale="Opened for the test.",
     ).run()
     page = today(client)
     assert f"/desk/incidents/{incident.pk}/" in page
@@ -43,19 +48,26 @@ def test_every_change_shows_on_today_at_once(people, client):
 
     other = Publish(people.alice, account="house:news", text="Suspect named.").run()
     deletion = RequestDeletion(
-        people.alice, post=other.pk, ground="prejudicial", explanation="Trial."
+        people.alice,
+        post=other.pk,
+        ground="prejudicial",
+        explanation="Trial.",
+        rationale="Asked for in the test.",
     ).run()
     page = today(client)
     assert '<strong>1</strong> waiting: <a href="/desk/approvals/">decide them</a>' in page
     assert f'<a href="/desk/approvals/{deletion.pk}/">Deletion {deletion.pk}</a>' in page
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     page = today(client)
     assert f"Deletion {deletion.pk}" not in page
     assert "<strong>0</strong> waiting" in page
 
     Correct(people.alice, post=post.pk, text="The appeal closes on 14 May.", reason="Date").run()
     CloseIncident(
-        people.sam, incident=incident.pk, statement="We corrected the date and apologised."
+        people.sam,
+        incident=incident.pk,
+        statement="We corrected the date and apologised.",
+        rationale="Closed in the test.",
     ).run()
     page = today(client)
     assert f"/desk/incidents/{incident.pk}/" not in page
@@ -64,7 +76,13 @@ def test_every_change_shows_on_today_at_once(people, client):
 
 def test_what_is_cached_for_one_role_is_not_shown_to_another(people, client):
     post = Publish(people.alice, account="house:news", text="Suspect named.").run()
-    RequestDeletion(people.alice, post=post.pk, ground="prejudicial", explanation="Trial.").run()
+    RequestDeletion(
+        people.alice,
+        post=post.pk,
+        ground="prejudicial",
+        explanation="Trial.",
+        rationale="Asked for in the test.",
+    ).run()
     client.force_login(people.sam)
     assert "decide them" in today(client)
     client.force_login(people.alice)
@@ -75,7 +93,14 @@ def test_what_is_cached_for_one_role_is_not_shown_to_another(people, client):
 
 def test_a_second_look_at_an_unchanged_desk_does_not_work_it_out_again(people, client):
     post = Publish(people.alice, account="house:news", text="The appeal closes on 4 May.").run()
-    OpenIncident(people.alice, post=post.pk, kind="fact", severity="serious", summary="date").run()
+    OpenIncident(
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="serious",
+        summary="date",
+        rationale="Opened for the test.",
+    ).run()
     client.force_login(people.sam)
 
     with CaptureQueriesContext(connection) as first:
@@ -112,7 +137,12 @@ def test_the_posts_search_shows_a_correction_at_once(people, client):
 def test_the_incident_page_shows_each_step_as_it_is_done(people, client):
     post = Publish(people.alice, account="house:news", text="The appeal closes on 4 May.").run()
     incident = OpenIncident(
-        people.alice, post=post.pk, kind="fact", severity="minor", summary="date"
+        people.alice,
+        post=post.pk,
+        kind="fact",
+        severity="minor",
+        summary="date",
+        rationale="Opened for the test.",
     ).run()
     client.force_login(people.alice)
     url = f"/desk/incidents/{incident.pk}/"

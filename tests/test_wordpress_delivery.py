@@ -78,9 +78,13 @@ def test_the_five_steps_reach_wordpress(people, wordpress, account):
 
     # Delete as the last resort: gone with its revisions, a notice says why.
     deletion = RequestDeletion(
-        people.alice, post=post.pk, ground="offensive", explanation="It should never have gone out."
+        people.alice,
+        post=post.pk,
+        ground="offensive",
+        explanation="It should never have gone out.",
+        rationale="Asked for in the test.",
     ).run()
-    ApproveDeletion(people.sam, deletion=deletion.pk).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Approved in the test.").run()
     drain(worker)
     assert wordpress.post(number(post.copy.remote_id)) is None
     notice = Delivery.objects.get(post=post, op="notice")

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "amends.site",
     "amends.web",
     "amends.api",
+    "amends.notify",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +234,22 @@ DELIVERY_BATCH = env_int("AMENDS_DELIVERY_BATCH", 10, minimum=1, maximum=100)
 # platform every WATCH_MINUTES by the worker (0 turns the check off).
 WATCH_DAYS = env_int("AMENDS_WATCH_DAYS", 14, minimum=1, maximum=3650)
 WATCH_MINUTES = env_int("AMENDS_WATCH_MINUTES", 10, minimum=0, maximum=10080)
+
+# Notifications to the people on call. Email goes through the SMTP server at EMAIL_HOST (none
+# set: email is not sent, and each notification records why); Teams and Slack by webhook.
+# Nobody acting on an alert within ESCALATE_MINUTES: the next person on the rota is told, then
+# every supervisor.
+NOTIFY_EMAIL_HOST = env_str("AMENDS_EMAIL_HOST", "") or ""
+NOTIFY_EMAIL_PORT = env_int("AMENDS_EMAIL_PORT", 25, minimum=1, maximum=65535)
+NOTIFY_EMAIL_FROM = env_str("AMENDS_EMAIL_FROM", "amends@localhost") or "amends@localhost"
+NOTIFY_EMAIL_USER = env_str("AMENDS_EMAIL_USER", "") or ""
+NOTIFY_EMAIL_PASSWORD = env_secret("AMENDS_EMAIL_PASSWORD") or ""
+NOTIFY_EMAIL_TLS = env_bool("AMENDS_EMAIL_TLS", False)
+ESCALATE_MINUTES = env_int("AMENDS_ESCALATE_MINUTES", 15, minimum=1, maximum=1440)
+
+# An urgent removal (a supervisor takes a post down at once) must be reviewed by a second
+# person within REVIEW_HOURS; after that it is shown as overdue on Today.
+REVIEW_HOURS = env_int("AMENDS_REVIEW_HOURS", 12, minimum=1, maximum=720)
 # `amends serve` delivers in a thread of its own on the embedded default (SQLite); with
 # PostgreSQL run `amends worker` processes instead (or set this to true).
 SERVE_WORKER = env_bool("AMENDS_SERVE_WORKER", DATABASE_URL.startswith("sqlite"))
@@ -244,7 +261,10 @@ SERVE_HEADER_SECONDS = env_int("AMENDS_SERVE_HEADER_SECONDS", 5, minimum=1, maxi
 SERVE_CONNECTIONS = env_int("AMENDS_SERVE_CONNECTIONS", 1000, minimum=16, maximum=100_000)
 
 # Policy.
-DELETION_GROUNDS = env_list("AMENDS_DELETION_GROUNDS", ["illegal", "offensive", "prejudicial"])
+DELETION_GROUNDS = env_list(
+    "AMENDS_DELETION_GROUNDS",
+    ["illegal", "offensive", "prejudicial", "personal_data", "identified_person"],
+)
 if not DELETION_GROUNDS or any(not g.replace("_", "").isalnum() for g in DELETION_GROUNDS):
     raise ImproperlyConfigured(
         "AMENDS_DELETION_GROUNDS must be comma-separated words, for example "

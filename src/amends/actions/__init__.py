@@ -8,9 +8,17 @@ build an action and call :meth:`run`; they hold no rules of their own.
 from amends.actions.admin import AddAccount, AddUser
 from amends.actions.base import Action, Forbidden, PolicyViolation
 from amends.actions.custody import PlaceHold, ReleaseHold, Unseal
-from amends.actions.deletions import ApproveDeletion, RejectDeletion, RequestDeletion
+from amends.actions.deletions import (
+    ApproveDeletion,
+    RejectDeletion,
+    RemoveNow,
+    RequestDeletion,
+    ReviewRemoval,
+    WithdrawDeletion,
+)
 from amends.actions.evidence import ExportPack
 from amends.actions.incidents import CloseIncident, OpenIncident
+from amends.actions.notify import AddChannel, AddShift, RemoveChannel, RemoveShift, SendTest
 from amends.actions.people import (
     ChangePassword,
     ClearSecondFactor,
@@ -23,11 +31,15 @@ from amends.actions.people import (
 )
 from amends.actions.platforms import CheckAccount, RetryDelivery, SeeOutsideChange
 from amends.actions.posts import Apologise, Correct, Publish, Reply
+from amends.actions.redaction import ProtectNames, PublishRedacted
+from amends.actions.sending import PauseSending, ResumeSending
 from amends.actions.tokens import CreateToken, RevokeToken
 
 __all__ = [
     "Action",
     "AddAccount",
+    "AddChannel",
+    "AddShift",
     "AddUser",
     "Apologise",
     "ApproveDeletion",
@@ -42,19 +54,29 @@ __all__ = [
     "ExportPack",
     "Forbidden",
     "OpenIncident",
+    "PauseSending",
     "PlaceHold",
     "PolicyViolation",
+    "ProtectNames",
     "Publish",
+    "PublishRedacted",
     "RejectDeletion",
     "ReleaseHold",
+    "RemoveChannel",
+    "RemoveNow",
     "RemoveSecondFactor",
+    "RemoveShift",
     "Reply",
     "RequestDeletion",
+    "ResumeSending",
     "RetryDelivery",
+    "ReviewRemoval",
     "RevokeToken",
     "SeeOutsideChange",
+    "SendTest",
     "SetActive",
     "SetPassword",
     "SetRole",
     "Unseal",
+    "WithdrawDeletion",
 ]

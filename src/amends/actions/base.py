@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from amends.desk.roles import roles_of
-from amends.errors import AmendsError, Refused
+from amends.errors import AmendsError, BadInput, Refused
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +20,21 @@ class Forbidden(AmendsError):
 
 class PolicyViolation(Refused):
     """A rule of good practice forbids this (a hold, the budget, the tone guard...)."""
+
+
+def require_override_reason(anyway: bool, reason: str, field: str = "reason") -> None:
+    """An override of a checker (``--anyway``, the desk's checkbox) needs a reason: it is
+    recorded and shown beside the step it made done."""
+    from amends.desk.lookups import required_text
+
+    if anyway:
+        if not isinstance(reason, str) or not reason.strip():
+            raise BadInput(
+                f"{field}: say why you override the checker; the reason is recorded and shown "
+                "beside the step",
+                field=field,
+            )
+        required_text(reason, field, limit=2000)
 
 
 class Action:

@@ -1,15 +1,22 @@
 """Deletion as the last resort: a ground from policy, a public explanation, a second person."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.utils import timezone
 
 from amends.actions.base import Action, Forbidden, PolicyViolation
+from amends.actions.posts import guard_names
 from amends.clock import now
 from amends.connectors import rules_for
 from amends.delivery import outbox
+from amends.desk import incidents as incident_rules
 from amends.desk import policy
 from amends.desk.lookups import get, required_text
 from amends.desk.models import Deletion, Post
 from amends.errors import BadInput, Refused
+from amends.notify import api as notify
+from amends.notify import events
 from amends.record import api as record
 from amends.text.render import deletion_notice
 
@@ -32,9 +39,10 @@ class RequestDeletion(Action):
     roles = ("author", "supervisor")
     verb = "request deletions"
 
-    def __init__(self, actor, *, post, ground: str, explanation: str):
+    def __init__(self, actor, *, post, ground: str, explanation: str, rationale: str):
         super().__init__(actor)
         self.post_id, self.ground, self.explanation = post, ground, explanation
+        self.rationale = rationale
 
     def validate(self):
         if self.ground not in policy.grounds():
@@ -44,14 +52,15 @@ class RequestDeletion(Action):
                 field="ground",
             )
         required_text(self.explanation, "explain", limit=2000)
+        required_text(self.rationale, "rationale", limit=2000)
 
-    def apply(self) -> Deletion:
+    def _post(self) -> Post:
         post = get(Post, self.post_id, "post")
-        if post.deletions.filter(
-            status__in=[Deletion.Status.PENDING, Deletion.Status.DONE]
-        ).exists():
-            raise Refused(f"post: post {post.pk} is already deleted or awaiting approval")
+        if post.deletions.filter(status=Deletion.Status.DONE).exists():
+            raise Refused(f"post: post {post.pk} is already deleted")
         _refuse_if_held(post)
+        # The notice is public: it must not name whom the post identified.
+        guard_names(incident_rules.incident_for(post), self.explanation, "explain")
         if not outbox.delivered_here(post):
             notice = notice_for(post, self.ground, self.explanation, now())
             measure = rules_for(post.account).measure(notice)
@@ -61,10 +70,20 @@ class RequestDeletion(Action):
                     "shorten the explanation",
                     field="explain",
                 )
+        return post
+
+    def apply(self) -> Deletion:
+        post = self._post()
+        waiting = post.deletions.filter(status=Deletion.Status.PENDING).first()
+        if waiting is not None:
+            raise Refused(
+                f"post: deletion {waiting.pk} of post {post.pk} is already awaiting approval"
+            )
         deletion = Deletion.objects.create(
             post=post,
             ground=self.ground,
             explanation=self.explanation,
+            rationale=self.rationale,
             requested_by=self.actor,
             requested_at=now(),
         )
@@ -75,11 +94,106 @@ class RequestDeletion(Action):
                 "post": post.pk,
                 "ground": self.ground,
                 "explanation": self.explanation,
+                "rationale": self.rationale,
             },
             actor=self.actor_name,
             subject=post.subject,
         )
         return deletion
+
+    def after(self, result: Deletion) -> Deletion:
+        events.safely(events.deletion_requested, result)
+        return result
+
+
+def take_down(action: Action, deletion: Deletion) -> None:
+    """Remove a post now: its wording sealed, the public notice in its place, the platform
+    post deleted. Shared by an approved deletion and an urgent removal."""
+    post = deletion.post
+    record.append(
+        "post.deleted",
+        {
+            "deletion": deletion.pk,
+            "post": post.pk,
+            "ground": deletion.ground,
+            "explanation": deletion.explanation,
+        },
+        actor=action.actor_name,
+        subject=post.subject,
+    )
+    post.wording = ""
+    post.save(update_fields=["wording"])
+    record.seal(
+        wording_of(post), actor=action.actor_name, reason=f"post deleted: {deletion.ground}"
+    )
+    outbox.remove(post, notice_for(post, deletion.ground, deletion.explanation, now()))
+    action.touch(f"post:{post.pk}", "index", "feed", "corrections")
+
+
+class RemoveNow(RequestDeletion):
+    """Urgent removal (break-glass): a supervisor takes a post down at once on a policy ground.
+    The notice and the platform deletion go out now; a second person reviews the decision
+    within ``AMENDS_REVIEW_HOURS``. A deletion request already waiting for the post is
+    superseded (withdrawn, and recorded so)."""
+
+    roles = ("supervisor",)
+    verb = "remove posts urgently"
+
+    def apply(self) -> Deletion:
+        post = self._post()
+        at = now()
+        waiting = post.deletions.filter(status=Deletion.Status.PENDING).first()
+        self.superseded = waiting
+        if waiting is not None:
+            waiting.status = Deletion.Status.WITHDRAWN
+            waiting.decided_by, waiting.decided_at = self.actor, at
+            waiting.decision_reason = "superseded by an urgent removal"
+            waiting.save()
+        deletion = Deletion.objects.create(
+            post=post,
+            ground=self.ground,
+            explanation=self.explanation,
+            rationale=self.rationale,
+            status=Deletion.Status.DONE,
+            urgent=True,
+            requested_by=self.actor,
+            requested_at=at,
+            decided_by=self.actor,
+            decided_at=at,
+            review_due=at + timedelta(hours=settings.REVIEW_HOURS),
+        )
+        if waiting is not None:
+            record.append(
+                "deletion.withdrawn",
+                {
+                    "deletion": waiting.pk,
+                    "post": post.pk,
+                    "reason": f"superseded by urgent removal {deletion.pk}",
+                },
+                actor=self.actor_name,
+                subject=post.subject,
+            )
+        record.append(
+            "deletion.urgent",
+            {
+                "deletion": deletion.pk,
+                "post": post.pk,
+                "ground": self.ground,
+                "explanation": self.explanation,
+                "rationale": self.rationale,
+                "review_due": deletion.review_due.isoformat(),
+            },
+            actor=self.actor_name,
+            subject=post.subject,
+        )
+        take_down(self, deletion)
+        return deletion
+
+    def after(self, result: Deletion) -> Deletion:
+        if self.superseded is not None:
+            notify.settle(f"deletion:{self.superseded.pk}")
+        events.safely(events.removed_urgently, result)
+        return result
 
 
 def wording_of(post: Post) -> list[int]:
@@ -97,9 +211,16 @@ def wording_of(post: Post) -> list[int]:
 class _Decide(Action):
     roles = ("supervisor",)
 
-    def __init__(self, actor, *, deletion, reason: str = ""):
+    def after(self, result: Deletion) -> Deletion:
+        notify.settle(f"deletion:{result.pk}")
+        return result
+
+    def __init__(self, actor, *, deletion, rationale: str):
         super().__init__(actor)
-        self.deletion_id, self.reason = deletion, reason
+        self.deletion_id, self.rationale = deletion, rationale
+
+    def validate(self):
+        required_text(self.rationale, "rationale", limit=2000)
 
     def authorize(self):
         super().authorize()
@@ -122,42 +243,144 @@ class ApproveDeletion(_Decide):
         _refuse_if_held(post)
         deletion.status = Deletion.Status.DONE
         deletion.decided_by, deletion.decided_at = self.actor, now()
-        deletion.decision_reason = self.reason
+        deletion.decision_reason = self.rationale
         deletion.save()
-        data = {"deletion": deletion.pk, "post": post.pk, "ground": deletion.ground}
-        record.append("deletion.approved", data, actor=self.actor_name, subject=post.subject)
         record.append(
-            "post.deleted",
-            {**data, "explanation": deletion.explanation},
+            "deletion.approved",
+            {
+                "deletion": deletion.pk,
+                "post": post.pk,
+                "ground": deletion.ground,
+                "rationale": self.rationale,
+            },
             actor=self.actor_name,
             subject=post.subject,
         )
-        post.wording = ""
-        post.save(update_fields=["wording"])
-        record.seal(
-            wording_of(post), actor=self.actor_name, reason=f"post deleted: {deletion.ground}"
-        )
-        outbox.remove(post, notice_for(post, deletion.ground, deletion.explanation, now()))
-        self.touch(f"post:{post.pk}", "index", "feed", "corrections")
+        take_down(self, deletion)
         return deletion
 
 
 class RejectDeletion(_Decide):
     verb = "reject deletions"
 
-    def validate(self):
-        required_text(self.reason, "reason", limit=2000)
-
     def apply(self) -> Deletion:
         deletion = self.deletion
         deletion.status = Deletion.Status.REJECTED
         deletion.decided_by, deletion.decided_at = self.actor, now()
-        deletion.decision_reason = self.reason
+        deletion.decision_reason = self.rationale
         deletion.save()
         record.append(
             "deletion.rejected",
-            {"deletion": deletion.pk, "post": deletion.post_id, "reason": self.reason},
+            {"deletion": deletion.pk, "post": deletion.post_id, "reason": self.rationale},
             actor=self.actor_name,
             subject=deletion.post.subject,
         )
         return deletion
+
+
+class WithdrawDeletion(Action):
+    """The requester takes back a deletion request that is still waiting. (A hold on the post
+    is untouched: it still blocks any deletion.)"""
+
+    roles = ("author", "supervisor")
+    verb = "withdraw deletion requests"
+
+    def __init__(self, actor, *, deletion):
+        super().__init__(actor)
+        self.deletion_id = deletion
+
+    def authorize(self):
+        super().authorize()
+        self.deletion = get(Deletion, self.deletion_id, "deletion")
+        if self.deletion.requested_by_id != self.actor.pk:
+            raise Forbidden(
+                f"as: only {self.deletion.requested_by.username}, who asked for deletion "
+                f"{self.deletion.pk}, may withdraw it; {self.actor.username} may not"
+            )
+        if self.deletion.status != Deletion.Status.PENDING:
+            raise Refused(
+                f"deletion: deletion {self.deletion.pk} is already {self.deletion.status}"
+            )
+
+    def apply(self) -> Deletion:
+        deletion = self.deletion
+        deletion.status = Deletion.Status.WITHDRAWN
+        deletion.decided_by, deletion.decided_at = self.actor, now()
+        deletion.save()
+        record.append(
+            "deletion.withdrawn",
+            {"deletion": deletion.pk, "post": deletion.post_id, "reason": "withdrawn"},
+            actor=self.actor_name,
+            subject=deletion.post.subject,
+        )
+        return deletion
+
+    def after(self, result: Deletion) -> Deletion:
+        notify.settle(f"deletion:{result.pk}")
+        return result
+
+
+class ReviewRemoval(Action):
+    """A second supervisor reviews an urgent removal: confirms it, or records disagreement
+    with a reason. (A removed post stays removed; the disagreement is on the record for the
+    team and any complaint.)"""
+
+    roles = ("supervisor",)
+    verb = "review urgent removals"
+    VERDICTS = {"confirm": Deletion.Review.CONFIRMED, "disagree": Deletion.Review.DISAGREED}
+
+    def __init__(self, actor, *, deletion, verdict: str, rationale: str):
+        super().__init__(actor)
+        self.deletion_id, self.verdict, self.rationale = deletion, verdict, rationale
+
+    def validate(self):
+        if self.verdict not in self.VERDICTS:
+            raise BadInput(
+                f"verdict: must be confirm or disagree (got {self.verdict!r})", field="verdict"
+            )
+        required_text(self.rationale, "rationale", limit=2000)
+
+    def authorize(self):
+        super().authorize()
+        self.deletion = get(Deletion, self.deletion_id, "deletion")
+        if not self.deletion.urgent:
+            raise Refused(
+                f"deletion: deletion {self.deletion.pk} was not an urgent removal; "
+                "there is nothing to review"
+            )
+        if self.deletion.decided_by_id == self.actor.pk:
+            raise Forbidden(
+                f"as: you removed the post in deletion {self.deletion.pk}; another "
+                "supervisor must review it"
+            )
+        if self.deletion.review:
+            raise Refused(
+                f"deletion: deletion {self.deletion.pk} was already reviewed "
+                f"({self.deletion.review})"
+            )
+
+    def apply(self) -> Deletion:
+        deletion = self.deletion
+        deletion.review = self.VERDICTS[self.verdict]
+        deletion.reviewed_by, deletion.reviewed_at = self.actor, now()
+        deletion.review_rationale = self.rationale
+        deletion.save()
+        record.append(
+            "deletion.reviewed",
+            {
+                "deletion": deletion.pk,
+                "post": deletion.post_id,
+                "review": deletion.review,
+                "rationale": self.rationale,
+                "late": deletion.review_due is not None
+                and deletion.reviewed_at > deletion.review_due,
+            },
+            actor=self.actor_name,
+            subject=deletion.post.subject,
+        )
+        return deletion
+
+    def after(self, result: Deletion) -> Deletion:
+        notify.settle(f"review:{result.pk}")
+        notify.settle(f"overdue:{result.pk}")
+        return result

@@ -11,6 +11,7 @@ from amends.delivery.models import Delivery, OutsideChange
 from amends.desk.lookups import account_by_key, get
 from amends.desk.models import Account
 from amends.errors import Refused
+from amends.notify import api as notify
 from amends.record import api as record
 
 
@@ -109,6 +110,10 @@ class RetryDelivery(Action):
             )
         return delivery
 
+    def after(self, result: Delivery) -> Delivery:
+        notify.settle(f"delivery:{result.pk}")
+        return result
+
 
 class SeeOutsideChange(Action):
     """Acknowledge a change made on the platform: it leaves the Today page (the record keeps
@@ -134,3 +139,7 @@ class SeeOutsideChange(Action):
             subject=f"post:{change.post_id}",
         )
         return change
+
+    def after(self, result: OutsideChange) -> OutsideChange:
+        notify.settle(f"change:{result.pk}")
+        return result

@@ -1,6 +1,6 @@
 """Publishing, correcting, apologising and replying."""
 
-from amends.actions.base import Action, PolicyViolation
+from amends.actions.base import Action, PolicyViolation, require_override_reason
 from amends.clock import now
 from amends.connectors import rules_for
 from amends.delivery import outbox
@@ -9,7 +9,9 @@ from amends.desk.lookups import account_by_key, current_text, get, required_text
 from amends.desk.models import Account, Incident, Post, Revision
 from amends.desk.roles import WRITERS
 from amends.errors import BadInput
+from amends.notify import events
 from amends.record import api as record
+from amends.text import personal
 from amends.text.apology import blocking, check_apology
 from amends.text.tone import humour_markers
 
@@ -54,7 +56,21 @@ def publish_post(action: Action, account: Account, body: str, *, kind: str, data
     return post
 
 
-def _guard_tone(incident: Incident | None, words: str, anyway: bool) -> list[str]:
+def guard_names(incident: Incident | None, words: str, field: str = "text") -> None:
+    """Never publish a name the case officer protected, not even with --anyway: it would
+    identify someone the law or the case protects. (Other personal data is warned about.)"""
+    if incident is None or not incident.protected:
+        return
+    for finding in personal.find(words, protected=incident.protected_names()):
+        if finding.kind == "name":
+            raise PolicyViolation(
+                f"{field}: it contains a name protected in incident {incident.pk}; take it out "
+                "(write [name removed]). This cannot be overridden",
+                field=field,
+            )
+
+
+def guard_tone(incident: Incident | None, words: str, anyway: bool) -> list[str]:
     """Humour markers that the tone guard refuses (empty when allowed)."""
     if incident is None:
         return []
@@ -69,6 +85,20 @@ def _guard_tone(incident: Incident | None, words: str, anyway: bool) -> list[str
             "take it out, or use --anyway if you are sure (it will be recorded)"
         )
     return found
+
+
+class _Counted(Action):
+    """A response counted against its incident's budget: once the budget is spent, the people
+    on call are told (once)."""
+
+    def after(self, result):
+        post = result if isinstance(result, Post) else getattr(result, "post", None)
+        incident = incident_rules.incident_for(post) if post is not None else None
+        if incident is not None and incident.is_open:
+            used = incident_rules.budget_used(incident)
+            if used >= incident.budget:
+                events.safely(events.budget_spent, incident, used)
+        return result
 
 
 class Publish(Action):
@@ -94,7 +124,7 @@ class Publish(Action):
         return publish_post(self, account, self.text, kind=Post.Kind.POST, data={})
 
 
-class Correct(Action):
+class Correct(_Counted):
     roles = WRITERS
     verb = "correct posts"
 
@@ -109,15 +139,21 @@ class Correct(Action):
         as_reply: bool = False,
         as_quote: bool = False,
         plan_only: bool = False,
+        rationale: str = "",
     ):
         super().__init__(actor)
         self.post_id, self.text, self.reason, self.anyway = post, text, reason, anyway
         self.as_reply, self.as_quote, self.plan_only = as_reply, as_quote, plan_only
+        self.rationale = rationale  # internal; with --anyway, why the tone guard is overridden
         self.plan = None  # how the correction reaches the post's platform
 
     def validate(self):
         required_text(self.text, "text")
         required_text(self.reason, "reason", limit=2000)
+        if self.rationale:
+            required_text(self.rationale, "rationale", limit=2000)
+        if not self.plan_only:
+            require_override_reason(self.anyway, self.rationale, "rationale")
 
     def apply(self) -> Revision:
         post = get(Post, self.post_id, "post")
@@ -140,7 +176,8 @@ class Correct(Action):
                 f"post: incident {incident.pk} is about harmful content; a correction would "
                 "publish the harmful words again. Ask for the post to be deleted instead"
             )
-        humour = _guard_tone(incident, f"{self.text}\n{self.reason}", self.anyway)
+        guard_names(incident, f"{self.text}\n{self.reason}")
+        humour = guard_tone(incident, f"{self.text}\n{self.reason}", self.anyway)
         at = now()  # one moment for the plan's wording and the revision it sends
         self.plan = outbox.plan(
             post,
@@ -158,7 +195,14 @@ class Correct(Action):
         n = post.revisions.count() + 1
         entry = record.append(
             "post.revised",
-            {"post": post.pk, "revision": n, "reason": self.reason, "anyway": bool(humour)},
+            {
+                "post": post.pk,
+                "revision": n,
+                "reason": self.reason,
+                "rationale": self.rationale,
+                "anyway": bool(humour),
+                **({"override": self.rationale} if humour else {}),
+            },
             actor=self.actor_name,
             subject=post.subject,
             content=self.text,
@@ -168,6 +212,8 @@ class Correct(Action):
             n=n,
             seq=entry.seq,
             reason=self.reason,
+            rationale=self.rationale,
+            override_reason=self.rationale if humour else "",
             created_by=self.actor,
             created_at=at,
         )
@@ -178,19 +224,31 @@ class Correct(Action):
         return revision
 
 
-class Apologise(Action):
+class Apologise(_Counted):
     """An apology is a reply on the post's own channel, checked by the apology checker."""
 
     roles = WRITERS
     verb = "publish apologies"
 
-    def __init__(self, actor, *, post, text: str, check: bool = False, anyway: bool = False):
+    def __init__(
+        self,
+        actor,
+        *,
+        post,
+        text: str,
+        check: bool = False,
+        anyway: bool = False,
+        override_reason: str = "",
+    ):
         super().__init__(actor)
         self.post_id, self.text, self.check, self.anyway = post, text, check, anyway
+        self.override_reason = override_reason
         self.findings = []
 
     def validate(self):
         required_text(self.text, "text")
+        if not self.check:
+            require_override_reason(self.anyway, self.override_reason)
 
     def apply(self) -> Post | None:
         post = get(Post, self.post_id, "post")
@@ -204,7 +262,8 @@ class Apologise(Action):
                 f"text: {errors[0].message}; rewrite it, or use --anyway if you are sure "
                 "(it will be recorded)"
             )
-        humour = _guard_tone(incident, self.text, self.anyway)
+        guard_names(incident, self.text)
+        humour = guard_tone(incident, self.text, self.anyway)
         return publish_post(
             self,
             post.account,
@@ -216,25 +275,29 @@ class Apologise(Action):
                 # wording must stay sealable while the entry itself never changes.
                 "findings": [{"severity": f.severity, "code": f.code} for f in self.findings],
                 "anyway": bool(errors or humour),
+                **({"override": self.override_reason} if errors or humour else {}),
             },
             in_reply_to=post,
             incident=incident,
+            override_reason=self.override_reason if errors or humour else "",
         )
 
 
-class Reply(Action):
+class Reply(_Counted):
     """A reply about a post. Once the incident is closed or its budget is spent, replying keeps
     the matter alive: refused unless the author insists."""
 
     roles = WRITERS
     verb = "reply"
 
-    def __init__(self, actor, *, post, text: str, anyway: bool = False):
+    def __init__(self, actor, *, post, text: str, anyway: bool = False, override_reason: str = ""):
         super().__init__(actor)
         self.post_id, self.text, self.anyway = post, text, anyway
+        self.override_reason = override_reason
 
     def validate(self):
         required_text(self.text, "text")
+        require_override_reason(self.anyway, self.override_reason)
 
     def apply(self) -> Post:
         post = get(Post, self.post_id, "post")
@@ -257,14 +320,20 @@ class Reply(Action):
                         f"({used} of {incident.budget}); every further reply keeps the matter "
                         "alive (use --anyway if you must; it will be recorded)"
                     )
-        if _guard_tone(incident, self.text, self.anyway):
+        guard_names(incident, self.text)
+        if guard_tone(incident, self.text, self.anyway):
             insisted.append("tone")
         return publish_post(
             self,
             post.account,
             self.text,
             kind=Post.Kind.REPLY,
-            data={"in_reply_to": post.pk, "anyway": insisted},
+            data={
+                "in_reply_to": post.pk,
+                "anyway": insisted,
+                **({"override": self.override_reason} if insisted else {}),
+            },
             in_reply_to=post,
+            override_reason=self.override_reason if insisted else "",
             incident=incident if incident is not None and incident.is_open else None,
         )

@@ -18,6 +18,7 @@ from amends.api.routers import (
     deliveries,
     exports,
     incidents,
+    oncall,
     posts,
     record,
     tokens,
@@ -52,5 +53,6 @@ api = AmendsApi(
     urls_namespace="api",
 )
 errors.install(api)
-for module in (posts, deletions, incidents, custody, admin, record, tokens, deliveries, exports):
+ROUTERS = (posts, deletions, incidents, oncall, custody, admin, record, tokens, deliveries, exports)
+for module in ROUTERS:
     api.add_router("", module.router)

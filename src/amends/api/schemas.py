@@ -122,7 +122,15 @@ class CorrectIn(Body):
         description="What was wrong, for the public correction note.",
         json_schema_extra=rules(length=2000),
     )
-    anyway: bool = Field(False, description="Publish despite the tone guard (recorded).")
+    anyway: bool = Field(
+        False, description="Publish despite the tone guard (needs rationale; recorded)."
+    )
+    rationale: str = Field(
+        "",
+        description="Why you correct it this way, for the record (never published); required "
+        "with anyway.",
+        max_length=2000,
+    )
     as_reply: bool = Field(
         False, description="Send the correction as a reply even where editing is allowed."
     )
@@ -151,6 +159,12 @@ class ApologyIn(Body):
     text: Text
     check: bool = Field(False, description="Only check the wording; publish nothing.")
     anyway: bool = Field(False, description="Publish despite errors (recorded).")
+    override_reason: str = Field(
+        "",
+        description="With anyway: why you override the checker (required then; recorded and "
+        "shown beside the step).",
+        max_length=2000,
+    )
 
 
 class Finding(Schema):
@@ -166,100 +180,19 @@ class Apology(Schema):
 
 class ReplyIn(Body):
     text: Text
-    anyway: bool = Field(False, description="Reply despite the budget or a closed incident.")
+    anyway: bool = Field(
+        False, description="Reply despite the budget, a closed incident or the tone guard."
+    )
+    override_reason: str = Field(
+        "",
+        description="With anyway: why you override the checker (required then; recorded and "
+        "shown beside the step).",
+        max_length=2000,
+    )
 
 
 class Replied(Schema):
     post: int
-
-
-# --- deletions -----------------------------------------------------------------------------
-
-
-class DeletionIn(Body):
-    ground: Text = Field(description="A ground from policy: illegal, offensive, prejudicial...")
-    explain: Text = Field(
-        description="The public explanation (never the content).",
-        json_schema_extra=rules(length=2000),
-    )
-
-
-class RejectIn(Body):
-    reason: Text = Field(json_schema_extra=rules(length=2000))
-
-
-class DeletionOut(Schema):
-    deletion: int
-    status: str
-
-
-# --- incidents -----------------------------------------------------------------------------
-
-
-class IncidentIn(Body):
-    kind: Text = Field(
-        description="What went wrong: fact (a wrong fact or wording), tone (a tone or humour "
-        "misjudgement) or harmful (personal data, someone who must not be identified, "
-        "prejudicial, offensive or illegal: taken down, never corrected).",
-        json_schema_extra=rules(choices=["fact", "tone", "harmful"]),
-    )
-    severity: Text = Field(
-        description="minor, serious or critical",
-        json_schema_extra=rules(choices=["minor", "serious", "critical"]),
-    )
-    summary: Text = Field(
-        description="What went wrong, for the team.", json_schema_extra=rules(length=2000)
-    )
-
-
-class IncidentOpened(Schema):
-    incident: int
-
-
-class Step(Schema):
-    step: str
-    status: str
-
-
-class Budget(Schema):
-    used: int
-    limit: int
-
-
-class Event(Schema):
-    seq: int
-    kind: str
-    label: str
-    at: str
-    by: str | None
-    subject: str | None
-
-
-class IncidentReport(Schema):
-    incident: int
-    post: int
-    status: str
-    kind: str
-    severity: str
-    summary: str
-    steps: list[Step]
-    budget: Budget
-    time_to_apology: int | None = Field(description="Seconds from the post to the apology.")
-    time_to_correction: int | None = Field(description="Seconds from the post to the correction.")
-    timeline: list[Event]
-
-
-class CloseIn(Body):
-    statement: Text = Field(
-        description="The final statement, published on the post's channel.",
-        json_schema_extra=rules(length=100_000),
-    )
-
-
-class IncidentClosed(Schema):
-    incident: int
-    status: str
-    statement: int
 
 
 # --- custody -------------------------------------------------------------------------------

@@ -112,9 +112,32 @@ def main():
 
 
 def _register() -> None:
-    from amends.cli import delivery, desk, evidence, people, record, server, tokens
+    from amends.cli import (
+        deletions,
+        delivery,
+        desk,
+        evidence,
+        incidents,
+        notify,
+        people,
+        record,
+        server,
+        tokens,
+    )
 
-    for group in (record, server, people, desk, tokens, delivery, evidence):
+    groups = (
+        record,
+        server,
+        people,
+        desk,
+        incidents,
+        deletions,
+        notify,
+        tokens,
+        delivery,
+        evidence,
+    )
+    for group in groups:
         for name, cmd in group.COMMANDS.items():
             main.add_command(cmd, name)
 

@@ -1,5 +1,5 @@
-"""The desk's commands: users, accounts, posts, corrections, apologies, deletions, incidents,
-holds, history and sealed originals. Each builds one action and prints its result."""
+"""The desk's commands: accounts, posts, corrections, apologies, replies, holds, history
+and sealed originals. Each builds one action and prints its result."""
 
 import sys
 
@@ -36,6 +36,11 @@ def warn_personal(text: object) -> None:
     if isinstance(text, str):
         for finding in personal.find(text):
             click.echo(f"warning: text: {finding.message}", err=True)
+
+
+def _needs_reason(anyway: bool, reason: str) -> None:
+    if anyway and not reason.strip():
+        raise click.UsageError("--anyway needs --reason: say why you override the checker")
 
 
 def as_option(func):
@@ -162,7 +167,16 @@ def post(account_key, text, as_user):
 @click.argument("post_id", metavar="POST")
 @click.option("--text", required=True, help="The full corrected wording (- reads stdin).")
 @click.option("--reason", required=True, help="What was wrong, for the public correction note.")
-@click.option("--anyway", is_flag=True, help="Publish despite the tone guard (recorded).")
+@click.option(
+    "--anyway",
+    is_flag=True,
+    help="Publish despite the tone guard (needs --rationale saying why; recorded).",
+)
+@click.option(
+    "--rationale",
+    default="",
+    help="Why you correct it this way, for the record (never published); needed with --anyway.",
+)
 @click.option(
     "--as-reply", is_flag=True, help="Send the correction as a reply even where editing is allowed."
 )
@@ -174,7 +188,7 @@ def post(account_key, text, as_user):
 @click.option("--plan", is_flag=True, help="Only show how the correction would be sent.")
 @as_option
 @command
-def correct(post_id, text, reason, anyway, as_reply, as_quote, plan, as_user):
+def correct(post_id, text, reason, anyway, rationale, as_reply, as_quote, plan, as_user):
     """Correct a post visibly: the wrong words struck through beside the right ones, with a
     dated note and the reason. The original wording is kept.
 
@@ -182,6 +196,8 @@ def correct(post_id, text, reason, anyway, as_reply, as_quote, plan, as_user):
     """
     from amends.actions import Correct
 
+    if anyway and not rationale.strip() and not plan:
+        raise click.UsageError("--anyway needs --rationale: say why you override the tone guard")
     text = _text(text)
     warn_personal(text)
     action = Correct(
@@ -190,6 +206,7 @@ def correct(post_id, text, reason, anyway, as_reply, as_quote, plan, as_user):
         text=text,
         reason=reason,
         anyway=anyway,
+        rationale=rationale,
         as_reply=as_reply,
         as_quote=as_quote,
         plan_only=plan,
@@ -208,10 +225,11 @@ def correct(post_id, text, reason, anyway, as_reply, as_quote, plan, as_user):
 @click.argument("post_id", metavar="POST")
 @click.option("--text", required=True, help="The apology (- reads standard input).")
 @click.option("--check", is_flag=True, help="Only check the wording; publish nothing.")
-@click.option("--anyway", is_flag=True, help="Publish despite errors (recorded).")
+@click.option("--anyway", is_flag=True, help="Publish despite errors (needs --reason; recorded).")
+@click.option("--reason", default="", help="With --anyway: why you override the checker.")
 @as_option
 @command
-def apologise(post_id, text, check, anyway, as_user):
+def apologise(post_id, text, check, anyway, reason, as_user):
     """Apologise on the post's own channel. The apology checker reports errors (which block)
     and warnings.
 
@@ -219,9 +237,12 @@ def apologise(post_id, text, check, anyway, as_user):
     """
     from amends.actions import Apologise
 
+    _needs_reason(anyway and not check, reason)
     text = _text(text)
     warn_personal(text)
-    action = Apologise(_user(as_user), post=post_id, text=text, check=check, anyway=anyway)
+    action = Apologise(
+        _user(as_user), post=post_id, text=text, check=check, anyway=anyway, override_reason=reason
+    )
     published = action.run()
     findings = [f.as_json() for f in action.findings]
     lines = [f"{f['severity']}: {f['message']}" for f in findings]
@@ -234,164 +255,28 @@ def apologise(post_id, text, check, anyway, as_user):
 @click.command()
 @click.argument("post_id", metavar="POST")
 @click.option("--text", required=True, help="The reply (- reads standard input).")
-@click.option("--anyway", is_flag=True, help="Reply despite the budget or a closed incident.")
+@click.option(
+    "--anyway",
+    is_flag=True,
+    help="Reply despite the budget, a closed incident or the tone guard (needs --reason).",
+)
+@click.option("--reason", default="", help="With --anyway: why you override the checker.")
 @as_option
 @command
-def reply(post_id, text, anyway, as_user):
+def reply(post_id, text, anyway, reason, as_user):
     """Reply about a post. Refused once its incident is closed or its budget is spent.
 
     Example: amends reply 12 --text "Thank you, we have corrected the date." --as alice
     """
     from amends.actions import Reply
 
+    _needs_reason(anyway, reason)
     text = _text(text)
     warn_personal(text)
-    published = Reply(_user(as_user), post=post_id, text=text, anyway=anyway).run()
+    published = Reply(
+        _user(as_user), post=post_id, text=text, anyway=anyway, override_reason=reason
+    ).run()
     return {"post": published.pk}, f"reply {published.pk} published"
-
-
-@click.command()
-@click.argument("post_id", metavar="POST")
-@click.option("--ground", required=True, help="A ground from policy: illegal, offensive, ...")
-@click.option("--explain", required=True, help="The public explanation (never the content).")
-@as_option
-@command
-def delete(post_id, ground, explain, as_user):
-    """Request a deletion, the last resort. A supervisor other than you must approve it.
-
-    Example: amends delete 12 --ground prejudicial --explain "It named a suspect." --as alice
-    """
-    from amends.actions import RequestDeletion
-
-    deletion = RequestDeletion(
-        _user(as_user), post=post_id, ground=ground, explanation=explain
-    ).run()
-    return {"deletion": deletion.pk, "status": deletion.status}, (
-        f"deletion {deletion.pk} requested; it waits for a supervisor"
-    )
-
-
-@click.command()
-@click.argument("deletion_id", metavar="DELETION")
-@as_option
-@command
-def approve(deletion_id, as_user):
-    """Approve a deletion: the post's page becomes a public notice and the original is sealed.
-
-    Example: amends approve 3 --as sam
-    """
-    from amends.actions import ApproveDeletion
-
-    deletion = ApproveDeletion(_user(as_user), deletion=deletion_id).run()
-    return {"deletion": deletion.pk, "status": deletion.status}, (
-        f"deletion {deletion.pk} done; post {deletion.post_id} removed and sealed"
-    )
-
-
-@click.command()
-@click.argument("deletion_id", metavar="DELETION")
-@click.option("--reason", required=True, help="Why the deletion is rejected.")
-@as_option
-@command
-def reject(deletion_id, reason, as_user):
-    """Reject a deletion request, with a reason.
-
-    Example: amends reject 3 --reason "A correction is enough." --as sam
-    """
-    from amends.actions import RejectDeletion
-
-    deletion = RejectDeletion(_user(as_user), deletion=deletion_id, reason=reason).run()
-    return {"deletion": deletion.pk, "status": deletion.status}, f"deletion {deletion.pk} rejected"
-
-
-@click.group()
-def incident():
-    """Open, follow and close incidents."""
-
-
-@incident.command("open")
-@click.argument("post_id", metavar="POST")
-@click.option(
-    "--kind",
-    required=True,
-    type=click.Choice(["fact", "tone", "harmful"]),
-    help="What went wrong: a wrong fact or wording; a tone or humour misjudgement; harmful "
-    "content (personal data, someone who must not be identified, prejudicial, offensive or "
-    "illegal), which is taken down, never corrected.",
-)
-@click.option("--severity", required=True, type=click.Choice(["minor", "serious", "critical"]))
-@click.option("--summary", required=True, help="What went wrong, for the team.")
-@as_option
-@command
-def incident_open(post_id, kind, severity, summary, as_user):
-    """Open an incident on a post that went wrong.
-
-    Example: amends incident open 12 --kind fact --severity minor --summary "Wrong date" --as alice
-    """
-    from amends.actions import OpenIncident
-
-    opened = OpenIncident(
-        _user(as_user), post=post_id, kind=kind, severity=severity, summary=summary
-    ).run()
-    return {"incident": opened.pk}, f"incident {opened.pk} opened"
-
-
-@incident.command("list")
-@click.option("--open", "only_open", is_flag=True, help="Only the incidents still open.")
-@command
-def incident_list(only_open):
-    """List incidents, newest first: number, post, what went wrong, severity, open or closed,
-    and the summary.
-
-    Example: amends incident list --open
-    """
-    from amends.desk.models import Incident
-
-    found = Incident.objects.order_by("-pk")
-    if only_open:
-        found = found.filter(closed_at__isnull=True)
-    rows = [i.as_json() for i in found]
-    lines = [
-        f"incident {r['incident']}\tpost {r['post']}\t{r['kind']}\t{r['severity']}\t"
-        f"{r['status']}\t{r['summary']}"
-        for r in rows
-    ]
-    return {"incidents": rows}, "\n".join(lines) or "no incidents"
-
-
-@incident.command("show")
-@click.argument("incident_id", metavar="INCIDENT")
-@command
-def incident_show(incident_id):
-    """Show an incident: the five steps, the response budget, the timeline.
-
-    Example: amends incident show 4 --json
-    """
-    from amends.desk.reports import incident_report
-
-    report = incident_report(incident_id)
-    lines = [f"incident {report['incident']} ({report['severity']}, {report['status']})"]
-    lines += [f"  {s['step']}: {s['status']}" for s in report["steps"]]
-    lines.append(f"  budget: {report['budget']['used']} of {report['budget']['limit']}")
-    return report, "\n".join(lines)
-
-
-@incident.command("close")
-@click.argument("incident_id", metavar="INCIDENT")
-@click.option("--statement", required=True, help="The final statement (- reads stdin).")
-@as_option
-@command
-def incident_close(incident_id, statement, as_user):
-    """Move on: close the incident with a final statement.
-
-    Example: amends incident close 4 --statement "We have corrected the date." --as sam
-    """
-    from amends.actions import CloseIncident
-
-    closed = CloseIncident(_user(as_user), incident=incident_id, statement=_text(statement)).run()
-    return {"incident": closed.pk, "status": "closed", "statement": closed.statement_id}, (
-        f"incident {closed.pk} closed"
-    )
 
 
 @click.group()
@@ -494,10 +379,6 @@ COMMANDS = {
     "correct": correct,
     "apologise": apologise,
     "reply": reply,
-    "delete": delete,
-    "approve": approve,
-    "reject": reject,
-    "incident": incident,
     "hold": hold,
     "history": history,
     "unseal": unseal,

@@ -24,6 +24,7 @@ from amends.clock import now
 from amends.connectors import PlatformError, Remote
 from amends.connectors.http import scrub
 from amends.delivery.models import Attempt, Copy, Delivery
+from amends.notify import events as tell
 from amends.record import api as record
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ def write(results: list[Result], tally: Tally) -> None:
         elif outcome == Outcome.FAILED:
             tally.failed += 1
             logger.warning("delivery %s failed: %s", result.delivery.pk, result.error)
+            tell.safely(tell.delivery_failed, result.delivery)
         else:
             tally.retried += 1
 

@@ -189,3 +189,28 @@ class OutsideChange(models.Model):
 
     def __str__(self) -> str:
         return f"post {self.post_id} {self.kind} outside Amends"
+
+
+class Pause(models.Model):
+    """ "Pause all sending": while a pause stands (not resumed), the worker sends nothing and
+    tries nothing again. Each pause and resumption is also in the record, with who and why."""
+
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    paused_at = models.DateTimeField()
+    reason = models.TextField()
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    resumed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        state = "standing" if self.resumed_at is None else "resumed"
+        return f"pause {self.pk} ({state})"
+
+    @classmethod
+    def standing(cls) -> "Pause | None":
+        """The pause in force, if any (the first, should two people have paused at once)."""
+        found = cls.objects.filter(resumed_at__isnull=True).select_related("paused_by")
+        return found.order_by("pk").first()

@@ -14,6 +14,7 @@ from django.db import transaction
 from amends.clock import now
 from amends.connectors import PlatformError
 from amends.delivery.models import Copy, Delivery, OutsideChange
+from amends.notify import events
 from amends.record import api as record
 
 
@@ -47,6 +48,7 @@ def check(worker) -> list[OutsideChange]:
         change = compare(copy, connector, live)
         if change is not None:
             found.append(change)
+            events.safely(events.outside_change, change)
     return found
 
 

@@ -34,7 +34,7 @@ from amends.connectors.credentials import CredentialsError
 from amends.connectors.http import Seam
 from amends.delivery import books, wording
 from amends.delivery.books import Books, Result, Tally, backoff
-from amends.delivery.models import Attempt, Delivery
+from amends.delivery.models import Attempt, Delivery, Pause
 
 logger = logging.getLogger(__name__)
 Op, Status, Outcome = Delivery.Op, Delivery.Status, Attempt.Outcome
@@ -52,6 +52,10 @@ def _due():
         .filter(Q(after__isnull=True) | Q(after__status=Status.DONE))
         .order_by("due_at", "pk")
     )
+
+
+def _paused() -> bool:
+    return Pause.objects.filter(resumed_at__isnull=True).exists()
 
 
 def _summary(exchanges) -> tuple[str, str]:
@@ -77,13 +81,17 @@ class Worker:
         self._connectors: dict[tuple, Connector] = {}
         self._seams = seams or {}
         self._watched_at = 0.0
+        self._notified_at = 0.0
 
     # Claiming
 
     def claim_batch(self, limit: int) -> list[Delivery]:
         """Take up to ``limit`` due deliveries, oldest first, each with an attempt recorded as
         started, in one transaction. A delivery whose worker died (its lease ran out while it
-        was being sent) comes back marked ``reconcile``: the platform is asked before sending."""
+        was being sent) comes back marked ``reconcile``: the platform is asked before sending.
+        While sending is paused, nothing is taken."""
+        if _paused():
+            return []
         with transaction.atomic():
             due = _due().select_related("account", "post__copy", "post__in_reply_to__copy")
             if connection.vendor == "postgresql":
@@ -257,6 +265,7 @@ class Worker:
                         claimed = self.claim_batch(settings.DELIVERY_BATCH)
                     self._send_all(claimed, outcomes)
                     self.watch_if_due()
+                    self.notify_if_due()
                 except DatabaseError:
                     logger.exception("the worker could not reach the database; trying again")
                     claimed = []
@@ -270,11 +279,22 @@ class Worker:
 
     def _send_all(self, claimed: list[Delivery], outcomes: Books) -> None:
         for n, delivery in enumerate(claimed):
-            if self.stopping.is_set():
+            # Pausing stops the batch in hand too, before its next send.
+            if self.stopping.is_set() or _paused():
                 self.give_back(claimed[n:])
                 return
             if self.hold(delivery):
                 outcomes.put(self.attempt(delivery))
+
+    def notify_if_due(self) -> None:
+        """Every half minute: tell the next people about alerts nobody acted on, and raise
+        urgent removals whose review is overdue."""
+        if time.monotonic() - self._notified_at < 30:
+            return
+        self._notified_at = time.monotonic()
+        from amends.notify import events
+
+        events.safely(events.escalate_and_chase)
 
     def watch_if_due(self) -> None:
         minutes = settings.WATCH_MINUTES

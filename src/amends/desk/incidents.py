@@ -33,7 +33,9 @@ def budget_used(incident: Incident) -> int:
 @dataclass(frozen=True)
 class Step:
     step: str
-    status: str  # done, to do, optional, not applicable
+    status: str  # done, to do, optional, not applicable, not needed
+    # Said beside the status: who overrode a checker and why; why a step was not needed.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,29 +58,44 @@ def progress(incidents: Iterable[Incident]) -> dict[int, Progress]:
 
     # Apologies and replies to the posts, and every response counted against an incident.
     apologies: dict[int, list[datetime]] = defaultdict(list)
-    replied_posts, replied_incidents = set(), set()
+    overrides: dict[tuple[int, str], str] = {}  # (post, step) -> "checker overridden by ..."
+    replied_posts, replied_incidents, redacted = set(), set(), set()
     responses: Counter[int] = Counter()
     rows = Post.objects.filter(
         Q(in_reply_to_id__in=post_ids, kind__in=[Post.Kind.APOLOGY, Post.Kind.REPLY])
         | Q(incident_id__in=incident_ids)
-    ).values_list("in_reply_to_id", "incident_id", "kind", "created_at")
-    for reply_to, incident_id, kind, created_at in rows:
-        if incident_id in incident_ids:
+    ).values_list(
+        "in_reply_to_id",
+        "incident_id",
+        "kind",
+        "created_at",
+        "override_reason",
+        "created_by__username",
+    )
+    for reply_to, incident_id, kind, created_at, override, by in rows:
+        # The final statement closes the matter; it is not one more response.
+        if incident_id in incident_ids and kind != Post.Kind.STATEMENT:
             responses[incident_id] += 1
             if kind == Post.Kind.REPLY:
                 replied_incidents.add(incident_id)
+            elif kind == Post.Kind.POST:  # the redacted version of a post taken down
+                redacted.add(incident_id)
         if reply_to in post_ids:
             if kind == Post.Kind.APOLOGY:
                 apologies[reply_to].append(created_at)
+                if override:
+                    overrides[reply_to, "apologise"] = overridden(by, override)
             elif kind == Post.Kind.REPLY:
                 replied_posts.add(reply_to)
 
     corrections: dict[int, list[datetime]] = defaultdict(list)
     rows = Revision.objects.filter(post_id__in=post_ids, n__gt=1).values_list(
-        "post_id", "created_at"
+        "post_id", "created_at", "override_reason", "created_by__username"
     )
-    for post_id, created_at in rows:
+    for post_id, created_at, override, by in rows:
         corrections[post_id].append(created_at)
+        if override:
+            overrides[post_id, "amend"] = overridden(by, override)
 
     deleted, deleting = set(), set()
     rows = Deletion.objects.filter(
@@ -107,7 +124,7 @@ def progress(incidents: Iterable[Incident]) -> dict[int, Progress]:
             Step(
                 "amend",
                 "done"
-                if corrected
+                if corrected or incident.pk in redacted
                 else ("not applicable" if post in deleted or harmful else "to do"),
             ),
             removal,
@@ -118,6 +135,7 @@ def progress(incidents: Iterable[Incident]) -> dict[int, Progress]:
             # Harmful words come down first: removal is the first step offered.
             steps.remove(removal)
             steps.insert(0, removal)
+        steps = [_noted(s, post, incident, overrides) for s in steps]
         out[incident.pk] = Progress(
             steps=steps,
             used=responses[incident.pk] + sum(1 for t in corrected if t >= incident.opened_at),
@@ -125,6 +143,19 @@ def progress(incidents: Iterable[Incident]) -> dict[int, Progress]:
             first_correction=min(corrected, default=None),
         )
     return out
+
+
+def overridden(by: str, reason: str) -> str:
+    return f"checker overridden by {by}: {reason}"
+
+
+def _noted(step: Step, post: int, incident: Incident, overrides: dict) -> Step:
+    """A step as shown: why it was not needed (given at closing), or who overrode a checker."""
+    if step.status == "to do" and step.step in (incident.not_needed or {}):
+        return Step(step.step, "not needed", incident.not_needed[step.step])
+    if step.status == "done" and (post, step.step) in overrides:
+        return Step(step.step, step.status, overrides[post, step.step])
+    return step
 
 
 def steps(incident: Incident) -> list[Step]:

@@ -72,6 +72,14 @@ class Incident(models.Model):
     )
     closed_at = models.DateTimeField(null=True)
     statement = models.ForeignKey("Post", on_delete=models.PROTECT, null=True, related_name="+")
+    # Why the incident was opened, and why it was closed, for the record and the report.
+    rationale = models.TextField(blank=True)
+    close_rationale = models.TextField(blank=True)
+    # Steps not done at closing, each with why it was not needed: {"apologise": "..."}.
+    not_needed = models.JSONField(default=dict, blank=True)
+    # Names the case officer says must never be published (a victim, a witness, a child):
+    # encrypted like account credentials, so a copy of the database alone does not hold them.
+    protected = models.BinaryField(null=True, editable=False)
 
     def __str__(self) -> str:
         return f"incident {self.pk} ({self.severity})"
@@ -79,6 +87,15 @@ class Incident(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    def protected_names(self) -> list[str]:
+        """The protected names, decrypted (for the checks that keep them out of anything
+        published; never shown or recorded)."""
+        names = unlock(self.protected).get("names", "")
+        return [n for n in names.split("\n") if n]
+
+    def protect(self, names: list[str]) -> None:
+        self.protected = lock({"names": "\n".join(names)}) if names else None
 
     def as_json(self) -> dict:
         """The incident as the command line and the API list it."""
@@ -119,6 +136,12 @@ class Post(models.Model):
     # without opening the record for each. The exact wording of every revision stays in the
     # record's content store; this copy is emptied when the post is deleted and sealed.
     wording = models.TextField(blank=True, default="")
+    # Published despite a checker (the apology checker, the tone guard, the budget): why.
+    override_reason = models.TextField(blank=True)
+    # A redacted version of a post taken down for harmful content: the removed post.
+    redacts = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, related_name="redactions"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["account", "created_at"], name="desk_post_account")]
@@ -154,6 +177,9 @@ class Revision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField()
+    # Why the author corrected it (for the record), and why the tone guard was overridden.
+    rationale = models.TextField(blank=True)
+    override_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["post", "n"]
@@ -170,6 +196,11 @@ class Deletion(models.Model):
         PENDING = "pending"
         DONE = "done"
         REJECTED = "rejected"
+        WITHDRAWN = "withdrawn"
+
+    class Review(models.TextChoices):
+        CONFIRMED = "confirmed"
+        DISAGREED = "disagreed"
 
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="deletions")
     ground = models.CharField(max_length=64)
@@ -184,6 +215,17 @@ class Deletion(models.Model):
     )
     decided_at = models.DateTimeField(null=True)
     decision_reason = models.TextField(blank=True)
+    # Why the requester asked (for the team and the record; the explanation is public).
+    rationale = models.TextField(blank=True)
+    # An urgent removal is done at once by a supervisor; a second person reviews it afterwards.
+    urgent = models.BooleanField(default=False)
+    review_due = models.DateTimeField(null=True)
+    review = models.CharField(max_length=16, choices=Review.choices, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True)
+    review_rationale = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -196,6 +238,19 @@ class Deletion(models.Model):
 
     def __str__(self) -> str:
         return f"deletion {self.pk} of post {self.post_id} ({self.status})"
+
+    @property
+    def ground_in_words(self) -> str:
+        from amends.desk import policy
+
+        return policy.ground_in_words(self.ground)
+
+    @property
+    def awaiting_review(self) -> bool:
+        return self.urgent and self.status == self.Status.DONE and not self.review
+
+    def review_overdue(self, at) -> bool:
+        return self.awaiting_review and self.review_due is not None and self.review_due <= at
 
 
 def seal_totp_key(key: bytes) -> bytes:

@@ -6,6 +6,8 @@ PLAIN_GROUNDS = {
     "illegal": "its content was unlawful to publish",
     "offensive": "it was offensive",
     "prejudicial": "it could have prejudiced an investigation or court proceedings",
+    "personal_data": "it gave away someone's personal details",
+    "identified_person": "it identified someone the law protects from being named",
 }
 
 
@@ -36,4 +38,13 @@ SEVERITY_HINTS = {
     "minor": "A slip with no harm done. A light word in reply is allowed.",
     "serious": "People were misled or upset. No humour; a tighter reply budget.",
     "critical": "Harm to a person or a case. No humour; the tightest reply budget.",
+}
+
+# The five steps, in words (for messages and the desk).
+STEP_NAMES = {
+    "apologise": "apologise",
+    "amend": "make amends (correct it)",
+    "explain": "explain the deletion",
+    "laugh": "laugh at yourself",
+    "move_on": "move on",
 }

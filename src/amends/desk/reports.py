@@ -57,9 +57,18 @@ def incident_report(incident_id) -> dict:
         "kind": incident.kind,
         "severity": incident.severity,
         "summary": incident.summary,
-        "steps": [{"step": s.step, "status": s.status} for s in found.steps],
+        "rationale": incident.rationale,
+        "steps": [
+            {"step": s.step, "status": s.status, **({"note": s.note} if s.note else {})}
+            for s in found.steps
+        ],
         "budget": {"used": found.used, "limit": incident.budget},
         "time_to_apology": since(found.first_apology),
         "time_to_correction": since(found.first_correction),
+        **(
+            {}
+            if incident.is_open
+            else {"close_rationale": incident.close_rationale, "not_needed": incident.not_needed}
+        ),
         "timeline": timeline(incident),
     }

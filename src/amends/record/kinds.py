@@ -18,9 +18,13 @@ KINDS: dict[str, str] = {
     "deletion.requested": "Deletion requested",
     "deletion.approved": "Deletion approved",
     "deletion.rejected": "Deletion rejected",
+    "deletion.withdrawn": "Deletion request withdrawn",
+    "deletion.urgent": "Post removed urgently",
+    "deletion.reviewed": "Urgent removal reviewed",
     # incidents
     "incident.opened": "Incident opened",
     "incident.closed": "Incident closed",
+    "incident.names_protected": "Protected names set",
     # holds and retention
     "hold.placed": "Hold placed",
     "hold.released": "Hold released",
@@ -47,6 +51,15 @@ KINDS: dict[str, str] = {
     "account.added": "Account added",
     "account.connected": "Account credentials set",
     "account.checked": "Account checked with its platform",
+    # sending to the platforms, stopped and started again
+    "sending.paused": "All sending paused",
+    "sending.resumed": "Sending resumed",
+    # telling the people on call
+    "notification.sent": "Notification sent",
+    "channel.added": "Notification channel added",
+    "channel.removed": "Notification channel removed",
+    "shift.added": "On-call shift added",
+    "shift.removed": "On-call shift removed",
     # the log itself
     "key.rotated": "Signing key rotated",
     "record.note": "Note",

@@ -54,6 +54,22 @@ class Leaf:
     def label(self) -> str:
         return kinds.label(self.kind)
 
+    @property
+    def why(self) -> str | None:
+        """The rationale recorded with a decision, an override's reason, and the steps an
+        incident closed without (each with why it was not needed); None for other events."""
+        if self.kind in kinds.AUDITORS_ONLY:
+            return None
+        data = self.data
+        parts = [data.get("rationale") or ""]
+        if self.kind in ("deletion.rejected", "deletion.withdrawn"):
+            parts.append(data.get("reason") or "")
+        if data.get("override"):
+            parts.append(f"checker overridden: {data['override']}")
+        for step, reason in sorted((data.get("not_needed") or {}).items()):
+            parts.append(f"{step} not needed: {reason}")
+        return "; ".join(p for p in parts if isinstance(p, str) and p) or None
+
     def as_event(self) -> dict:
         """The event as the desk, the CLI and the API list it in a timeline."""
         return {
@@ -63,4 +79,5 @@ class Leaf:
             "at": self.time,
             "by": self.actor,
             "subject": self.subject,
+            "why": self.why,
         }

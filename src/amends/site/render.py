@@ -150,6 +150,7 @@ def render_post(post: Post) -> None:
                     "deletion": deletion,
                     "site_title": settings.SITE_TITLE,
                     "ground": policy.ground_in_words(deletion.ground),
+                    "redaction": post.redactions.first(),
                 },
             ),
         )

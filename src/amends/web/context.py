@@ -11,6 +11,7 @@ SECTIONS = [
     ("Posts", "desk:posts", None),
     ("Incidents", "desk:incidents", None),
     ("Approvals", "desk:approvals", ("supervisor",)),
+    ("On call", "desk:rota", ("supervisor", "admin")),
     ("Deliveries", "desk:deliveries", None),
     ("Sealed originals", "desk:sealed", ("auditor",)),
     ("Holds", "desk:holds", ("auditor",)),
@@ -33,4 +34,6 @@ def desk(request: HttpRequest) -> dict:
             url = reverse(name)
             here = request.path == url or (url != home and request.path.startswith(url))
             sections.append((label, url, here))
-    return {"roles": roles, "sections": sections}
+    from amends.delivery.models import Pause
+
+    return {"roles": roles, "sections": sections, "paused": Pause.standing()}

@@ -1,5 +1,6 @@
 """Running an action from a form: the one place where a desk page meets the action layer."""
 
+import re
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -28,13 +29,54 @@ def perform(
     except AmendsError as error:
         context = {
             **context,
-            "error": error.message,
+            "error": in_words(error.message),
             "error_field": error.field,
             "form": request.POST,
         }
         return render(request, template, context, status=error.status)
     messages.success(request, said(result))
     return redirect(done(result))
+
+
+PREFIX = re.compile(r"^([a-z_]+): ")
+# What a page calls the input a message is about, where the message does not say it itself.
+LABELS = {
+    "text": "The wording",
+    "reason": "The reason",
+    "rationale": "Why you decided this",
+    "explain": "The public explanation",
+    "explanation": "The public explanation",
+    "summary": "The description",
+    "statement": "The final statement",
+    "ground": "The ground",
+    "kind": "What went wrong",
+    "severity": "How serious it is",
+    "names": "Each protected name",
+    "address": "The address",
+    "decision": "The decision",
+    "purpose": "The purpose",
+    "reference": "The reference",
+    "verdict": "The review",
+    "user": "The user name",
+    "from": "The start",
+    "to": "The end",
+    "position": "The order",
+}
+BARE = ("must ", "is ", "needs ", "may ", "cannot ")
+
+
+def in_words(message: str) -> str:
+    """An action's one-line message as a page shows it: without the ``field:`` prefix that the
+    command line and the API keep, as a sentence that still names the input where the rest of
+    the message does not ("The reason must not be empty")."""
+    found = PREFIX.match(message)
+    if found is None:
+        return message[:1].upper() + message[1:]
+    rest = message[found.end() :]
+    label = LABELS.get(found.group(1))
+    if label and rest.startswith(BARE):
+        return f"{label} {rest}"
+    return rest[:1].upper() + rest[1:]
 
 
 def flag(request: HttpRequest, name: str) -> bool:

@@ -3,10 +3,11 @@ changes made outside the desk. Views import these from here, never from each oth
 
 from datetime import datetime
 
+from amends.clock import now
 from amends.delivery.models import OutsideChange
 from amends.desk import incidents as rules
 from amends.desk import policy
-from amends.desk.models import Incident, Post
+from amends.desk.models import Deletion, Incident, Post
 from amends.desk.reports import post_history
 from amends.desk.roles import can_write
 from amends.record import api as record
@@ -59,11 +60,14 @@ STEPS = {
 }
 
 
-def step_rows(steps: list[rules.Step]) -> list[dict]:
-    return [
-        {"step": s.step, "status": s.status, "title": STEPS[s.step][0], "hint": STEPS[s.step][1]}
-        for s in steps
-    ]
+def step_rows(steps) -> list[dict]:
+    """Steps as the desk shows them, from :class:`rules.Step` or a report's step dicts."""
+    rows = []
+    for s in steps:
+        step = s if isinstance(s, dict) else {"step": s.step, "status": s.status, "note": s.note}
+        title, hint = STEPS[step["step"]]
+        rows.append({**step, "note": step.get("note", ""), "title": title, "hint": hint})
+    return rows
 
 
 def unseen_changes():
@@ -72,3 +76,17 @@ def unseen_changes():
         .select_related("post__account")
         .order_by("-found_at")
     )
+
+
+def awaiting_review():
+    """Urgent removals not yet reviewed, the oldest first, each marked ``overdue`` if so."""
+    found = (
+        Deletion.objects.filter(urgent=True, status=Deletion.Status.DONE, review="")
+        .select_related("post__account", "decided_by")
+        .order_by("review_due")
+    )
+    at = now()
+    out = list(found[:50])
+    for deletion in out:
+        deletion.overdue = deletion.review_overdue(at)
+    return out

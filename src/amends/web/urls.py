@@ -1,6 +1,16 @@
 from django.urls import include, path
 
-from amends.web.views import approvals, custody, deliveries, exports, incidents, posts, today
+from amends.web.views import (
+    approvals,
+    custody,
+    deliveries,
+    exports,
+    incidents,
+    oncall,
+    posts,
+    sending,
+    today,
+)
 
 app_name = "desk"
 
@@ -15,10 +25,12 @@ urlpatterns = [
     path("posts/<int:post_id>/apologise/check/", posts.apology_check, name="apology-check"),
     path("posts/<int:post_id>/reply/", posts.reply, name="reply"),
     path("posts/<int:post_id>/delete/", posts.request_deletion, name="request-deletion"),
+    path("posts/<int:post_id>/redact/", posts.redact, name="redact"),
     path("posts/<int:post_id>/incident/", incidents.open_incident, name="open-incident"),
     path("incidents/", incidents.index, name="incidents"),
     path("incidents/<int:incident_id>/", incidents.detail, name="incident"),
     path("incidents/<int:incident_id>/close/", incidents.close, name="close-incident"),
+    path("incidents/<int:incident_id>/protected/", incidents.protect, name="protect-names"),
     path("approvals/", approvals.index, name="approvals"),
     path("approvals/<int:deletion_id>/", approvals.decide, name="decide"),
     path("sealed/", custody.sealed, name="sealed"),
@@ -30,6 +42,16 @@ urlpatterns = [
     path("deliveries/<int:delivery_id>/", deliveries.detail, name="delivery"),
     path("deliveries/<int:delivery_id>/retry/", deliveries.retry, name="retry-delivery"),
     path("changes/<int:change_id>/seen/", deliveries.seen, name="seen-change"),
+    path("sending/", sending.sending, name="sending"),
+    path("rota/", oncall.rota, name="rota"),
+    path("rota/<int:shift_id>/remove/", oncall.remove_shift, name="remove-shift"),
+    path("me/notifications/", oncall.channels, name="me-notifications"),
+    path("me/notifications/test/", oncall.send_test, name="me-notifications-test"),
+    path(
+        "me/notifications/<int:channel_id>/remove/",
+        oncall.remove_channel,
+        name="me-notifications-remove",
+    ),
     # Sign-in, second factor and one's own settings.
     path("", include("amends.web.auth_urls")),
     # People and accounts (admins).

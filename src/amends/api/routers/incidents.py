@@ -2,8 +2,9 @@
 
 from ninja import Router, Status
 
-from amends.actions import CloseIncident, OpenIncident
+from amends.actions import CloseIncident, OpenIncident, ProtectNames, PublishRedacted
 from amends.api import schemas as s
+from amends.api import schemas_incidents as si
 from amends.api.auth import staff
 from amends.api.errors import ERRORS, closed_query
 from amends.desk.reports import incident_report
@@ -13,10 +14,10 @@ router = Router(tags=["incidents"])
 
 @router.post(
     "/posts/{post_id}/incidents",
-    response={201: s.IncidentOpened, **ERRORS},
+    response={201: si.IncidentOpened, **ERRORS},
     summary="Open an incident",
 )
-def open_incident(request, post_id: s.Id, payload: s.IncidentIn):
+def open_incident(request, post_id: s.Id, payload: si.IncidentIn):
     """Open an incident on a post that went wrong."""
     opened = OpenIncident(
         request.auth,
@@ -24,13 +25,14 @@ def open_incident(request, post_id: s.Id, payload: s.IncidentIn):
         kind=payload.kind,
         severity=payload.severity,
         summary=payload.summary,
+        rationale=payload.rationale,
     ).run()
     return Status(201, {"incident": opened.pk})
 
 
 @router.get(
     "/incidents/{incident_id}",
-    response={200: s.IncidentReport, **ERRORS},
+    response={200: si.IncidentReport, **ERRORS},
     summary="An incident's progress",
 )
 @closed_query
@@ -42,10 +44,63 @@ def show(request, incident_id: s.Id):
 
 @router.post(
     "/incidents/{incident_id}/close",
-    response={200: s.IncidentClosed, **ERRORS},
+    response={200: si.IncidentClosed, **ERRORS},
     summary="Close an incident",
 )
-def close(request, incident_id: s.Id, payload: s.CloseIn):
-    """Move on: close the incident with a final statement on the post's channel."""
-    closed = CloseIncident(request.auth, incident=incident_id, statement=payload.statement).run()
-    return {"incident": closed.pk, "status": "closed", "statement": closed.statement_id}
+def close(request, incident_id: s.Id, payload: si.CloseIn):
+    """Move on: close the incident with a final statement on the post's channel. The
+    statement is checked (no minimising, evasion or blame; no humour after a serious incident);
+    every step not done needs ``not_needed``. With ``check``, nothing changes."""
+    action = CloseIncident(
+        request.auth,
+        incident=incident_id,
+        statement=payload.statement,
+        rationale=payload.rationale,
+        not_needed=payload.not_needed,
+        check=payload.check,
+        anyway=payload.anyway,
+        override_reason=payload.override_reason,
+    )
+    closed = action.run()
+    findings = [f.as_json() for f in action.findings]
+    if closed is None:
+        return {
+            "incident": incident_id,
+            "status": "open",
+            "statement": None,
+            "findings": findings,
+            "not_done": action.undone,
+        }
+    return {
+        "incident": closed.pk,
+        "status": "closed",
+        "statement": closed.statement_id,
+        "findings": findings,
+        "not_done": action.undone,
+    }
+
+
+@router.put(
+    "/incidents/{incident_id}/protected-names",
+    response={200: si.Protected, **ERRORS},
+    summary="Set an incident's protected names",
+)
+def protect(request, incident_id: s.Id, payload: si.ProtectIn):
+    """Names that must never be published about this incident. Stored encrypted and never
+    shown; anything published about the incident that contains one is refused."""
+    done = ProtectNames(request.auth, incident=incident_id, names=payload.names).run()
+    return {"incident": done.pk, "protected": len(done.protected_names())}
+
+
+@router.post(
+    "/posts/{post_id}/redacted",
+    response={201: si.Redacted, **ERRORS},
+    summary="Publish a redacted version of a post taken down",
+)
+def redacted(request, post_id: s.Id, payload: si.RedactedIn):
+    """A new post with what had to go replaced by "[name removed]": it never shows the old
+    wording, and protected names or personal data are refused."""
+    published = PublishRedacted(
+        request.auth, post=post_id, text=payload.text, reason=payload.reason
+    ).run()
+    return Status(201, {"post": published.pk, "redacts": published.redacts_id})

@@ -67,6 +67,7 @@ def correct(request, post_id: s.Id, payload: s.CorrectIn):
         text=payload.text,
         reason=payload.reason,
         anyway=payload.anyway,
+        rationale=payload.rationale,
         as_reply=payload.as_reply,
         as_quote=payload.as_quote,
         plan_only=payload.plan_only,
@@ -87,7 +88,12 @@ def apologise(request, post_id: s.Id, payload: s.ApologyIn):
     """Apologise on the post's own channel. The apology checker reports errors (which block
     unless ``anyway``) and warnings. With ``check``, nothing is published (200)."""
     action = Apologise(
-        request.auth, post=post_id, text=payload.text, check=payload.check, anyway=payload.anyway
+        request.auth,
+        post=post_id,
+        text=payload.text,
+        check=payload.check,
+        anyway=payload.anyway,
+        override_reason=payload.override_reason,
     )
     published = action.run()
     findings = [f.as_json() for f in action.findings]
@@ -102,5 +108,11 @@ def apologise(request, post_id: s.Id, payload: s.ApologyIn):
 def reply(request, post_id: s.Id, payload: s.ReplyIn):
     """Reply about a post. Refused once its incident is closed or its budget is spent, unless
     ``anyway``."""
-    published = Reply(request.auth, post=post_id, text=payload.text, anyway=payload.anyway).run()
+    published = Reply(
+        request.auth,
+        post=post_id,
+        text=payload.text,
+        anyway=payload.anyway,
+        override_reason=payload.override_reason,
+    ).run()
     return Status(201, {"post": published.pk})

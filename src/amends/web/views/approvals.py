@@ -4,13 +4,15 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from amends.actions import ApproveDeletion, RejectDeletion
+from amends.actions import ApproveDeletion, RejectDeletion, ReviewRemoval, WithdrawDeletion
+from amends.clock import now
 from amends.desk import policy
 from amends.desk.models import Deletion
+from amends.desk.roles import roles_of
 from amends.errors import BadInput
 from amends.web.access import desk_page
 from amends.web.forms import perform
-from amends.web.pages import history
+from amends.web.pages import awaiting_review, history
 
 
 @desk_page("supervisor")
@@ -22,17 +24,22 @@ def index(request):
     )
     decided = (
         Deletion.objects.exclude(status=Deletion.Status.PENDING)
-        .select_related("post__account", "requested_by", "decided_by")
+        .select_related("post__account", "requested_by", "decided_by", "reviewed_by")
         .order_by("-decided_at")[:20]
     )
-    return render(request, "desk/approvals/index.html", {"pending": pending, "decided": decided})
+    context = {"pending": pending, "decided": decided, "reviews": awaiting_review()}
+    return render(request, "desk/approvals/index.html", context)
 
 
-@desk_page("supervisor")
+@desk_page("author", "supervisor")
 @require_http_methods(["GET", "POST"])
 def decide(request, deletion_id: int):
+    """A deletion: its decision (supervisors), its withdrawal (the requester), the review of an
+    urgent removal (another supervisor)."""
     deletion = get_object_or_404(
-        Deletion.objects.select_related("post__account", "requested_by", "decided_by"),
+        Deletion.objects.select_related(
+            "post__account", "requested_by", "decided_by", "reviewed_by"
+        ),
         pk=deletion_id,
     )
     context = {
@@ -41,29 +48,48 @@ def decide(request, deletion_id: int):
         "ground_in_words": policy.ground_in_words(deletion.ground),
         "revisions": history(deletion.post),
         "own": deletion.requested_by_id == request.user.pk,
+        "overdue": deletion.review_overdue(now()),
     }
     if request.method == "GET":
         return render(request, "desk/approvals/decide.html", context)
-    decision, reason = request.POST.get("decision", ""), request.POST.get("reason", "")
+    decision, rationale = request.POST.get("decision", ""), request.POST.get("rationale", "")
     if decision == "approve":
-        action = ApproveDeletion(request.user, deletion=deletion.pk, reason=reason)
+        action = ApproveDeletion(request.user, deletion=deletion.pk, rationale=rationale)
     elif decision == "reject":
-        action = RejectDeletion(request.user, deletion=deletion.pk, reason=reason)
+        action = RejectDeletion(request.user, deletion=deletion.pk, rationale=rationale)
+    elif decision in ("confirm", "disagree"):
+        action = ReviewRemoval(
+            request.user, deletion=deletion.pk, verdict=decision, rationale=rationale
+        )
+    elif decision == "withdraw":
+        action = WithdrawDeletion(request.user, deletion=deletion.pk)
     else:
-        action = _Invalid(f"decision: must be approve or reject (got {decision!r})")
+        action = _Invalid(
+            f"decision: must be approve, reject, confirm, disagree or withdraw (got {decision!r})"
+        )
     return perform(
         request,
         action,
         template="desk/approvals/decide.html",
         context=context,
-        done=lambda decided: reverse("desk:approvals"),
-        said=lambda decided: (
+        done=lambda decided: (
+            reverse("desk:approvals")
+            if "supervisor" in roles_of(request.user)
+            else reverse("desk:post", args=[decided.post_id])
+        ),
+        said=_said,
+    )
+
+
+def _said(decided: Deletion) -> str:
+    if decided.review:
+        return f"Urgent removal {decided.pk} reviewed: {decided.review}."
+    if decided.status == Deletion.Status.DONE:
+        return (
             f"Deletion {decided.pk} approved: post {decided.post_id} is removed and its "
             "notice is public."
-            if decided.status == Deletion.Status.DONE
-            else f"Deletion {decided.pk} rejected."
-        ),
-    )
+        )
+    return f"Deletion {decided.pk} {decided.status}."
 
 
 class _Invalid:

@@ -7,16 +7,19 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from amends.actions import CloseIncident, OpenIncident
+from amends.actions import CloseIncident, OpenIncident, ProtectNames
+from amends.actions.incidents import statement_findings
 from amends.desk import incidents as rules
-from amends.desk.models import Incident, Post
+from amends.desk.models import Deletion, Incident, Post
 from amends.desk.reports import incident_report
 from amends.desk.roles import can_write
+from amends.errors import AmendsError
 from amends.record import api as record
+from amends.text import personal
 from amends.web.access import desk_page
-from amends.web.forms import perform
+from amends.web.forms import flag, in_words, perform
 from amends.web.fragments import key_for, versioned
-from amends.web.pages import STEPS, detail_context
+from amends.web.pages import STEPS, detail_context, step_rows
 
 
 @desk_page("author", "supervisor")
@@ -28,6 +31,7 @@ def open_incident(request, post_id: int):
         kind=request.POST.get("kind", ""),
         severity=request.POST.get("severity", ""),
         summary=request.POST.get("summary", ""),
+        rationale=request.POST.get("rationale", ""),
     )
     return perform(
         request,
@@ -69,15 +73,7 @@ def _facts(incident: Incident) -> dict:
     post = incident.post
     return {
         "report": report,
-        "steps": [
-            {
-                "step": s["step"],
-                "status": s["status"],
-                "title": STEPS[s["step"]][0],
-                "hint": STEPS[s["step"]][1],
-            }
-            for s in report["steps"]
-        ],
+        "steps": step_rows(report["steps"]),
         "time_to_apology": _since(report, "time_to_apology"),
         "time_to_correction": _since(report, "time_to_correction"),
         "post_status": post.status,
@@ -90,26 +86,62 @@ def detail(request, incident_id: int):
     incident = get_object_or_404(Incident.objects.select_related("post__account"), pk=incident_id)
     # Kept under the record's version: any action that changes the incident, its post or its
     # responses grows the record, and the facts are worked out again.
+    return render(request, "desk/incidents/detail.html", _detail(request, incident))
+
+
+def _detail(request, incident: Incident) -> dict:
     facts = versioned(key_for("incident", incident.pk, record.version()), lambda: _facts(incident))
-    context = {
+    return {
         "incident": incident,
         "post": incident.post,
         "can_write": can_write(request.user),
+        "pending": incident.post.deletions.filter(status=Deletion.Status.PENDING).first(),
+        "protected": len(incident.protected_names()),
+        "redaction": incident.post.redactions.first(),
         **facts,
     }
-    return render(request, "desk/incidents/detail.html", context)
 
 
 @desk_page("supervisor")
 @require_http_methods(["GET", "POST"])
 def close(request, incident_id: int):
+    """Move on: the final statement (checked, with a preview), the rationale, and for each step
+    not done, why it was not needed. "Check" only checks; "Publish and close" closes."""
     incident = get_object_or_404(Incident, pk=incident_id)
-    context = {"incident": incident, "budget_used": rules.budget_used(incident)}
+    undone = [
+        {
+            "step": s.step,
+            "title": STEPS[s.step][0],
+            "value": request.POST.get(f"not_needed_{s.step}", ""),
+        }
+        for s in rules.steps(incident)
+        if s.status == "to do" and s.step != "move_on"
+    ]
+    context = {"incident": incident, "budget_used": rules.budget_used(incident), "undone": undone}
     if request.method == "GET":
         return render(request, "desk/incidents/close.html", context)
+    checking = request.POST.get("check") == "1"
+    statement = request.POST.get("statement", "")
+    context["findings"] = statement_findings(incident, statement)
+    context["personal"] = personal.find(statement)
+    context["checked"] = checking
     action = CloseIncident(
-        request.user, incident=incident.pk, statement=request.POST.get("statement", "")
+        request.user,
+        incident=incident.pk,
+        statement=statement,
+        rationale=request.POST.get("rationale", ""),
+        not_needed={u["step"]: u["value"] for u in undone if u["value"].strip()},
+        check=checking,
+        anyway=flag(request, "anyway"),
+        override_reason=request.POST.get("override_reason", ""),
     )
+    if checking:
+        try:
+            action.run()
+        except AmendsError as error:
+            context.update(error=in_words(error.message), error_field=error.field)
+        context["form"] = request.POST
+        return render(request, "desk/incidents/close.html", context)
     return perform(
         request,
         action,
@@ -117,4 +149,23 @@ def close(request, incident_id: int):
         context=context,
         done=lambda closed: reverse("desk:incident", args=[closed.pk]),
         said=lambda closed: f"Incident {closed.pk} closed. Move on: no more replies.",
+    )
+
+
+@desk_page("author", "supervisor")
+@require_POST
+def protect(request, incident_id: int):
+    """Replace the incident's protected names (one per line). They are never shown again."""
+    incident = get_object_or_404(Incident.objects.select_related("post__account"), pk=incident_id)
+    names = [n.strip() for n in request.POST.get("names", "").splitlines() if n.strip()]
+    return perform(
+        request,
+        ProtectNames(request.user, incident=incident.pk, names=names),
+        template="desk/incidents/detail.html",
+        context=_detail(request, incident),
+        done=lambda done: reverse("desk:incident", args=[done.pk]),
+        said=lambda done: (
+            f"{len(names)} protected name{'s' if len(names) != 1 else ''} saved. Nothing about "
+            "this incident can be published with one of them in it."
+        ),
     )

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,7 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from amends.actions import Apologise, Correct, Publish, Reply, RequestDeletion
+from amends.actions import (
+    Apologise,
+    Correct,
+    Publish,
+    PublishRedacted,
+    RemoveNow,
+    Reply,
+    RequestDeletion,
+)
 from amends.actions.posts import limit_of
 from amends.connectors import CONNECTORS
 from amends.delivery import outbox
@@ -209,6 +218,7 @@ def correct(request, post_id: int):
         text=new,
         reason=reason,
         anyway=flag(request, "anyway"),
+        rationale=request.POST.get("override_reason", ""),
         as_reply=as_reply,
         as_quote=as_quote,
     )
@@ -253,7 +263,13 @@ def apologise(request, post_id: int):
         return render(request, "desk/posts/apologise.html", context)
     text = request.POST.get("text", "")
     context["findings"] = _findings(post, text)
-    action = Apologise(request.user, post=post.pk, text=text, anyway=flag(request, "anyway"))
+    action = Apologise(
+        request.user,
+        post=post.pk,
+        text=text,
+        anyway=flag(request, "anyway"),
+        override_reason=request.POST.get("override_reason", ""),
+    )
     return perform(
         request,
         action,
@@ -289,6 +305,7 @@ def reply(request, post_id: int):
         post=post.pk,
         text=request.POST.get("text", ""),
         anyway=flag(request, "anyway"),
+        override_reason=request.POST.get("override_reason", ""),
     )
     return perform(
         request,
@@ -306,16 +323,22 @@ def request_deletion(request, post_id: int):
     post = _post(post_id)
     context = {
         "post": post,
-        "grounds": [(g, policy.ground_in_words(g)) for g in policy.grounds()],
+        "grounds": [
+            (g, g.replace("_", " ").capitalize(), policy.ground_in_words(g))
+            for g in policy.grounds()
+        ],
         "wording": post.wording,
+        "review_hours": settings.REVIEW_HOURS,
     }
     if request.method == "GET":
         return render(request, "desk/posts/delete.html", context)
-    action = RequestDeletion(
+    urgent = request.POST.get("urgent") == "1"
+    action = (RemoveNow if urgent else RequestDeletion)(
         request.user,
         post=post.pk,
         ground=request.POST.get("ground", ""),
         explanation=request.POST.get("explanation", ""),
+        rationale=request.POST.get("rationale", ""),
     )
     return perform(
         request,
@@ -324,6 +347,35 @@ def request_deletion(request, post_id: int):
         context=context,
         done=lambda deletion: reverse("desk:post", args=[post.pk]),
         said=lambda deletion: (
-            f"Deletion {deletion.pk} requested; another supervisor must approve it."
+            f"Post {post.pk} is taken down: its public page now says why, and it is being "
+            "deleted from the platform. Another supervisor must review your decision by "
+            f"{timezone.localtime(deletion.review_due):%H:%M on %d %b}."
+            if deletion.urgent
+            else f"Deletion {deletion.pk} requested; another supervisor must approve it."
         ),
+    )
+
+
+@desk_page("author", "supervisor")
+@require_http_methods(["GET", "POST"])
+def redact(request, post_id: int):
+    """The redacted version of a post taken down for harmful content: new wording only, never
+    the old words struck through."""
+    post = _post(post_id)
+    context = {"post": post, "incident": rules.incident_for(post)}
+    if request.method == "GET":
+        return render(request, "desk/posts/redact.html", context)
+    action = PublishRedacted(
+        request.user,
+        post=post.pk,
+        text=request.POST.get("text", ""),
+        reason=request.POST.get("reason", ""),
+    )
+    return perform(
+        request,
+        action,
+        template="desk/posts/redact.html",
+        context=context,
+        done=lambda published: reverse("desk:post", args=[published.pk]),
+        said=lambda published: f"Redacted version published as post {published.pk}.",
     )

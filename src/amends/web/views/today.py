@@ -15,7 +15,7 @@ from amends.desk.roles import roles_of
 from amends.record import api as record
 from amends.web.access import desk_page
 from amends.web.later import Later
-from amends.web.pages import step_rows, unseen_changes
+from amends.web.pages import awaiting_review, step_rows, unseen_changes
 
 SHOWN = 50
 
@@ -70,13 +70,18 @@ def _pending() -> list[Deletion]:
 
 @desk_page()
 def today(request):
+    roles = roles_of(request.user)
+    reviews = awaiting_review()
     context = {
+        # Urgent removals waiting for a second person: overdue ones are raised for everyone.
+        "reviews": reviews,
+        "overdue": any(d.overdue for d in reviews),
         # What the counts, the incidents and the failed deliveries show changes only by actions
         # and by the worker's outcomes, each recorded: they are cached under the record's
         # version. (A delivery waiting to be tried again is still waiting; its tries are not
         # shown here.)
         "version": record.version(),
-        "supervisor": "supervisor" in roles_of(request.user),
+        "supervisor": "supervisor" in roles,
         "counts": Later(_counts),
         "incidents": Later(_open_incidents),
         "failed": Later(_failed),
@@ -84,6 +89,8 @@ def today(request):
         # The pending deletions say how long ago each was asked for, in minutes at the finest.
         "minute": timezone.now().strftime("%Y%m%d%H%M"),
         "health": record.health(),
+        "can_pause": bool(roles & {"supervisor", "admin"}),
+        "can_review": "supervisor" in roles,
         "changes": unseen_changes()[:SHOWN],
     }
     return render(request, "desk/today.html", context)

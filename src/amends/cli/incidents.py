@@ -1,0 +1,208 @@
+"""Incidents: open one (what went wrong, how bad, why), follow its five steps, close it."""
+
+import click
+
+from amends.cli import command
+from amends.cli.desk import _needs_reason, _text, _user, as_option, warn_personal
+
+
+@click.group()
+def incident():
+    """Open, follow and close incidents."""
+
+
+@incident.command("open")
+@click.argument("post_id", metavar="POST")
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice(["fact", "tone", "harmful"]),
+    help="What went wrong: a wrong fact or wording; a tone or humour misjudgement; harmful "
+    "content (personal data, someone who must not be identified, prejudicial, offensive or "
+    "illegal), which is taken down, never corrected.",
+)
+@click.option("--severity", required=True, type=click.Choice(["minor", "serious", "critical"]))
+@click.option("--summary", required=True, help="What went wrong, for the team.")
+@click.option(
+    "--rationale",
+    required=True,
+    help="Why you open it this way (kind, severity), for the record; never published.",
+)
+@as_option
+@command
+def incident_open(post_id, kind, severity, summary, rationale, as_user):
+    """Open an incident on a post that went wrong.
+
+    Example: amends incident open 12 --kind fact --severity minor --summary "Wrong date"
+    --rationale "The appeal date was a week out." --as alice
+    """
+    from amends.actions import OpenIncident
+
+    opened = OpenIncident(
+        _user(as_user),
+        post=post_id,
+        kind=kind,
+        severity=severity,
+        summary=summary,
+        rationale=rationale,
+    ).run()
+    return {"incident": opened.pk}, f"incident {opened.pk} opened"
+
+
+@incident.command("list")
+@click.option("--open", "only_open", is_flag=True, help="Only the incidents still open.")
+@command
+def incident_list(only_open):
+    """List incidents, newest first: number, post, what went wrong, severity, open or closed,
+    and the summary.
+
+    Example: amends incident list --open
+    """
+    from amends.desk.models import Incident
+
+    found = Incident.objects.order_by("-pk")
+    if only_open:
+        found = found.filter(closed_at__isnull=True)
+    rows = [i.as_json() for i in found]
+    lines = [
+        f"incident {r['incident']}\tpost {r['post']}\t{r['kind']}\t{r['severity']}\t"
+        f"{r['status']}\t{r['summary']}"
+        for r in rows
+    ]
+    return {"incidents": rows}, "\n".join(lines) or "no incidents"
+
+
+@incident.command("show")
+@click.argument("incident_id", metavar="INCIDENT")
+@command
+def incident_show(incident_id):
+    """Show an incident: the five steps, the response budget, the timeline.
+
+    Example: amends incident show 4 --json
+    """
+    from amends.desk.reports import incident_report
+
+    report = incident_report(incident_id)
+    lines = [f"incident {report['incident']} ({report['severity']}, {report['status']})"]
+    lines += [f"  {s['step']}: {s['status']}" for s in report["steps"]]
+    lines.append(f"  budget: {report['budget']['used']} of {report['budget']['limit']}")
+    return report, "\n".join(lines)
+
+
+@incident.command("close")
+@click.argument("incident_id", metavar="INCIDENT")
+@click.option("--statement", required=True, help="The final statement (- reads stdin).")
+@click.option(
+    "--rationale", default="", help="Why you close it now, for the record (needed to close)."
+)
+@click.option(
+    "--not-needed",
+    "not_needed",
+    multiple=True,
+    metavar="STEP:WHY",
+    help="A step not done and why it was not needed, e.g. 'laugh:Serious incident'. Repeat "
+    "for each step not done.",
+)
+@click.option("--check", is_flag=True, help="Only check the statement; close nothing.")
+@click.option(
+    "--anyway", is_flag=True, help="Publish despite the checker (needs --reason; recorded)."
+)
+@click.option("--reason", default="", help="With --anyway: why you override the checker.")
+@as_option
+@command
+def incident_close(incident_id, statement, rationale, not_needed, check, anyway, reason, as_user):
+    """Move on: close the incident with a final statement. The statement is checked like an
+    apology (no minimising, no evasion, no blame; no humour after a serious incident); each
+    step not done needs --not-needed saying why. The statement does not count against the
+    response budget.
+
+    Example: amends incident close 4 --statement "We corrected the date on 3 May." --rationale
+    "Corrected and apologised; no further questions." --as sam
+    """
+    from amends.actions import CloseIncident
+
+    _needs_reason(anyway and not check, reason)
+    skipped = {}
+    for item in not_needed:
+        step, sep, why = item.partition(":")
+        if not sep:
+            raise click.UsageError(f"--not-needed: give STEP:WHY (got {item!r})")
+        skipped[step.strip()] = why.strip()
+    statement = _text(statement)
+    warn_personal(statement)
+    action = CloseIncident(
+        _user(as_user),
+        incident=incident_id,
+        statement=statement,
+        rationale=rationale,
+        not_needed=skipped,
+        check=check,
+        anyway=anyway,
+        override_reason=reason,
+    )
+    closed = action.run()
+    findings = [f.as_json() for f in action.findings]
+    lines = [f"{f['severity']}: {f['message']}" for f in findings]
+    if closed is None:
+        undone = ", ".join(action.undone) or "none"
+        return {"incident": int(incident_id), "findings": findings, "not_done": action.undone}, (
+            "\n".join([f"checked; nothing published. Steps not done: {undone}", *lines])
+        )
+    return {
+        "incident": closed.pk,
+        "status": "closed",
+        "statement": closed.statement_id,
+        "findings": findings,
+    }, "\n".join([f"incident {closed.pk} closed", *lines])
+
+
+@incident.command("protect")
+@click.argument("incident_id", metavar="INCIDENT")
+@click.option(
+    "--name",
+    "names",
+    multiple=True,
+    metavar="NAME",
+    help="A name that must never be published (repeat for each). None clears the list.",
+)
+@as_option
+@command
+def incident_protect(incident_id, names, as_user):
+    """Set the incident's protected names: a victim, a witness or a child who must not be
+    identified. They are stored encrypted and never shown; anything published about the
+    incident that contains one (fuzzily matched) is refused, and composers warn about it.
+
+    Example: amends incident protect 4 --name "Mary Jones" --name "Tom Jones" --as alice
+    """
+    from amends.actions import ProtectNames
+
+    done = ProtectNames(_user(as_user), incident=incident_id, names=list(names)).run()
+    count = len(done.protected_names())
+    return {"incident": done.pk, "protected": count}, (
+        f"incident {done.pk}: {count} protected name{'s' if count != 1 else ''}"
+    )
+
+
+@click.command()
+@click.argument("post_id", metavar="POST")
+@click.option("--text", required=True, help="The redacted wording (- reads standard input).")
+@click.option("--reason", required=True, help="What was removed and why, in general words.")
+@as_option
+@command
+def redact(post_id, text, reason, as_user):
+    """Publish a redacted version of a post taken down for harmful content: a new post with
+    what had to go replaced by "[name removed]". It never shows the old wording; the
+    original stays sealed. Protected names and personal data are refused.
+
+    Example: amends redact 12 --text "A man was arrested in [area removed]." --reason
+    "It identified a witness." --as alice
+    """
+    from amends.actions import PublishRedacted
+
+    published = PublishRedacted(_user(as_user), post=post_id, text=_text(text), reason=reason).run()
+    return {"post": published.pk, "redacts": published.redacts_id}, (
+        f"redacted version published as post {published.pk}"
+    )
+
+
+COMMANDS = {"incident": incident, "redact": redact}
