@@ -86,7 +86,7 @@ def incident_story(people, *, xss: str = "") -> dict:
         kind="fact",
         severity="serious",
         summary="Wrong day and log number in a missing person appeal" + xss,
-        rationale="Opened for the test.",
+        rationale="The appeal gave the wrong day; people were misled." + xss,
     ).run()
     Correct(people.alice, post=post.pk, text=FIXED + xss, reason=REASON + xss).run()
     Apologise(people.alice, post=post.pk, text=APOLOGY + xss).run()
@@ -197,6 +197,16 @@ def test_the_html_report_has_every_section_and_shows_the_correction_as_a_diff(pe
     )
     assert "Incident closed <code>incident.closed</code>" in html
     assert f"the signed checkpoint of size {record.size()}" in html
+
+
+def test_every_decision_shows_its_rationale_in_the_timeline(people):
+    story = incident_story(people)
+    html, _ = render(story["incident"])
+    rows = re.findall(r"<tr><td>\d+</td>.*?</tr>", html)
+    opened = next(r for r in rows if "incident.opened" in r)
+    assert "The appeal gave the wrong day; people were misled." in opened
+    approved = next(r for r in rows if "deletion.approved" in r)
+    assert "It blames the family." in approved
 
 
 def test_the_html_report_is_self_contained(people):

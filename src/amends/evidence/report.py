@@ -58,6 +58,7 @@ def _leaf(seq: int, leaf: bytes) -> Logged:
         actor=read.actor,
         subject=read.subject,
         data=read.data,
+        why=read.why,
     )
 
 

@@ -23,6 +23,7 @@ class Logged:
     actor: str | None
     subject: str | None
     data: dict
+    why: str | None = None  # the rationale recorded with a decision, an override's reason
 
 
 @dataclass

@@ -446,10 +446,17 @@ def _record(doc: Document, report: Report):
 
     doc.heading("Timeline from the record", 2)
     rows = [
-        [str(e.seq), when(e.at), e.label, e.actor or "the system", e.subject or "\u2014"]
+        [
+            str(e.seq),
+            when(e.at),
+            e.label,
+            e.actor or "the system",
+            e.subject or "\u2014",
+            e.why or "",
+        ]
         for e in report.timeline
     ]
-    doc.grid(["Entry", "When", "What", "Who", "About"], rows, (9, 24, 35, 16, 16))
+    doc.grid(["Entry", "When", "What", "Who", "About", "Why"], rows, (8, 18, 24, 12, 12, 26))
     if report.later:
         doc.para(
             f"{report.later} later entries about these subjects came after the checkpoint and "
