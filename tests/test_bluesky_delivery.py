@@ -19,8 +19,11 @@ from amends.actions import (
     ApproveDeletion,
     CheckAccount,
     Correct,
+    PauseSending,
     Publish,
+    RemoveNow,
     RequestDeletion,
+    ResumeSending,
 )
 from amends.clock import now
 from amends.delivery.models import Delivery, OutsideChange
@@ -115,6 +118,44 @@ def test_the_five_steps_reach_the_pds(people, pds, account):
     assert "A trial is under way." in notice
     assert Delivery.objects.exclude(status="done").count() == 0
     assert [e.kind for e in record.entries_about(post.subject)].count("delivery.sent") == 4
+
+
+def test_an_urgent_removal_takes_the_post_off_the_pds_at_once(people, pds, account, settings):
+    key, did = account
+    worker = Worker("test")
+    post = Publish(people.alice, account=key, text="Officers arrested Zed Quill today.").run()
+    drain(worker)
+    RemoveNow(
+        people.sam,
+        post=post.pk,
+        ground="identified_person",
+        explanation="It identified someone before charge.",
+        rationale="Named before charge.",
+    ).run()
+    # The public page is the notice at once; the platform follows with the worker's next step.
+    assert (settings.SITE_DIR / "posts" / str(post.pk) / "gone.html").exists()
+    drain(worker)
+    after = texts(pds, did)
+    assert not [t for t in after if "Zed Quill" in t]
+    (notice,) = after
+    assert "It identified someone before charge." in notice
+    kinds = [e.kind for e in record.entries_about(post.subject)]
+    assert kinds.index("deletion.urgent") < kinds.index("post.deleted")
+
+
+def test_while_paused_nothing_reaches_the_pds_and_everything_does_once_after(people, pds, account):
+    key, did = account
+    worker = Worker("test")
+    PauseSending(people.sam, reason="Checking the account.").run()
+    for n in range(3):
+        Publish(people.alice, account=key, text=f"Waiting post {n}").run()
+    drain(worker)
+    assert texts(pds, did) == []
+    assert Delivery.objects.filter(status="pending").count() == 3
+    ResumeSending(people.sam).run()
+    drain(worker)
+    drain(worker)
+    assert texts(pds, did) == [f"Waiting post {n}" for n in range(3)]
 
 
 def test_edits_and_deletions_made_on_the_pds_are_recorded(people, pds, account):

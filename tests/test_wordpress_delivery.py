@@ -12,6 +12,7 @@ from amends.actions import (
     CheckAccount,
     Correct,
     Publish,
+    RemoveNow,
     RequestDeletion,
 )
 from amends.delivery.models import Delivery
@@ -95,6 +96,27 @@ def test_the_five_steps_reach_wordpress(people, wordpress, account):
     assert not Delivery.objects.exclude(status="done").exists()
     sent = [e.kind for e in record.entries_about(post.subject)].count("delivery.sent")
     assert sent == 4  # the post, its correction, its removal and the notice
+
+
+def test_an_urgent_removal_takes_the_post_off_wordpress_at_once(people, wordpress, account):
+    worker = Worker("test")
+    post = Publish(people.alice, account=account, text="We arrested Zed Quill of 3 Elm Row.").run()
+    drain(worker)
+    post.refresh_from_db()
+    RemoveNow(
+        people.sam,
+        post=post.pk,
+        ground="personal_data",
+        explanation="It gave away someone's address.",
+        rationale="An address in a live case.",
+    ).run()
+    drain(worker)
+    assert wordpress.post(number(post.copy.remote_id)) is None
+    notice = Delivery.objects.get(post=post, op="notice")
+    shown = wordpress.post(number(notice.remote_id))["content"]["raw"]
+    assert "It gave away someone's address." in shown
+    assert "Quill" not in shown
+    assert "Elm Row" not in shown
 
 
 def test_edits_and_deletions_made_in_wordpress_are_recorded(people, wordpress, account):
