@@ -144,7 +144,8 @@ class Correct(_Counted):
         super().__init__(actor)
         self.post_id, self.text, self.reason, self.anyway = post, text, reason, anyway
         self.as_reply, self.as_quote, self.plan_only = as_reply, as_quote, plan_only
-        self.rationale = rationale  # internal; with --anyway, why the tone guard is overridden
+        # Internal; with --anyway, why the tone guard is overridden (else the reason says it).
+        self.rationale = rationale
         self.plan = None  # how the correction reaches the post's platform
 
     def validate(self):
@@ -153,7 +154,8 @@ class Correct(_Counted):
         if self.rationale:
             required_text(self.rationale, "rationale", limit=2000)
         if not self.plan_only:
-            require_override_reason(self.anyway, self.rationale, "rationale")
+            # The public reason says why too, where no rationale is given.
+            require_override_reason(self.anyway, self.rationale or self.reason, "rationale")
 
     def apply(self) -> Revision:
         post = get(Post, self.post_id, "post")
@@ -201,7 +203,7 @@ class Correct(_Counted):
                 "reason": self.reason,
                 "rationale": self.rationale,
                 "anyway": bool(humour),
-                **({"override": self.rationale} if humour else {}),
+                **({"override": self.rationale or self.reason} if humour else {}),
             },
             actor=self.actor_name,
             subject=post.subject,
@@ -213,7 +215,7 @@ class Correct(_Counted):
             seq=entry.seq,
             reason=self.reason,
             rationale=self.rationale,
-            override_reason=self.rationale if humour else "",
+            override_reason=(self.rationale or self.reason) if humour else "",
             created_by=self.actor,
             created_at=at,
         )

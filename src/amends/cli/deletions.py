@@ -32,7 +32,8 @@ def _out(deletion) -> dict:
     out = {"deletion": deletion.pk, "status": deletion.status}
     if deletion.urgent:
         out["review_due"] = deletion.review_due.isoformat()
-        out["review"] = deletion.review or None
+    if deletion.review:
+        out["review"] = deletion.review
     return out
 
 

@@ -170,12 +170,13 @@ def post(account_key, text, as_user):
 @click.option(
     "--anyway",
     is_flag=True,
-    help="Publish despite the tone guard (needs --rationale saying why; recorded).",
+    help="Publish despite the tone guard (recorded with --rationale, else --reason, as why).",
 )
 @click.option(
     "--rationale",
     default="",
-    help="Why you correct it this way, for the record (never published); needed with --anyway.",
+    help="Why you correct it this way, for the record (never published); with --anyway, why "
+    "you override the tone guard.",
 )
 @click.option(
     "--as-reply", is_flag=True, help="Send the correction as a reply even where editing is allowed."
@@ -196,8 +197,6 @@ def correct(post_id, text, reason, anyway, rationale, as_reply, as_quote, plan, 
     """
     from amends.actions import Correct
 
-    if anyway and not rationale.strip() and not plan:
-        raise click.UsageError("--anyway needs --rationale: say why you override the tone guard")
     text = _text(text)
     warn_personal(text)
     action = Correct(
