@@ -30,8 +30,10 @@ from amends.actions import (
     PlaceHold,
     Publish,
     RejectDeletion,
+    RemoveNow,
     Reply,
     RequestDeletion,
+    ReviewRemoval,
     Unseal,
 )
 from amends.desk.models import Post, Revision
@@ -180,7 +182,7 @@ def test_the_html_report_has_every_section_and_shows_the_correction_as_a_diff(pe
     assert "<tr><td>Apologise</td><td>done</td></tr>" in html
     assert "<tr><td>Move on</td><td>done</td></tr>" in html
     # The deletion: ground in plain words, requester and approver.
-    assert "Because it was offensive (<code>offensive</code>)" in html
+    assert "Because it was offensive (offensive)" in html
     assert re.search(r"Requested by</th><td>andy, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", html)
     assert re.search(r"Approved by</th><td>sam, \d{4}-\d\d-\d\d", html)
     assert "It blames the family." in html
@@ -207,6 +209,35 @@ def test_every_decision_shows_its_rationale_in_the_timeline(people):
     assert "The appeal gave the wrong day; people were misled." in opened
     approved = next(r for r in rows if "deletion.approved" in r)
     assert "It blames the family." in approved
+
+
+def test_an_urgent_removal_and_its_review_are_in_the_report(people):
+    post = Publish(people.alice, account="house:news", text="It named a witness.").run()
+    incident = OpenIncident(
+        people.alice,
+        post=post.pk,
+        kind="harmful",
+        severity="critical",
+        summary="A witness named",
+        rationale="Live trial.",
+    ).run()
+    removed = RemoveNow(
+        people.sam,
+        post=post.pk,
+        ground="identified_person",
+        explanation="It identified a witness.",
+        rationale="The trial starts on Monday.",
+    ).run()
+    ReviewRemoval(
+        people.sally, deletion=removed.pk, verdict="disagree", rationale="A redaction was enough."
+    ).run()
+    html, pdf = render(incident)
+    assert f"Deletion {removed.pk} of post {post.pk}: removed at once" in html
+    assert '<th scope="row">Their rationale</th><td>The trial starts on Monday.</td>' in html
+    assert "sally" in html
+    assert "disagreed" in html
+    assert "A redaction was enough." in html
+    assert pdf.startswith(b"%PDF")
 
 
 def test_the_html_report_is_self_contained(people):

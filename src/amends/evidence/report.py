@@ -170,7 +170,7 @@ def _removals(posts: list[int]) -> list[Removal]:
     rows = []
     for chunk in _chunks(posts):
         found = Deletion.objects.filter(post_id__in=chunk)
-        rows += found.select_related("requested_by", "decided_by")
+        rows += found.select_related("requested_by", "decided_by", "reviewed_by")
     return [
         Removal(
             id=d.pk,
@@ -184,6 +184,13 @@ def _removals(posts: list[int]) -> list[Removal]:
             decided_by=d.decided_by.username if d.decided_by else None,
             decided_at=d.decided_at,
             decision_reason=d.decision_reason,
+            rationale=d.rationale,
+            urgent=d.urgent,
+            review_due=d.review_due,
+            review=d.review,
+            reviewed_by=d.reviewed_by.username if d.reviewed_by else None,
+            reviewed_at=d.reviewed_at,
+            review_rationale=d.review_rationale,
         )
         for d in sorted(rows, key=lambda d: (d.requested_at, d.pk))
     ]

@@ -75,6 +75,54 @@ class Removal:
     decided_by: str | None
     decided_at: datetime | None
     decision_reason: str
+    rationale: str = ""
+    urgent: bool = False
+    review_due: datetime | None = None
+    review: str = ""
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+    review_rationale: str = ""
+
+    @property
+    def heading(self) -> str:
+        state = "removed at once" if self.urgent else self.status
+        return f"Deletion {self.id} of post {self.post}: {state}"
+
+    def rows(self) -> list[tuple[str, str]]:
+        """What the report says of it, line by line (the HTML and the PDF alike)."""
+        rows = [
+            ("Ground", f"Because {self.ground_in_words} ({self.ground})"),
+            ("Public explanation", self.explanation),
+        ]
+        if self.urgent:
+            rows.append(("Removed at once by", f"{self.requested_by}, {when(self.requested_at)}"))
+            rows.append(("Their rationale", self.rationale or "none given"))
+            if self.review:
+                rows.append(
+                    (
+                        "Reviewed by",
+                        f"{self.reviewed_by}, {when(self.reviewed_at)}: {self.review}",
+                    )
+                )
+                rows.append(("Review rationale", self.review_rationale))
+            else:
+                rows.append(("Review", f"not yet reviewed; due {when(self.review_due)}"))
+            return rows
+        rows.append(("Requested by", f"{self.requested_by}, {when(self.requested_at)}"))
+        if self.rationale:
+            rows.append(("Their rationale", self.rationale))
+        verbs = {"done": "Approved by", "rejected": "Rejected by", "withdrawn": "Withdrawn by"}
+        if self.decided_by:
+            rows.append(
+                (
+                    verbs.get(self.status, "Decided by"),
+                    f"{self.decided_by}, {when(self.decided_at)}",
+                )
+            )
+            rows.append(("Reason given", self.decision_reason or "none given"))
+        else:
+            rows.append(("Decision", "awaiting a second person"))
+        return rows
 
 
 @dataclass

@@ -387,19 +387,8 @@ def _posts(doc: Document, report: Report):
 def _deletions(doc: Document, report: Report):
     doc.heading("Deletions", 2)
     for d in report.deletions:
-        doc.heading(f"Deletion {d.id} of post {d.post}: {d.status}", 3)
-        rows = [
-            ("Ground", f"Because {d.ground_in_words} ({d.ground})"),
-            ("Public explanation", d.explanation),
-            ("Requested by", f"{d.requested_by}, {when(d.requested_at)}"),
-        ]
-        if d.decided_by:
-            verb = "Approved by" if d.status == "done" else "Rejected by"
-            rows.append((verb, f"{d.decided_by}, {when(d.decided_at)}"))
-            rows.append(("Reason given", d.decision_reason or "none given"))
-        else:
-            rows.append(("Decision", "awaiting a second person"))
-        doc.pairs(rows)
+        doc.heading(d.heading, 3)
+        doc.pairs(d.rows())
     if not report.deletions:
         doc.para("No deletions were requested.")
 
