@@ -31,6 +31,13 @@ ENDPOINTS = [
     ("GET", "/api/posts", None, only(*STAFF, status=200)),
     ("POST", "/api/posts", {"account": "house:news", "text": "New."}, only(*WRITERS, status=201)),
     ("GET", "/api/posts/{post}", None, only(*STAFF, status=200)),
+    # A platform Amends cannot read yet: writers are told so.
+    (
+        "POST",
+        "/api/posts/adopt",
+        {"url": "https://www.instagram.com/p/C7abcDEFghi/"},
+        only(*WRITERS, status=409),
+    ),
     (
         "POST",
         "/api/posts/{post}/corrections",

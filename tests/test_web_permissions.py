@@ -31,6 +31,7 @@ PAGES = [
     ("today", {}, "GET", STAFF),
     ("posts", {}, "GET", STAFF),
     ("publish", {}, "GET", WRITERS),
+    ("adopt", {}, "POST", WRITERS),
     ("post", {"post_id": "post"}, "GET", STAFF),
     ("correct", {"post_id": "post"}, "GET", WRITERS),
     ("correct-preview", {"post_id": "post"}, "POST", WRITERS),

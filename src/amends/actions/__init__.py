@@ -6,6 +6,7 @@ build an action and call :meth:`run`; they hold no rules of their own.
 """
 
 from amends.actions.admin import AddAccount, AddUser
+from amends.actions.adoption import AdoptPost
 from amends.actions.base import Action, Forbidden, PolicyViolation
 from amends.actions.custody import PlaceHold, ReleaseHold, Unseal
 from amends.actions.deletions import (
@@ -41,6 +42,7 @@ __all__ = [
     "AddChannel",
     "AddShift",
     "AddUser",
+    "AdoptPost",
     "Apologise",
     "ApproveDeletion",
     "ChangePassword",

@@ -81,6 +81,19 @@ class Published(Schema):
     url: str
 
 
+class AdoptIn(Body):
+    url: Text = Field(
+        description="The link to a post made outside Amends, as the platform's Share or Copy "
+        "link gives it.",
+        json_schema_extra=rules(length=2000),
+    )
+
+
+class Adopted(Published):
+    account: str
+    adopted: bool = Field(description="false when Amends already knew the post")
+
+
 class PostSummary(Schema):
     post: int
     account: str

@@ -164,6 +164,27 @@ def post(account_key, text, as_user):
 
 
 @click.command()
+@click.argument("url")
+@as_option
+@command
+def adopt(url, as_user):
+    """Bring in a post made outside Amends (in the platform's own app, or a scheduling suite)
+    from its link, so the five steps reach it: Amends finds the connected account it belongs
+    to and captures its exact wording now. Adopting it again gives the same post.
+
+    Example: amends adopt https://bsky.app/profile/police.bsky.social/post/3kq2abc --as alice
+    """
+    from amends.actions import AdoptPost
+
+    action = AdoptPost(_user(as_user), url=url)
+    post = action.run()
+    said = "already known as" if action.again else "adopted as"
+    return {"post": post.pk, "account": str(post.account), "adopted": not action.again}, (
+        f"{said} post {post.pk} on {post.account}: {_url(post)}"
+    )
+
+
+@click.command()
 @click.argument("post_id", metavar="POST")
 @click.option("--text", required=True, help="The full corrected wording (- reads stdin).")
 @click.option("--reason", required=True, help="What was wrong, for the public correction note.")
@@ -375,6 +396,7 @@ def site_render():
 COMMANDS = {
     "account": account,
     "post": post,
+    "adopt": adopt,
     "correct": correct,
     "apologise": apologise,
     "reply": reply,

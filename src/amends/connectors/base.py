@@ -147,6 +147,14 @@ class Connector:
         """The post as it stands now, with its text; None when it no longer exists."""
         raise NotImplementedError
 
+    # Adopting a post made outside Amends, from its link.
+    adopts: ClassVar[bool] = False
+
+    def locate(self, url: str) -> Remote | None:
+        """The post ``url`` links to, named as :meth:`fetch` takes it, when the link is to a
+        post of this account; None when it is not. May ask the platform (a slug, a handle)."""
+        return None
+
     def find(self, key: str, text: str) -> Remote | None:
         """After a crash between sending and recording: the post that the delivery with this
         ``key`` (and this ``text``) made, if the platform has it; None if it was never made."""

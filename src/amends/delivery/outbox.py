@@ -12,7 +12,7 @@ from django.utils import timezone
 from amends.clock import now
 from amends.connectors import CONNECTORS, rules_for
 from amends.connectors.strategy import EDIT, QUOTE, Plan
-from amends.delivery.models import Delivery
+from amends.delivery.models import Copy, Delivery
 from amends.desk.models import Post, Revision
 
 
@@ -76,12 +76,14 @@ def correct(post: Post, plan: Plan, revision: Revision) -> Delivery | None:
 
 def remove(post: Post, notice: str) -> list[Delivery]:
     """Delete the post from its platform and say publicly why. A post whose publication was
-    never sent is simply not sent: its delivery is cancelled, and no notice is needed."""
+    never sent is simply not sent: its delivery is cancelled, and no notice is needed. (A post
+    adopted from its link is on its platform already.)"""
     if delivered_here(post):
         return []
     unsent = post.deliveries.filter(status=Delivery.Status.PENDING, tries=0, attempts=None)
     published = post.deliveries.filter(op=Delivery.Op.PUBLISH).exclude(pk__in=unsent.values("pk"))
-    if not published.exists():
+    # An adopted post was made on its platform outside Amends: it is there without a delivery.
+    if not published.exists() and not Copy.objects.filter(post=post).exists():
         unsent.update(status=Delivery.Status.CANCELLED, error="the post was deleted first")
         return []
     unsent.update(status=Delivery.Status.CANCELLED, error="the post was deleted first")

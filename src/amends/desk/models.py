@@ -138,6 +138,9 @@ class Post(models.Model):
     wording = models.TextField(blank=True, default="")
     # Published despite a checker (the apology checker, the tone guard, the budget): why.
     override_reason = models.TextField(blank=True)
+    # A post made outside Amends and adopted from its link: when its wording was captured
+    # (what it said before then is not known to Amends).
+    captured_at = models.DateTimeField(null=True, blank=True)
     # A redacted version of a post taken down for harmful content: the removed post.
     redacts = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, related_name="redactions"

@@ -7,6 +7,8 @@ elsewhere, so that an auditor can read the whole vocabulary of the record in one
 KINDS: dict[str, str] = {
     # posts
     "post.published": "Post published",
+    "post.adopted": "Post made outside Amends adopted from its link",
+    "post.recaptured": "Adopted post's wording captured again",
     "post.revised": "Post corrected",
     "post.deleted": "Post deleted",
     "post.changed_outside": "Post changed outside Amends",

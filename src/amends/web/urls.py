@@ -18,6 +18,7 @@ urlpatterns = [
     path("", today.today, name="today"),
     path("posts/", posts.index, name="posts"),
     path("posts/new/", posts.publish, name="publish"),
+    path("posts/adopt/", posts.adopt, name="adopt"),
     path("posts/<int:post_id>/", posts.detail, name="post"),
     path("posts/<int:post_id>/correct/", posts.correct, name="correct"),
     path("posts/<int:post_id>/correct/preview/", posts.correct_preview, name="correct-preview"),

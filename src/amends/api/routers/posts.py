@@ -5,7 +5,7 @@ from typing import Annotated
 from django.conf import settings
 from ninja import Query, Router, Status
 
-from amends.actions import Apologise, Correct, Publish, Reply
+from amends.actions import AdoptPost, Apologise, Correct, Publish, Reply
 from amends.api import schemas as s
 from amends.api.auth import staff
 from amends.api.errors import ERRORS, closed_query
@@ -24,6 +24,25 @@ def publish(request, payload: s.PublishIn):
     """Publish a post. Its exact wording is sealed into the record as it is published."""
     post = Publish(request.auth, account=payload.account, text=payload.text).run()
     return Status(201, {"post": post.pk, "url": _url(post.pk)})
+
+
+@router.post(
+    "/posts/adopt",
+    response={200: s.Adopted, 201: s.Adopted, **ERRORS},
+    summary="Adopt a post made outside Amends, from its link",
+)
+def adopt(request, payload: s.AdoptIn):
+    """Find the connected account the linked post belongs to and capture its exact wording
+    now (201); a post Amends already knows is returned as it is (200)."""
+    action = AdoptPost(request.auth, url=payload.url)
+    post = action.run()
+    out = {
+        "post": post.pk,
+        "url": _url(post.pk),
+        "account": str(post.account),
+        "adopted": not action.again,
+    }
+    return Status(200 if action.again else 201, out)
 
 
 @router.get("/posts", response={200: s.PostList, **ERRORS}, summary="List posts")

@@ -22,6 +22,7 @@ from atproto_client.request import Request, RequestBase
 from atproto_core.exceptions import AtProtocolError
 from atproto_core.uri import AtUri
 
+from amends.connectors import links
 from amends.connectors.base import Capabilities, Connector, Field, Measure, PlatformError, Remote
 from amends.connectors.bluesky import counting
 
@@ -183,6 +184,20 @@ class Bluesky(Connector):
 
     def find(self, key: str, text: str) -> Remote | None:
         return self._get(self._own_did(), POST, rkey_for(key))
+
+    adopts = True
+
+    def locate(self, url: str) -> Remote | None:
+        """``https://bsky.app/profile/HANDLE-OR-DID/post/RKEY`` or ``at://DID/app.bsky.feed.post/
+        RKEY``, when the handle or DID is this account's."""
+        found = links.bluesky(url)
+        if found is None:
+            return None
+        who, rkey = found[0].lower(), found[1]
+        did = self._own_did()  # logs in: the handle as the PDS spells it is known after
+        if who not in {self.handle.lower(), self._shown_as.lower(), did.lower()}:
+            return None
+        return Remote(id=f"at://{did}/{POST}/{rkey}")
 
     # How.
 

@@ -39,6 +39,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from amends.connectors import links
 from amends.connectors.base import Capabilities, Connector, Field, PlatformError, Remote
 from amends.connectors.http import message_of
 
@@ -188,6 +189,20 @@ class WordPress(Connector):
         if body.get("status") in ("trash", "spam"):
             return None
         return self._post_remote(body) if kind == "post" else self._comment_remote(body)
+
+    adopts = True
+
+    def locate(self, url: str) -> Remote | None:
+        """A link to a post on this site (``?p=12`` or its permalink): the post, by its id."""
+        found = links.wordpress(url, self.settings.get("server") or "")
+        if found is None:
+            return None
+        how, value = found
+        if how == "id":
+            return Remote(id=f"post:{value}")
+        params = {"slug": value, "status": "publish,private,draft,future", "context": "edit"}
+        posts = self._json(self._call("GET", "posts", params=params))
+        return Remote(id=f"post:{posts[0]['id']}") if posts else None
 
     def find(self, key: str, text: str) -> Remote | None:
         """The post whose slug this key and text make, else the comment by this user that

@@ -3,14 +3,16 @@
 from datetime import date, datetime, time
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amends.actions import (
+    AdoptPost,
     Apologise,
     Correct,
     Publish,
@@ -26,14 +28,14 @@ from amends.desk import incidents as rules
 from amends.desk import listing, policy
 from amends.desk.lookups import current_text
 from amends.desk.models import Account, Post
-from amends.errors import BadInput
+from amends.errors import AmendsError, BadInput
 from amends.record import api as record
 from amends.text import personal
 from amends.text.apology import check_apology
 from amends.text.diff import word_diff
 from amends.text.render import correction_html, plain_correction
 from amends.web.access import desk_page, refused
-from amends.web.forms import flag, perform
+from amends.web.forms import flag, in_words, perform
 from amends.web.later import Later
 from amends.web.pages import detail_context
 
@@ -379,3 +381,22 @@ def redact(request, post_id: int):
         done=lambda published: reverse("desk:post", args=[published.pk]),
         said=lambda published: f"Redacted version published as post {published.pk}.",
     )
+
+
+@desk_page("author", "supervisor")
+@require_POST
+def adopt(request):
+    """Bring in a post made outside Amends from its pasted link (Today and the posts page)."""
+    action = AdoptPost(request.user, url=request.POST.get("url", ""))
+    try:
+        post = action.run()
+    except AmendsError as error:
+        messages.error(request, in_words(error.message))
+        return redirect((request.POST.get("back") == "posts" and "desk:posts") or "desk:today")
+    if action.again:
+        messages.success(request, f"Amends already knows this post: post {post.pk}.")
+    else:
+        messages.success(
+            request, f"Post {post.pk} adopted: its wording on {post.account} is captured."
+        )
+    return redirect("desk:post", post_id=post.pk)

@@ -90,6 +90,7 @@ def today(request):
         "minute": timezone.now().strftime("%Y%m%d%H%M"),
         "health": record.health(),
         "can_pause": bool(roles & {"supervisor", "admin"}),
+        "can_write": bool(roles & {"author", "supervisor"}),
         "can_review": "supervisor" in roles,
         "changes": unseen_changes()[:SHOWN],
     }

@@ -1,0 +1,141 @@
+"""Adopting a post made outside Amends — in a platform's own app, or a scheduling suite — from
+its link, so that the five steps reach it like any other."""
+
+from django.conf import settings
+
+from amends.actions.base import Action
+from amends.clock import now
+from amends.connectors import CONNECTORS, PlatformError, connector_for, links
+from amends.delivery.models import Copy
+from amends.desk.models import Account, Post, Revision
+from amends.desk.roles import WRITERS
+from amends.errors import BadInput, NotFound, Refused
+from amends.record import api as record
+
+
+class AdoptPost(Action):
+    """Recognise the link, find the force's connected account it belongs to, fetch the exact
+    current wording through the connector (before the transaction), and record it as
+    ``post.adopted``. Adopting the same post again returns it, recording a re-capture if the
+    wording changed since."""
+
+    roles = WRITERS
+    verb = "adopt posts"
+
+    def __init__(self, actor, *, url: str):
+        super().__init__(actor)
+        self.url = url
+        self.found: tuple[Account, object] | None = None
+        self.own: int | None = None
+        self.again = False
+
+    def validate(self):
+        if links.split(self.url) is None:
+            raise BadInput(
+                "url: give the whole link to the post, starting https:// (or at:// for "
+                "Bluesky), as the platform's Share or Copy link gives it",
+                field="url",
+            )
+        self.url = self.url.strip()
+
+    def before(self):
+        # Who may adopt is settled before any platform is asked.
+        Action.authorize(self)
+        self.own = links.house(self.url, settings.SITE_URL)
+        if self.own is not None:
+            return
+        platform = links.platform_of(self.url)
+        accounts = Account.objects.exclude(platform="house").order_by("pk")
+        if platform is not None:
+            accounts = accounts.filter(platform=platform)
+            connector = CONNECTORS.get(platform)
+            if connector is None or not connector.adopts:
+                label = connector.label if connector else platform.capitalize()
+                raise Refused(
+                    f"url: Amends cannot read posts from {label} yet; open an incident on a "
+                    "post it published, or record the manual steps",
+                    field="url",
+                )
+        for account in accounts:
+            if not CONNECTORS[account.platform].adopts:
+                continue
+            connector = connector_for(account)
+            try:
+                remote = connector.locate(self.url)
+                if remote is None:
+                    continue
+                fetched = connector.fetch(remote)
+            except PlatformError as error:
+                raise Refused(f"url: {account} could not be asked: {error}", field="url") from None
+            if fetched is None:
+                raise NotFound(
+                    f"url: {account} has no such post now (deleted, or not published yet)",
+                    field="url",
+                )
+            self.found = (account, fetched)
+            return
+        where = f" on {CONNECTORS[platform].label}" if platform in CONNECTORS else ""
+        raise Refused(
+            f"url: this is not a post of any account connected{where}; a copy of someone "
+            "else's post is not adopted (connect the account first: amends account add)",
+            field="url",
+        )
+
+    def apply(self) -> Post:
+        if self.own is not None:
+            post = Post.objects.filter(pk=self.own).first()
+            if post is None:
+                raise NotFound(f"url: there is no post {self.own} on this site", field="url")
+            self.again = True
+            return post
+        assert self.found is not None
+        account, remote = self.found
+        text, at = remote.text or "", now()
+        copy = Copy.objects.filter(post__account=account, remote_id=remote.id).first()
+        connector = connector_for(account)
+        if copy is not None:
+            self.again = True
+            post = copy.post
+            if not copy.shows(connector.comparable(text)):
+                record.append(
+                    "post.recaptured",
+                    {"post": post.pk, "account": str(account), "remote": remote.id},
+                    actor=self.actor_name,
+                    subject=post.subject,
+                    content=text,
+                )
+            return post
+        post = Post.objects.create(
+            account=account,
+            kind=Post.Kind.POST,
+            created_by=self.actor,
+            created_at=at,
+            captured_at=at,
+            wording=text,
+        )
+        entry = record.append(
+            "post.adopted",
+            {
+                "post": post.pk,
+                "account": str(account),
+                "url": self.url,
+                "remote": remote.id,
+                "remote_url": remote.url,
+                "platform": account.platform,
+            },
+            actor=self.actor_name,
+            subject=post.subject,
+            content=text,
+        )
+        Revision.objects.create(post=post, n=1, seq=entry.seq, created_by=self.actor, created_at=at)
+        copy = Copy(
+            post=post,
+            remote_id=remote.id,
+            url=remote.url,
+            extra=remote.extra,
+            published_at=at,
+            active_at=at,
+        )
+        copy.expect(connector.comparable(text))
+        copy.save()
+        return post
