@@ -257,3 +257,32 @@ def test_a_post_made_in_wordpress_is_adopted_and_corrected_in_place(people, word
     drain()
     content = wordpress.post(made["id"])["content"]["raw"]
     assert '<ins><span class="screen-reader-text">inserted text: </span>14</ins>' in content
+
+
+# --- Mastodon (the fake: no real Mastodon server can run here) -------------------------------
+
+
+def test_a_status_made_on_mastodon_is_adopted_and_edited_in_place(people, mastodon):
+    """Through ``mastodon-mock`` (tests/support/servers/mastodon.py says why it is a fake)."""
+    key = "mastodon:testuser"
+    AddAccount(
+        None,
+        key=key,
+        settings={"server": mastodon.url},
+        secrets={"token": mastodon.token},
+        as_operator=True,
+    ).run()
+    CheckAccount(None, account=key, as_operator=True).run()
+    made = mastodon.api("POST", "/api/v1/statuses", json={"status": WRONG}).json()
+    link = f"{mastodon.url}/@testuser/{made['id']}"
+    post = AdoptPost(people.alice, url=link).run()
+    assert post.wording == WRONG
+    assert post.copy.remote_id == str(made["id"])
+    Correct(
+        people.alice, post=post.pk, text=WRONG.replace("4 May", "14 May"), reason="Wrong date"
+    ).run()
+    drain()
+    shown = mastodon.api("GET", f"/api/v1/statuses/{made['id']}/source").json()["text"]
+    assert "14 May" in shown
+    with pytest.raises(Refused, match="not a post of any account connected"):
+        AdoptPost(people.alice, url=f"{mastodon.url}/@testuser/999999999").run()

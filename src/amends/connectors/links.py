@@ -84,6 +84,15 @@ def wordpress(url: str, server: str) -> tuple[str, str] | None:
     return ("slug", slug) if re.fullmatch(r"[a-z0-9%_-]{1,200}", slug) else None
 
 
+def mastodon(url: str, server: str) -> str | None:
+    """The status id of a link to a status on the instance at ``server``; else None."""
+    mine, parts = host_of(server), split(url)
+    if parts is None or mine is None or host_of(url) != mine:
+        return None
+    found = re.fullmatch(r"/(?:@[^/]+|users/[^/]+/statuses)/(\d{1,20})/?", parts.path)
+    return found.group(1) if found else None
+
+
 def house(url: str, site: str) -> int | None:
     """The post number of a link to the force's own site (``SITE/posts/N/``); else None."""
     parts, mine = split(url), split(site)

@@ -33,6 +33,7 @@ from mastodon import (
     MastodonRatelimitError,
 )
 
+from amends.connectors import links
 from amends.connectors.base import Capabilities, Connector, Field, Measure, PlatformError, Remote
 from amends.connectors.http import TIMEOUT, USER_AGENT
 from amends.connectors.mastodon import counting
@@ -118,6 +119,25 @@ class Mastodon(Connector):
                 return None
             raise
         return self._remote(status, self._source(status))
+
+    adopts = True
+
+    def locate(self, url: str) -> Remote | None:
+        """``https://INSTANCE/@NAME/ID`` (or ``/users/NAME/statuses/ID``) on this account's
+        instance, when the status is this account's own."""
+        found = links.mastodon(url, self.settings.get("server") or "")
+        if found is None:
+            return None
+        try:
+            status = self._call(lambda api: api.status(found))
+        except PlatformError as error:
+            if error.status == 404:
+                return None
+            raise
+        mine = self.settings.get("account_id") or str(
+            self._call(lambda api: api.account_verify_credentials())["id"]
+        )
+        return Remote(id=str(status["id"])) if str(status["account"]["id"]) == mine else None
 
     def find(self, key: str, text: str) -> Remote | None:
         """The newest of the account's recent statuses whose wording is exactly ``text``.
