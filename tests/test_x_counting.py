@@ -1,6 +1,8 @@
 """How X counts a post: weighted characters of 280, links as 23 (twitter-text's rules)."""
 
+import os
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -89,3 +91,36 @@ def test_wordings_that_differ_only_in_their_links_compare_equal(words, one, othe
 )
 def test_xs_documented_examples(text, weight):
     assert weighted_length(text) == weight
+
+
+# twitter-text's own conformance suite (validate.yml), read in place from the shared copy.
+def _conformance() -> Path:
+    for place in (
+        os.environ.get("AMENDS_CONFORMANCE_DIR"),
+        Path(__file__).resolve().parents[2] / "shared" / "conformance",
+        "/work/shared/conformance",
+    ):
+        if place and (Path(place) / "twitter-text" / "validate.yml").exists():
+            return Path(place)
+    raise AssertionError("twitter-text's conformance data is missing (../shared/conformance)")
+
+
+def _weighted_cases() -> list:
+    import yaml
+
+    suite = yaml.safe_load((_conformance() / "twitter-text" / "validate.yml").read_text())
+    # X counts by twitter-text's current configuration (v3, emoji discounted); the suite's
+    # WeightedTweetsCounterTest is the older v2 configuration.
+    groups = ("WeightedTweetsWithDiscountedEmojiCounterTest", "UnicodeDirectionalMarkerCounterTest")
+    return [
+        pytest.param(case["text"], case["expected"], id=f"{group}: {case['description']}")
+        for group in groups
+        for case in suite["tests"][group]
+    ]
+
+
+@pytest.mark.parametrize(("text", "expected"), _weighted_cases())
+def test_twitter_texts_conformance_suite(text, expected):
+    assert weighted_length(text) == expected["weightedLength"]
+    if text:  # an empty post is refused before it is ever measured
+        assert X("h", {}, {}).measure(text).fits == expected["valid"]

@@ -57,15 +57,20 @@ class Measure:
     """The length of a text as one platform counts it, against that platform's limits."""
 
     counts: tuple[tuple[int, int | None, str], ...]  # (count, limit, unit) per rule
+    # Something the platform refuses whatever the length (a character it calls invalid).
+    problem: str = ""
 
     @property
     def fits(self) -> bool:
-        return all(limit is None or count <= limit for count, limit, _ in self.counts)
+        within = all(limit is None or count <= limit for count, limit, _ in self.counts)
+        return within and not self.problem
 
     def __str__(self) -> str:
         parts = []
         for count, limit, unit in self.counts:
             parts.append(f"{count:,} {unit}" if limit is None else f"{count:,} of {limit:,} {unit}")
+        if self.problem:
+            parts.append(self.problem)
         return ", ".join(parts)
 
 

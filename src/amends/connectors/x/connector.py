@@ -64,7 +64,11 @@ class X(Connector):
 
     def measure(self, text: str) -> Measure:
         limit = self.settings.get("limit", self.capabilities.limit)
-        return Measure(((counting.weighted_length(text), limit, self.capabilities.unit),))
+        bad = counting.invalid_characters(text)
+        problem = f"with {', '.join(bad)}, which X refuses (take it out)" if bad else ""
+        return Measure(
+            ((counting.weighted_length(text), limit, self.capabilities.unit),), problem=problem
+        )
 
     def comparable(self, text: str) -> str:
         text = unicodedata.normalize("NFC", html.unescape(text))

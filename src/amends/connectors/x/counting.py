@@ -12,6 +12,13 @@ from twitter_text import extract_urls_with_indices, parse_tweet
 
 LIMIT = 280
 URL_LENGTH = 23
+# Characters twitter-text calls invalid: a post with one is refused whatever its length.
+INVALID = {"\ufffe": "U+FFFE", "\uffff": "U+FFFF", "\ufeff": "U+FEFF"}
+
+
+def invalid_characters(text: str) -> list[str]:
+    """The code points in ``text`` that X refuses, named (U+FEFF ...), each once, in order."""
+    return list(dict.fromkeys(INVALID[c] for c in text if c in INVALID))
 
 
 def weighted_length(text: str) -> int:
