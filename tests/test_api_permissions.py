@@ -134,6 +134,13 @@ ENDPOINTS = [
         only(*WRITERS, status=201),
     ),
     ("GET", "/api/incidents/{incident}", None, only(*STAFF, status=200)),
+    ("POST", "/api/incidents/{incident}/posts", {"post": "{plain}"}, only(*WRITERS, status=200)),
+    (
+        "POST",
+        "/api/incidents/{incident}/corrections",
+        {"text": "Closes on 14 May.", "reason": "Wrong date"},
+        only(*WRITERS, status=201),
+    ),
     (
         "POST",
         "/api/incidents/{incident}/close",

@@ -48,6 +48,8 @@ PAGES = [
     ("decide", {"deletion_id": "deletion"}, "GET", WRITERS),
     ("redact", {"post_id": "plain"}, "GET", WRITERS),
     ("protect-names", {"incident_id": "incident"}, "POST", WRITERS),
+    ("incident-add-post", {"incident_id": "incident"}, "POST", WRITERS),
+    ("incident-correct", {"incident_id": "incident"}, "GET", WRITERS),
     ("sending", {}, "GET", ("sam", "adam")),
     ("rota", {}, "GET", ("sam", "adam")),
     ("remove-shift", {"shift_id": "shift"}, "POST", ("sam", "adam")),

@@ -8,6 +8,7 @@ build an action and call :meth:`run`; they hold no rules of their own.
 from amends.actions.admin import AddAccount, AddUser
 from amends.actions.adoption import AdoptPost
 from amends.actions.base import Action, Forbidden, PolicyViolation
+from amends.actions.channels import AddToIncident, CorrectEverywhere
 from amends.actions.custody import PlaceHold, ReleaseHold, Unseal
 from amends.actions.deletions import (
     ApproveDeletion,
@@ -41,6 +42,7 @@ __all__ = [
     "AddAccount",
     "AddChannel",
     "AddShift",
+    "AddToIncident",
     "AddUser",
     "AdoptPost",
     "Apologise",
@@ -51,6 +53,7 @@ __all__ = [
     "CloseIncident",
     "ConfirmSecondFactor",
     "Correct",
+    "CorrectEverywhere",
     "CreateToken",
     "EnrolSecondFactor",
     "ExportPack",

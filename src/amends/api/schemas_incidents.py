@@ -130,9 +130,18 @@ class Event(Schema):
     )
 
 
+class Channel(Schema):
+    post: int
+    account: str
+    status: str = Field(description="live, corrected or deleted")
+
+
 class IncidentReport(Schema):
     incident: int
     post: int
+    channels: list[Channel] = Field(
+        description="Every post the incident covers: the first, then the other channels."
+    )
     status: str
     kind: str
     severity: str
@@ -176,3 +185,26 @@ class IncidentClosed(Schema):
     statement: int | None
     findings: list[Finding]
     not_done: list[str] = Field(description="Steps not done when the incident was closed.")
+
+
+class AddPostIn(Body):
+    post: int | None = Field(None, description="A post Amends knows.")
+    url: str | None = Field(
+        None,
+        description="Or a link to a post made outside Amends (it is adopted first).",
+        max_length=2000,
+    )
+
+
+class EverywhereIn(Body):
+    text: Text = Field(description="The full corrected wording, for every channel.")
+    reason: Text = Field(
+        description="What was wrong, for the public correction note.",
+        json_schema_extra=rules(length=2000),
+    )
+    rationale: str = Field("", max_length=2000, description=RATIONALE)
+
+
+class Everywhere(Schema):
+    incident: int
+    revisions: list[dict] = Field(description="Each post corrected: post, revision, how.")

@@ -205,4 +205,81 @@ def redact(post_id, text, reason, as_user):
     )
 
 
+@incident.command("add")
+@click.argument("incident_id", metavar="INCIDENT")
+@click.argument("what", metavar="POST|URL")
+@as_option
+@command
+def incident_add(incident_id, what, as_user):
+    """Add the same message on another channel to the incident: a post number, or the link to
+    a post made outside Amends (adopted first). The five steps then apply to it too.
+
+    Example: amends incident add 4 https://bsky.app/profile/police.bsky.social/post/3kq2 --as alice
+    """
+    from amends.actions import AddToIncident, AdoptPost
+
+    user = _user(as_user)
+    post = int(what) if what.isdigit() else AdoptPost(user, url=what).run().pk
+    AddToIncident(user, incident=incident_id, post=post).run()
+    return {"incident": int(incident_id), "post": post}, (
+        f"post {post} added to incident {incident_id}"
+    )
+
+
+@incident.command("channels")
+@click.argument("incident_id", metavar="INCIDENT")
+@command
+def incident_channels(incident_id):
+    """List the incident's posts on every channel, and the force's other recent posts with
+    near-identical wording (the channels the same message probably went to).
+
+    Example: amends incident channels 4
+    """
+    from amends.actions.channels import suggestions
+    from amends.desk.lookups import get
+    from amends.desk.models import Incident
+
+    found = get(Incident, incident_id, "incident")
+    posts = [{"post": p.pk, "account": str(p.account), "status": p.status} for p in found.posts()]
+    alike = [
+        {"post": p.pk, "account": str(p.account), "likeness": round(score, 2)}
+        for p, score in suggestions(found)
+    ]
+    lines = [f"post {p['post']}\t{p['account']}\t{p['status']}" for p in posts]
+    lines += [
+        f"alike: post {a['post']}\t{a['account']}\t{a['likeness']:.0%} the same" for a in alike
+    ]
+    return {"incident": found.pk, "posts": posts, "alike": alike}, "\n".join(lines)
+
+
+@incident.command("correct")
+@click.argument("incident_id", metavar="INCIDENT")
+@click.option("--text", required=True, help="The full corrected wording (- reads stdin).")
+@click.option("--reason", required=True, help="What was wrong, for the public correction note.")
+@click.option("--rationale", default="", help="Why, for the record (never published).")
+@as_option
+@command
+def incident_correct(incident_id, text, reason, rationale, as_user):
+    """Correct every channel of the incident at once: one wording, sent to each post by its
+    platform's strategy (an edit, a reply in the thread). Every channel is checked first; if
+    one cannot take it, nothing is sent.
+
+    Example: amends incident correct 4 --text "Closes 14 May." --reason "Wrong date" --as alice
+    """
+    from amends.actions import CorrectEverywhere
+
+    text = _text(text)
+    warn_personal(text)
+    action = CorrectEverywhere(
+        _user(as_user), incident=incident_id, text=text, reason=reason, rationale=rationale
+    )
+    revisions = action.run()
+    rows = [
+        {"post": r.post_id, "revision": r.n, "how": c.plan.how, "why": c.plan.why}
+        for r, c in zip(revisions, action.corrections, strict=True)
+    ]
+    lines = [f"post {r['post']} corrected (revision {r['revision']}): {r['why']}" for r in rows]
+    return {"incident": int(incident_id), "corrected": rows}, "\n".join(lines)
+
+
 COMMANDS = {"incident": incident, "redact": redact}

@@ -23,7 +23,10 @@ def incident_for(post: Post) -> Incident | None:
     """The incident a post, or a response to it, is about: the latest one opened on its root."""
     if post.incident_id is not None:
         return post.incident
-    return root(post).incidents.order_by("-opened_at", "-pk").first()
+    first = root(post)
+    found = first.incidents.order_by("-opened_at", "-pk").first()
+    # The same message on another channel, added to an incident opened on the first.
+    return found or first.also_in.order_by("-opened_at", "-pk").first()
 
 
 def budget_used(incident: Incident) -> int:

@@ -77,6 +77,8 @@ class Incident(models.Model):
     close_rationale = models.TextField(blank=True)
     # Steps not done at closing, each with why it was not needed: {"apologise": "..."}.
     not_needed = models.JSONField(default=dict, blank=True)
+    # The same message on other channels: the five steps apply to these posts too.
+    others = models.ManyToManyField("Post", related_name="also_in", blank=True)
     # Names the case officer says must never be published (a victim, a witness, a child):
     # encrypted like account credentials, so a copy of the database alone does not hold them.
     protected = models.BinaryField(null=True, editable=False)
@@ -87,6 +89,10 @@ class Incident(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    def posts(self) -> list["Post"]:
+        """Every post the incident covers: the one it was opened on, then the other channels."""
+        return [self.post, *self.others.select_related("account").order_by("pk")]
 
     def protected_names(self) -> list[str]:
         """The protected names, decrypted (for the checks that keep them out of anything

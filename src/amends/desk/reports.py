@@ -36,7 +36,7 @@ def post_history(post_id) -> dict:
 
 
 def timeline(incident: Incident) -> list[dict]:
-    subjects = [f"incident:{incident.pk}", incident.post.subject]
+    subjects = [f"incident:{incident.pk}", *(p.subject for p in incident.posts())]
     subjects += [p.subject for p in Post.objects.filter(incident=incident)]
     entries = {e.seq: e for s in subjects for e in record.entries_about(s)}
     return [entries[seq].read().as_event() for seq in sorted(entries)]
@@ -58,6 +58,9 @@ def incident_report(incident_id) -> dict:
         "severity": incident.severity,
         "summary": incident.summary,
         "rationale": incident.rationale,
+        "channels": [
+            {"post": p.pk, "account": str(p.account), "status": p.status} for p in incident.posts()
+        ],
         "steps": [
             {"step": s.step, "status": s.status, **({"note": s.note} if s.note else {})}
             for s in found.steps

@@ -27,6 +27,7 @@ KINDS: dict[str, str] = {
     "incident.opened": "Incident opened",
     "incident.closed": "Incident closed",
     "incident.names_protected": "Protected names set",
+    "incident.post_added": "Another channel's post added to the incident",
     # holds and retention
     "hold.placed": "Hold placed",
     "hold.released": "Hold released",

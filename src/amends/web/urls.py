@@ -32,6 +32,12 @@ urlpatterns = [
     path("incidents/<int:incident_id>/", incidents.detail, name="incident"),
     path("incidents/<int:incident_id>/close/", incidents.close, name="close-incident"),
     path("incidents/<int:incident_id>/protected/", incidents.protect, name="protect-names"),
+    path("incidents/<int:incident_id>/posts/", incidents.add_post, name="incident-add-post"),
+    path(
+        "incidents/<int:incident_id>/correct/",
+        incidents.correct_everywhere,
+        name="incident-correct",
+    ),
     path("approvals/", approvals.index, name="approvals"),
     path("approvals/<int:deletion_id>/", approvals.decide, name="decide"),
     path("sealed/", custody.sealed, name="sealed"),

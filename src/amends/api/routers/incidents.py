@@ -2,7 +2,15 @@
 
 from ninja import Router, Status
 
-from amends.actions import CloseIncident, OpenIncident, ProtectNames, PublishRedacted
+from amends.actions import (
+    AddToIncident,
+    AdoptPost,
+    CloseIncident,
+    CorrectEverywhere,
+    OpenIncident,
+    ProtectNames,
+    PublishRedacted,
+)
 from amends.api import schemas as s
 from amends.api import schemas_incidents as si
 from amends.api.auth import staff
@@ -104,3 +112,40 @@ def redacted(request, post_id: s.Id, payload: si.RedactedIn):
         request.auth, post=post_id, text=payload.text, reason=payload.reason
     ).run()
     return Status(201, {"post": published.pk, "redacts": published.redacts_id})
+
+
+@router.post(
+    "/incidents/{incident_id}/posts",
+    response={200: si.IncidentOpened, **ERRORS},
+    summary="Add another channel's post to an incident",
+)
+def add_post(request, incident_id: s.Id, payload: si.AddPostIn):
+    """The same message on another channel: a post Amends knows, or a link (adopted first)."""
+    post = payload.post
+    if post is None:
+        post = AdoptPost(request.auth, url=payload.url or "").run().pk
+    AddToIncident(request.auth, incident=incident_id, post=post).run()
+    return {"incident": incident_id}
+
+
+@router.post(
+    "/incidents/{incident_id}/corrections",
+    response={201: si.Everywhere, **ERRORS},
+    summary="Correct every channel of an incident at once",
+)
+def correct_everywhere(request, incident_id: s.Id, payload: si.EverywhereIn):
+    """One correction to every post of the incident, each by its platform's strategy; every
+    plan is checked first, and one that cannot take it stops all."""
+    action = CorrectEverywhere(
+        request.auth,
+        incident=incident_id,
+        text=payload.text,
+        reason=payload.reason,
+        rationale=payload.rationale,
+    )
+    revisions = action.run()
+    out = [
+        {"post": r.post_id, "revision": r.n, "how": c.plan.how}
+        for r, c in zip(revisions, action.corrections, strict=True)
+    ]
+    return Status(201, {"incident": incident_id, "revisions": out})

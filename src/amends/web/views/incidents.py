@@ -2,12 +2,21 @@
 
 from datetime import datetime
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from amends.actions import CloseIncident, OpenIncident, ProtectNames
+from amends.actions import (
+    AddToIncident,
+    AdoptPost,
+    CloseIncident,
+    CorrectEverywhere,
+    OpenIncident,
+    ProtectNames,
+)
+from amends.actions.channels import suggestions
 from amends.actions.incidents import statement_findings
 from amends.desk import incidents as rules
 from amends.desk.models import Deletion, Incident, Post
@@ -98,6 +107,8 @@ def _detail(request, incident: Incident) -> dict:
         "pending": incident.post.deletions.filter(status=Deletion.Status.PENDING).first(),
         "protected": len(incident.protected_names()),
         "redaction": incident.post.redactions.first(),
+        "channels": incident.posts(),
+        "alike": suggestions(incident) if incident.is_open else [],
         **facts,
     }
 
@@ -168,4 +179,45 @@ def protect(request, incident_id: int):
             f"{len(names)} protected name{'s' if len(names) != 1 else ''} saved. Nothing about "
             "this incident can be published with one of them in it."
         ),
+    )
+
+
+@desk_page("author", "supervisor")
+@require_POST
+def add_post(request, incident_id: int):
+    """Add another channel's post: one suggested (by number) or a pasted link (adopted)."""
+    incident = get_object_or_404(Incident, pk=incident_id)
+    try:
+        post = request.POST.get("post", "")
+        if not post.isdigit():
+            post = AdoptPost(request.user, url=request.POST.get("url", "")).run().pk
+        AddToIncident(request.user, incident=incident.pk, post=int(post)).run()
+    except AmendsError as error:
+        messages.error(request, in_words(error.message))
+    else:
+        messages.success(request, f"Post {post} added: the five steps now cover it too.")
+    return redirect("desk:incident", incident_id=incident.pk)
+
+
+@desk_page("author", "supervisor")
+@require_http_methods(["GET", "POST"])
+def correct_everywhere(request, incident_id: int):
+    incident = get_object_or_404(Incident.objects.select_related("post__account"), pk=incident_id)
+    context = {"incident": incident, "channels": incident.posts()}
+    if request.method == "GET":
+        return render(request, "desk/incidents/correct.html", context)
+    action = CorrectEverywhere(
+        request.user,
+        incident=incident.pk,
+        text=request.POST.get("text", ""),
+        reason=request.POST.get("reason", ""),
+        rationale=request.POST.get("rationale", ""),
+    )
+    return perform(
+        request,
+        action,
+        template="desk/incidents/correct.html",
+        context=context,
+        done=lambda _: reverse("desk:incident", args=[incident.pk]),
+        said=lambda revisions: f"Corrected on {len(revisions)} channels.",
     )
