@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Desk pages, sign-in and API answers are never kept by a browser or a proxy.
     "amends.web.headers.private_answers",
+    # How long each answer took, for /metrics.
+    "amends.ops.metrics.timed",
 ]
 
 ROOT_URLCONF = "amends.urls"
@@ -245,6 +247,9 @@ NOTIFY_EMAIL_FROM = env_str("AMENDS_EMAIL_FROM", "amends@localhost") or "amends@
 NOTIFY_EMAIL_USER = env_str("AMENDS_EMAIL_USER", "") or ""
 NOTIFY_EMAIL_PASSWORD = env_secret("AMENDS_EMAIL_PASSWORD") or ""
 NOTIFY_EMAIL_TLS = env_bool("AMENDS_EMAIL_TLS", False)
+# /metrics: with a token, a scraper sends it as a bearer token; without, only the machine itself
+# and private networks may read it.
+METRICS_TOKEN = env_secret("AMENDS_METRICS_TOKEN") or ""
 ESCALATE_MINUTES = env_int("AMENDS_ESCALATE_MINUTES", 15, minimum=1, maximum=1440)
 
 # An urgent removal (a supervisor takes a post down at once) must be reviewed by a second

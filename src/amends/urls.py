@@ -1,8 +1,11 @@
 from django.urls import include, path, re_path
 
+from amends.ops import views as ops
 from amends.site import views
 
 urlpatterns = [
+    path("healthz", ops.healthz, name="healthz"),
+    path("metrics", ops.metrics, name="metrics"),
     path("desk/", include("amends.web.urls")),
     path("api/", include("amends.api.urls")),
     path("", views.public, name="home"),

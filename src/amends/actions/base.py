@@ -95,6 +95,9 @@ class Action:
             self.authorize()
             result = self.apply()
         self._render()
+        from amends.ops.metrics import ACTIONS
+
+        ACTIONS.labels(type(self).__name__).inc()
         return self.after(result)
 
     def _render(self) -> None:

@@ -102,7 +102,9 @@ class PublicFiles:
         if method != "GET" and method != "HEAD":
             return self.django_app(environ, start_response)
         path = environ.get("PATH_INFO", "/")
-        if self._plain_http(environ) and not path.startswith(("/desk/", "/api/")):
+        # A load balancer checks health over plain HTTP on the inside: never redirected.
+        inside = path.startswith(("/desk/", "/api/")) or path in ("/healthz", "/metrics")
+        if self._plain_http(environ) and not inside:
             # To the same page on the site's own HTTPS address (never the Host header's).
             query = environ.get("QUERY_STRING")
             location = f"{self.site_url}{path}" + (f"?{query}" if query else "")

@@ -1,0 +1,1 @@
+"""Running Amends: /healthz for load balancers and monitors, /metrics for Prometheus."""
