@@ -236,6 +236,7 @@ def test_the_five_steps_in_the_browser_from_incident_to_unsealing(desk, browser,
         "sam": [
             "/desk/incidents/",
             "/desk/incidents/1/close/",
+            "/desk/incidents/1/correct/",
             "/desk/posts/1/reply/",
             "/desk/posts/1/reply/?laugh=1",
             "/desk/posts/new/",
@@ -259,7 +260,7 @@ def test_the_five_steps_in_the_browser_from_incident_to_unsealing(desk, browser,
         context.close()
 
     assert axe.problems == []
-    assert len(axe.checked) == 28
+    assert len(axe.checked) == 29
 
 
 def test_the_desk_can_be_read_without_javascript(desk, browser):
