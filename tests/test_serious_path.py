@@ -578,3 +578,43 @@ def test_the_api_removes_reviews_and_pauses(people, post, client):
     )
     assert answer.json() == {"paused": True}
     assert client.post("/api/sending/resume", **sam).json() == {"paused": False}
+
+
+def test_the_requester_withdraws_in_the_desk(people, post, client):
+    asked = RequestDeletion(
+        people.alice, post=post.pk, ground="illegal", explanation="x", rationale="r"
+    ).run()
+    client.force_login(people.andy)
+    assert "Withdraw my request" not in client.get(f"/desk/approvals/{asked.pk}/").content.decode()
+    refused = client.post(f"/desk/approvals/{asked.pk}/", {"decision": "withdraw"})
+    assert refused.status_code == 403
+    client.force_login(people.alice)
+    assert "Withdraw my request" in client.get(f"/desk/approvals/{asked.pk}/").content.decode()
+    done = client.post(f"/desk/approvals/{asked.pk}/", {"decision": "withdraw"}, follow=True)
+    assert "Deletion 1 withdrawn." in done.content.decode().replace(
+        f"Deletion {asked.pk}", "Deletion 1"
+    )
+    asked.refresh_from_db()
+    assert asked.status == "withdrawn"
+
+
+def test_channels_and_the_rota_are_set_in_the_desk(people, client):
+    client.force_login(people.sam)
+    added = client.post(
+        "/desk/me/notifications/",
+        {"kind": "email", "address": "sam@police.example"},
+        follow=True,
+    )
+    assert "Email added" in added.content.decode()
+    assert "sam@police.example" in added.content.decode()
+    wrong = client.post("/desk/me/notifications/", {"kind": "email", "address": "nope"})
+    assert wrong.status_code == 400
+    assert "Give an email address, like name@police.uk" in wrong.content.decode()
+    shift = client.post(
+        "/desk/rota/",
+        {"user": "sally", "from": "2026-12-04T22:00", "to": "2026-12-05T07:00", "position": "1"},
+        follow=True,
+    )
+    assert "sally is on the rota." in shift.content.decode()
+    client.force_login(people.alice)
+    assert client.get("/desk/rota/").status_code == 403
