@@ -21,6 +21,7 @@ from amends.connectors import links
 from amends.delivery.worker import Worker
 from amends.errors import BadInput, Refused
 from amends.record import api as record
+from tests.support import bluesky as support
 from tests.support.api import Api, token_for
 from tests.support.cli import run
 
@@ -109,40 +110,9 @@ def test_a_link_to_the_forces_own_site_is_the_post_itself(people, settings):
 
 @pytest.fixture
 def bluesky(people, pds):
-    """A fresh PDS account connected to Amends, and a way to post on it directly, as the
-    Bluesky app would."""
-    handle = f"a{uuid.uuid4().hex[:10]}.test"
-    did, _ = pds.create_account(handle, PASSWORD)
-    AddAccount(
-        None,
-        key=f"bluesky:{handle}",
-        settings={"server": pds.url},
-        secrets={"password": PASSWORD},
-        as_operator=True,
-    ).run()
-    CheckAccount(None, account=f"bluesky:{handle}", as_operator=True).run()
-    session = pds.xrpc(
-        "POST", "com.atproto.server.createSession", json={"identifier": did, "password": PASSWORD}
-    )
-
-    def post_directly(text: str) -> str:
-        created = pds.xrpc(
-            "POST",
-            "com.atproto.repo.createRecord",
-            headers={"Authorization": f"Bearer {session['accessJwt']}"},
-            json={
-                "repo": did,
-                "collection": "app.bsky.feed.post",
-                "record": {
-                    "$type": "app.bsky.feed.post",
-                    "text": text,
-                    "createdAt": "2026-12-03T23:00:00.000Z",
-                },
-            },
-        )
-        return created["uri"]
-
-    return {"handle": handle, "did": did, "post": post_directly}
+    """A fresh PDS account connected to Amends, and a way to post on it directly."""
+    account = support.connect(pds)
+    return {"handle": account.handle, "did": account.did, "post": account.post_directly}
 
 
 def test_a_post_made_on_the_pds_is_adopted_corrected_and_removed(people, pds, bluesky):

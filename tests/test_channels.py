@@ -12,7 +12,6 @@ from amends.actions import (
     AddAccount,
     AddToIncident,
     AdoptPost,
-    CheckAccount,
     CorrectEverywhere,
     OpenIncident,
     Publish,
@@ -24,10 +23,10 @@ from amends.desk.models import Revision
 from amends.desk.reports import incident_report
 from amends.errors import BadInput, Refused
 from amends.text.similar import likeness, normalised, same_message
+from tests.support import bluesky as support
 
 WRONG = "Witness appeal: the appeal closes on 4 May. Call 101 with information."
 FIXED = "Witness appeal: the appeal closes on 14 May. Call 101 with information."
-PASSWORD = "correct horse battery staple"
 
 
 # --- the matcher -------------------------------------------------------------------------------
@@ -103,16 +102,7 @@ def test_one_channel_that_cannot_take_the_correction_stops_all(people):
 @pytest.fixture
 def three(people, pds, wordpress):
     """The message on the force's site, on its WordPress and (posted in the app) on Bluesky."""
-    handle = f"c{uuid.uuid4().hex[:10]}.test"
-    did, _ = pds.create_account(handle, PASSWORD)
-    AddAccount(
-        None,
-        key=f"bluesky:{handle}",
-        settings={"server": pds.url},
-        secrets={"password": PASSWORD},
-        as_operator=True,
-    ).run()
-    CheckAccount(None, account=f"bluesky:{handle}", as_operator=True).run()
+    sky = support.connect(pds, "c")
     blog = f"wordpress:blog{uuid.uuid4().hex[:6]}"
     AddAccount(
         None,
@@ -123,25 +113,9 @@ def three(people, pds, wordpress):
     ).run()
     site = Publish(people.alice, account="house:news", text=WRONG).run()
     on_blog = Publish(people.alice, account=blog, text=WRONG).run()
-    session = pds.xrpc(
-        "POST", "com.atproto.server.createSession", json={"identifier": did, "password": PASSWORD}
-    )
-    made = pds.xrpc(
-        "POST",
-        "com.atproto.repo.createRecord",
-        headers={"Authorization": f"Bearer {session['accessJwt']}"},
-        json={
-            "repo": did,
-            "collection": "app.bsky.feed.post",
-            "record": {
-                "$type": "app.bsky.feed.post",
-                "text": WRONG,
-                "createdAt": "2026-12-03T23:00:00.000Z",
-            },
-        },
-    )
+    uri = sky.post_directly(WRONG)
     drain()
-    return {"site": site, "blog": on_blog, "uri": made["uri"], "did": did}
+    return {"site": site, "blog": on_blog, "uri": uri, "did": sky.did}
 
 
 def drain() -> None:

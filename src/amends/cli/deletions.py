@@ -29,12 +29,7 @@ def _explain_option(func):
 
 
 def _out(deletion) -> dict:
-    out = {"deletion": deletion.pk, "status": deletion.status}
-    if deletion.urgent:
-        out["review_due"] = deletion.review_due.isoformat()
-    if deletion.review:
-        out["review"] = deletion.review
-    return out
+    return deletion.as_json()
 
 
 @click.command()

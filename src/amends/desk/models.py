@@ -248,6 +248,16 @@ class Deletion(models.Model):
     def __str__(self) -> str:
         return f"deletion {self.pk} of post {self.post_id} ({self.status})"
 
+    def as_json(self) -> dict:
+        """The deletion as the command line and the API give it: an urgent removal adds when
+        its review is due, and its review once made."""
+        out: dict = {"deletion": self.pk, "status": self.status}
+        if self.urgent and self.review_due is not None:
+            out["review_due"] = self.review_due.isoformat()
+        if self.review:
+            out["review"] = self.review
+        return out
+
     @property
     def ground_in_words(self) -> str:
         from amends.desk import policy

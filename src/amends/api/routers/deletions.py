@@ -21,11 +21,7 @@ router = Router(tags=["deletions"])
 
 
 def _out(deletion) -> dict:
-    out = {"deletion": deletion.pk, "status": deletion.status}
-    if deletion.urgent:
-        out["review_due"] = deletion.review_due.isoformat()
-        out["review"] = deletion.review or None
-    return out
+    return deletion.as_json()
 
 
 @router.post(
