@@ -83,6 +83,11 @@ def _facts(incident: Incident) -> dict:
     return {
         "report": report,
         "steps": step_rows(report["steps"]),
+        # The same message elsewhere: worked out with the rest, once per record version.
+        "alike": [
+            {"post": p.pk, "account": str(p.account), "wording": p.wording[:120]}
+            for p, _ in (suggestions(incident) if incident.is_open else [])
+        ],
         "time_to_apology": _since(report, "time_to_apology"),
         "time_to_correction": _since(report, "time_to_correction"),
         "post_status": post.status,
@@ -107,8 +112,6 @@ def _detail(request, incident: Incident) -> dict:
         "pending": incident.post.deletions.filter(status=Deletion.Status.PENDING).first(),
         "protected": len(incident.protected_names()),
         "redaction": incident.post.redactions.first(),
-        "channels": incident.posts(),
-        "alike": suggestions(incident) if incident.is_open else [],
         **facts,
     }
 
