@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.urls import reverse
 
 from amends.clock import now
 from amends.desk.roles import roles_of
@@ -166,6 +167,6 @@ def send_test(user: User) -> list[Notification]:
     message = message_for(
         "test",
         f"This is a test message for {user.username}. If you can read it, this channel works.",
-        "/desk/me/notifications/",
+        reverse("desk:me-notifications"),
     )
     return tell(user, message, alert=None, event="test")

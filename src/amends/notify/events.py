@@ -3,6 +3,8 @@ from a post's wording, which may be sealed."""
 
 import logging
 
+from django.urls import reverse
+
 from amends.desk import policy
 from amends.notify import api as notify
 
@@ -27,7 +29,7 @@ def deletion_requested(deletion) -> None:
             f"deleted because {policy.ground_in_words(deletion.ground)}. Another supervisor "
             "must decide."
         ),
-        path=f"/desk/approvals/{deletion.pk}/",
+        path=reverse("desk:decide", args=[deletion.pk]),
         key=f"deletion:{deletion.pk}",
         excluding=[deletion.requested_by],
     )
@@ -42,7 +44,7 @@ def removed_urgently(deletion) -> None:
             f"because {policy.ground_in_words(deletion.ground)}. Another supervisor must review "
             f"the decision by {deletion.review_due:%H:%M on %d %b} (UTC)."
         ),
-        path=f"/desk/approvals/{deletion.pk}/",
+        path=reverse("desk:decide", args=[deletion.pk]),
         key=f"review:{deletion.pk}",
         excluding=[deletion.decided_by],
     )
@@ -56,7 +58,7 @@ def review_overdue(deletion) -> None:
             f"{deletion.decided_by.username}; it was due at {deletion.review_due:%H:%M on %d %b} "
             "(UTC)."
         ),
-        path=f"/desk/approvals/{deletion.pk}/",
+        path=reverse("desk:decide", args=[deletion.pk]),
         key=f"overdue:{deletion.pk}",
         excluding=[deletion.decided_by],
     )
@@ -69,7 +71,7 @@ def delivery_failed(delivery) -> None:
             f"Amends could not {delivery.op} post {delivery.post_id} on {delivery.account} and "
             "has stopped trying. See why, and send it again once the cause is fixed."
         ),
-        path=f"/desk/deliveries/{delivery.pk}/",
+        path=reverse("desk:delivery", args=[delivery.pk]),
         key=f"delivery:{delivery.pk}",
     )
 
@@ -82,7 +84,7 @@ def outside_change(change) -> None:
             f"Post {change.post_id} on {change.post.account} was {what} on the platform, not "
             "through Amends. Check what it says now."
         ),
-        path=f"/desk/posts/{change.post_id}/",
+        path=reverse("desk:post", args=[change.post_id]),
         key=f"change:{change.pk}",
     )
 
@@ -94,7 +96,7 @@ def budget_spent(incident, used: int) -> None:
             f"Incident {incident.pk} has used its response budget ({used} of {incident.budget}). "
             "Every further reply keeps the matter alive: think about closing it."
         ),
-        path=f"/desk/incidents/{incident.pk}/",
+        path=reverse("desk:incident", args=[incident.pk]),
         key=f"budget:{incident.pk}",
     )
 
@@ -106,7 +108,7 @@ def sending_paused(pause) -> None:
             f"{pause.paused_by.username} paused all sending to every platform: {pause.reason} "
             "Nothing goes out until someone resumes."
         ),
-        path="/desk/sending/",
+        path=reverse("desk:sending"),
         excluding=[pause.paused_by],
     )
 
@@ -115,7 +117,7 @@ def sending_resumed(pause) -> None:
     notify.announce(
         "sending.resumed",
         summary=f"{pause.resumed_by.username} resumed sending; what waited is being sent.",
-        path="/desk/deliveries/",
+        path=reverse("desk:deliveries"),
         excluding=[pause.resumed_by],
     )
 
