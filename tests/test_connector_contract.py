@@ -86,3 +86,23 @@ def test_a_connector_never_shows_its_credentials(cls):
     connector = cls("police", {"server": "https://example.org"}, secrets)
     assert SECRET not in repr(connector)
     assert SECRET not in str(connector)
+
+
+@pytest.mark.django_db
+def test_what_an_account_needs_is_asked_for_by_the_command_line_and_the_desk(cls, people, client):
+    """`amends account add` and the desk's account form are built from the connectors' fields:
+    a field a connector adds is asked for in both, a secret only from a file or a password box."""
+    import re
+
+    from tests.support.cli import run
+
+    shown = run("account", "add", "--help").output
+    client.force_login(people.adam)
+    form = client.get("/desk/people/").content.decode()
+    for field in cls.fields:
+        flag = f"--{field.name}-file" if field.secret else f"--{field.name}"
+        assert re.search(rf"^\s+{flag} ", shown, re.M), flag
+        assert f"{cls.name:<10} " in shown  # the "What each platform needs" table
+        box = re.search(rf'<input type="(\w+)" id="add-account-{field.name}"', form)
+        assert box, field.name
+        assert (box[1] == "password") == field.secret, field.name

@@ -60,49 +60,86 @@ def account():
     """Manage the accounts Amends posts to."""
 
 
-@account.command("add")
+class _WithConnectorFields(click.Command):
+    """`account add` takes what the connectors say their accounts need (each `Field` becomes
+    `--NAME`, or `--NAME-file` for a secret). The options are built when the command is used,
+    so that no other command pays for importing the connectors."""
+
+    built = False
+
+    def get_params(self, ctx):
+        if not self.built:
+            at = next(i for i, p in enumerate(self.params) if p.name == "as_json")
+            self.params[at:at] = _field_options()
+            self.built = True
+        return super().get_params(ctx)
+
+    def format_epilog(self, ctx, formatter):
+        from amends.connectors import REGISTERED
+
+        with formatter.section("What each platform needs"):
+            formatter.write_dl(
+                [
+                    (c.name, ", ".join(_flag(f) for f in c.fields) or "nothing more")
+                    for c in REGISTERED
+                ]
+            )
+
+
+def _flag(field) -> str:
+    return f"--{field.name}-file" if field.secret else f"--{field.name}"
+
+
+def _field_options() -> list[click.Option]:
+    from amends.connectors import REGISTERED
+
+    needed: dict[str, tuple] = {}
+    for connector in REGISTERED:
+        for field in connector.fields:
+            secret, uses = needed.setdefault(field.name, (field.secret, []))
+            uses.append(f"{connector.name}: {field.help}")
+    options = []
+    for name, (secret, uses) in needed.items():
+        said = "; ".join(uses)
+        if secret:
+            options.append(
+                click.Option(
+                    [f"--{name}-file", f"field_{name}"],
+                    type=click.File("r"),
+                    help=f"Read the {name} from this file ({said}).",
+                )
+            )
+        else:
+            options.append(
+                click.Option([f"--{name}", f"field_{name}"], help=f"{said[0].upper()}{said[1:]}.")
+            )
+    return options
+
+
+@account.command("add", cls=_WithConnectorFields)
 @click.argument("key", metavar="PLATFORM:HANDLE")
 @click.option("--name", default="", help="A display name, e.g. 'Example Police news'.")
-@click.option("--server", default=None, help="The platform's URL (PDS, instance, site).")
-@click.option("--user", "user_name", default=None, help="The user name (WordPress).")
-@click.option("--page", default=None, help="The Page id (Facebook).")
-@click.option(
-    "--password-file",
-    type=click.File("r"),
-    default=None,
-    help="Read the (app or application) password from this file.",
-)
-@click.option(
-    "--token-file", type=click.File("r"), default=None, help="Read an access token from this file."
-)
 @command
-def account_add(key, name, server, user_name, page, password_file, token_file):
+def account_add(key, name, **fields):
     """Add an account: the force's own site (house:HANDLE) or an account on a platform, with
     its credentials. Passwords and tokens are read from files, stored encrypted, never shown.
-    Each platform asks for its own: bluesky --server --password-file (an app password);
-    mastodon --server --token-file; wordpress --server --user --password-file (an application
-    password); x --token-file; facebook --page --token-file (a Page token).
 
     Example: amends account add bluesky:police.bsky.social --server https://bsky.social
     --password-file app-password.txt
     """
     from amends.actions import AddAccount
+    from amends.connectors import CONNECTORS, REGISTERED
 
-    settings = {"server": server, "user": user_name, "page": page}
-    secrets = {
-        "password": read_secret(password_file, "--password-file"),
-        "token": read_secret(token_file, "--token-file"),
-    }
+    secret = {f.name for c in REGISTERED for f in c.fields if f.secret}
+    given = {k.removeprefix("field_"): v for k, v in fields.items() if v is not None}
     added = AddAccount(
         None,
         key=key,
         name=name,
-        settings={k: v for k, v in settings.items() if v is not None},
-        secrets={k: v for k, v in secrets.items() if v is not None},
+        settings={k: v for k, v in given.items() if k not in secret},
+        secrets={k: read_secret(v, f"--{k}-file") for k, v in given.items() if k in secret},
         as_operator=True,
     ).run()
-    from amends.connectors import CONNECTORS
-
     local = CONNECTORS[added.platform].local
     return {"account": str(added)}, (
         f"account {added} added"

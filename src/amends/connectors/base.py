@@ -82,6 +82,11 @@ class Field:
     help: str
     secret: bool = False  # stored encrypted, read from a file, never shown
     required: bool = True
+    label: str = ""  # what the desk's form calls it, when not the name capitalised
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.name.capitalize()
 
 
 class Connector:

@@ -37,7 +37,11 @@ class Facebook(Connector):
         edit=True, markup=False, list_replies=True, limit=63206, unit="characters"
     )
     fields = (
-        Field("page", "the Page's id (a number: Page settings > About, or the Graph API)"),
+        Field(
+            "page",
+            "the Page's id (a number: Page settings > About, or the Graph API)",
+            label="Page id",
+        ),
         Field(
             "token",
             "a Page access token with pages_manage_posts, pages_read_engagement and "

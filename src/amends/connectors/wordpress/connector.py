@@ -93,7 +93,7 @@ class WordPress(Connector):
     capabilities = Capabilities(edit=True, markup=True, list_replies=True, limit=None)
     fields = (
         Field("server", "the site's URL"),
-        Field("user", "the WordPress user name"),
+        Field("user", "the WordPress user name", label="User name"),
         Field("password", "an application password", secret=True),
     )
 

@@ -40,6 +40,23 @@ def _people() -> list[dict]:
     ]
 
 
+def _connection_fields(values: dict) -> list[dict]:
+    """The account form's connection fields, one for each setting some platform needs, each
+    saying which platforms need it. Passwords and tokens are never sent back."""
+    shown = []
+    for field in platforms.fields():
+        names = field["for"]
+        needed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        shown.append(
+            field
+            | {
+                "hint": f"Needed for {needed}.",
+                "value": "" if field["secret"] else values.get(field["name"], ""),
+            }
+        )
+    return shown
+
+
 def _index(
     request, *, problem: Problem | None = None, status: int = 200, values=None
 ) -> HttpResponse:
@@ -48,6 +65,7 @@ def _index(
         "accounts": Account.objects.order_by("platform", "handle"),
         "role_choices": [(r, r) for r in ROLES],
         "platform_choices": platforms.choices(),
+        "connection_fields": _connection_fields(values or {}),
         "problem": problem,
         "values": values or {},
     }
@@ -82,8 +100,9 @@ def add_account(request: HttpRequest) -> HttpResponse:
     post = request.POST
     platform, handle = post.get("platform", ""), post.get("handle", "").strip()
     name = post.get("name", "").strip()
-    settings = {f: post.get(f, "").strip() for f in ("server", "user", "page")}
-    secrets = {f: post.get(f, "").strip() for f in ("password", "token")}
+    fields = platforms.fields()
+    settings = {f["name"]: post.get(f["name"], "").strip() for f in fields if not f["secret"]}
+    secrets = {f["name"]: post.get(f["name"], "").strip() for f in fields if f["secret"]}
     try:
         account = AddAccount(
             request.user,
@@ -93,8 +112,8 @@ def add_account(request: HttpRequest) -> HttpResponse:
             secrets={k: v for k, v in secrets.items() if v},
         ).run()
     except AmendsError as error:
-        fields = ("platform", "handle", "name", "server", "user", "page", "password", "token")
-        found = problems.problem(error, "add-account", fields, aliases={"account": "handle"})
+        named = ("platform", "handle", "name", *(f["name"] for f in fields))
+        found = problems.problem(error, "add-account", named, aliases={"account": "handle"})
         # Passwords and tokens are never sent back to the browser.
         values = {"platform": platform, "handle": handle, "name": name, **settings}
         return _index(request, problem=found, status=problems.status(error), values=values)
