@@ -20,6 +20,7 @@ os.environ.setdefault("AMENDS_ALLOW_PRIVATE_ADDRESSES", "true")
 hypothesis_settings.register_profile("amends", deadline=None)
 hypothesis_settings.load_profile("amends")
 
+from tests.support.desk import browser, desk  # noqa: E402, F401  (the desk served, in Chromium)
 from tests.support.servers.fixtures_pds import pds  # noqa: E402, F401  (real servers)
 from tests.support.servers.fixtures_wordpress import wordpress  # noqa: E402, F401
 from tests.support.servers.mastodon import mastodon, mastodon_server  # noqa: E402, F401

@@ -31,6 +31,7 @@ from amends.delivery.watch import check as watch
 from amends.delivery.worker import Worker
 from amends.record import api as record
 from tests.conftest import ROOT, amends
+from tests.support.serve import serving
 
 ORIGINAL = "The appeal closes on 4 May. Call 101."
 FIXED = "The appeal closes on 14 May. Call 101."
@@ -304,29 +305,16 @@ def test_a_worker_killed_at_random_points_delivers_every_post_exactly_once(
 
 def test_amends_serve_delivers_on_its_own(fresh_database, pds, tmp_path):
     """The embedded default: `amends serve` alone delivers, in a thread of its own."""
-    from tests.test_serve import free_port
-
     env = {**fresh_database, "AMENDS_SERVE_WORKER": "true"}
     handle, did = connected(env, pds, tmp_path, "s")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "amends", "serve", "--port", str(free_port()), "--workers", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
+    with serving(env) as served:
         amends(["post", f"bluesky:{handle}", "--text", ORIGINAL, "--as", "alice"], env)
         deadline = time.monotonic() + 30
         while texts(pds, did) != [ORIGINAL]:
-            assert server.poll() is None, server.communicate()[0]
+            assert served.process.poll() is None, served.process.communicate()[0]
             assert time.monotonic() < deadline, "the post never reached the PDS"
             time.sleep(0.2)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.communicate(timeout=60)
-    assert server.returncode == 0
+    assert served.process.returncode == 0, served.output
     listing = json.loads(amends(["delivery", "list", "--json"], env).stdout)["deliveries"]
     assert [(d["op"], d["status"]) for d in listing] == [("publish", "done")]
 

@@ -9,114 +9,19 @@ Screenshots go to AMENDS_SCREENSHOTS when set (``make screenshots`` writes docs/
 """
 
 import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import amends
-from tests.test_serve import fetch, free_port
+from tests.support.desk import ORIGINAL, Checker, sign_in
+from tests.support.serve import fetch
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("AMENDS_TEST_CHROMIUM") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
-PASSWORD = "correct horse battery staple"
-ORIGINAL = "Witness appeal: the appeal closes on 4 May. Call 101 with information."
 CORRECTED = "Witness appeal: the appeal closes on 14 May. Call 101 with information."
 REGRETTED = "Named the man we arrested before he was charged."
-
-
-@pytest.fixture
-def desk(fresh_database, tmp_path):
-    """``amends serve`` on a fresh database with four people, the house account and one post."""
-    env = fresh_database
-    secret = tmp_path / "password"
-    secret.write_text(PASSWORD)
-    for name, role in [
-        ("alice", "author"),
-        ("sam", "supervisor"),
-        ("sally", "supervisor"),
-        ("fiona", "auditor"),
-        ("adam", "admin"),
-    ]:
-        amends(["user", "add", name, "--role", role, "--password-file", str(secret)], env)
-    amends(["account", "add", "house:news", "--name", "Example Police"], env)
-    amends(["post", "house:news", "--text", ORIGINAL, "--as", "alice"], env)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "amends", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if fetch(f"{url}/desk/sign-in/")[0] == 200:
-                break
-        except OSError:
-            pass
-        assert server.poll() is None, server.communicate()[0]
-        assert time.monotonic() < deadline, "amends serve did not answer"
-        time.sleep(0.2)
-    yield url
-    os.killpg(server.pid, signal.SIGTERM)
-    server.communicate(timeout=30)
-
-
-@pytest.fixture
-def browser(desk):
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must run the browser tests")
-        pytest.skip(f"SKIPPED: no Chromium at {CHROMIUM} (run ./scripts/browser as root)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
-
-
-class Checker:
-    """axe-core on every page visited, and screenshots of the main ones."""
-
-    def __init__(self, shots: Path):
-        from axe_playwright_python.sync_playwright import Axe
-
-        self.axe = Axe()
-        self.shots = shots
-        self.problems: list[str] = []
-        self.checked: list[str] = []
-
-    def check(self, page, shot: str | None = None) -> None:
-        page.wait_for_load_state("networkidle")  # htmx requests and navigations have settled
-        for violation in self.axe.run(page).response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                nodes = [n["target"] for n in violation["nodes"]][:3]
-                self.problems.append(f"{page.url}: {violation['id']} {nodes}")
-        self.checked.append(page.url)
-        if shot:
-            page.screenshot(path=str(self.shots / f"desk-{shot}.png"), full_page=True)
-
-
-def sign_in(context, desk: str, name: str):
-    page = context.new_page()
-    page.goto(f"{desk}/desk/")
-    assert "/desk/sign-in/" in page.url  # anonymous visitors are sent to sign in
-    page.locator("input[name=username]").fill(name)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{desk}/desk/")
-    return page
 
 
 def test_the_five_steps_in_the_browser_from_incident_to_unsealing(desk, browser, tmp_path):

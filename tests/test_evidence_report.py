@@ -315,24 +315,15 @@ def test_only_the_record_holds_the_sealing_key():
     ]
 
 
-CHROMIUM = os.environ.get("AMENDS_TEST_CHROMIUM") or "/usr/bin/chromium"
-
-
 @pytest.mark.browser
 def test_the_html_report_has_no_serious_accessibility_problem(people):
     html, _ = render(incident_story(people)["incident"], include_sealed=True)
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must run the browser tests")
-        pytest.skip(f"no Chromium at {CHROMIUM} (run ./scripts/browser as root)")
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
+
+    from tests.support.browser import chromium
 
     # Playwright runs an event loop in this thread: the database work is done before it starts.
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
+    with chromium() as browser:
         page = browser.new_page()
         page.set_content(html)
         problems = [
@@ -341,7 +332,6 @@ def test_the_html_report_has_no_serious_accessibility_problem(people):
             if v["impact"] in ("serious", "critical")
         ]
         spoken = page.locator("main").inner_text().replace("\n", " ")
-        browser.close()
     assert problems == []
     assert "deleted text: Tuesday" in spoken
     assert "inserted text: Wednesday" in spoken

@@ -10,7 +10,7 @@ from base64 import b32decode
 import pytest
 from django_otp.oath import totp
 
-from tests.test_desk_browser import PASSWORD, Checker, browser, desk, sign_in  # noqa: F401
+from tests.support.desk import PASSWORD, Checker, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ def code(secret: str, steps_ahead: int = 0) -> str:
     return f"{totp(b32decode(secret.replace(' ', '')), drift=steps_ahead):06d}"
 
 
-def test_people_and_the_second_factor_in_the_browser(desk, browser, tmp_path):  # noqa: F811
+def test_people_and_the_second_factor_in_the_browser(desk, browser, tmp_path):
     axe = Checker(tmp_path)
     blocked: list[str] = []
 

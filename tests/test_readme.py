@@ -9,16 +9,12 @@ it for the README's handle.
 
 import os
 import re
-import signal
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.support import serve
 from tests.support.net import free_port
 
 README = ROOT / "README.md"
@@ -39,23 +35,8 @@ def commands(block: str) -> list[str]:
 
 
 def fetch(url: str) -> tuple[int, str]:
-    request = urllib.request.Request(url)  # noqa: S310 - loopback http only
-    try:
-        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 - loopback
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
-def wait_for(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            fetch(url)
-            return
-        except (urllib.error.URLError, ConnectionError):
-            assert time.monotonic() < deadline, "amends serve did not answer"
-            time.sleep(0.3)
+    status, body = serve.fetch(url)
+    return status, body.decode()
 
 
 def test_the_readme_runs_as_written(fresh_database, tmp_path, pds):
@@ -79,15 +60,7 @@ def test_the_readme_runs_as_written(fresh_database, tmp_path, pds):
         "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
         "AMENDS_SITE_URL": base,
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "amends", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_for(f"{base}/")
+    with serve.serving(env, port=port):
         script = ["set -euo pipefail"]
         for block in blocks:
             for command in commands(block):
@@ -115,8 +88,5 @@ def test_the_readme_runs_as_written(fresh_database, tmp_path, pds):
         status, page = fetch(f"{base}/desk/")
         assert status == 200  # the sign-in page, after the redirect
         assert "Sign in" in page
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     assert Path(work / "incident-1.zip").exists()
     assert '"ok": true' in result.stdout  # amends verify --json

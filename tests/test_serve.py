@@ -1,25 +1,9 @@
 """`amends serve`: the real server process, on a fresh database, serving the public site."""
 
-import os
-import signal
 import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 
 from tests.conftest import amends
-from tests.support.net import free_port
-
-
-def fetch(url: str, method: str = "GET") -> tuple[int, bytes]:
-    request = urllib.request.Request(url, method=method)  # noqa: S310 - loopback http only
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+from tests.support.serve import fetch, serving
 
 
 def test_serve_answers_posts_notices_and_unknown_pages(fresh_database):
@@ -45,25 +29,9 @@ def test_serve_answers_posts_notices_and_unknown_pages(fresh_database):
         ["approve", "1", "--rationale", "Decided in the test.", "--as", "sam"],
     ):
         amends(args, env)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "amends", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                status, body = fetch(f"{base}/posts/1/")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert time.monotonic() < deadline, "amends serve did not answer"
-                time.sleep(0.2)
+    with serving(env, ready="/posts/1/") as served:
+        base = served.url
+        status, body = fetch(f"{base}/posts/1/")
         assert status == 200
         assert b"Hello from the force" in body
         status, body = fetch(f"{base}/posts/2/")
@@ -74,11 +42,8 @@ def test_serve_answers_posts_notices_and_unknown_pages(fresh_database):
         assert fetch(f"{base}/posts/99/")[0] == 404
         assert fetch(f"{base}/")[0] == 200
         assert fetch(f"{base}/.well-known/amends/key")[1].count(b"+") >= 2
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        output, _ = server.communicate(timeout=30)
-    assert f"Amends is serving on http://127.0.0.1:{port}/" in output
-    assert "amends user add NAME --role" in output
+    assert f"Amends is serving on {served.url}/" in served.output
+    assert "amends user add NAME --role" in served.output
 
 
 def test_idle_and_half_sent_connections_do_not_stop_the_server(fresh_database):
@@ -87,25 +52,10 @@ def test_idle_and_half_sent_connections_do_not_stop_the_server(fresh_database):
     still answer, and a half-sent request is cut off after the header timeout."""
     env = {**fresh_database, "AMENDS_SERVE_HEADER_SECONDS": "1"}
     amends(["account", "add", "house:news"], env)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "amends", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
     held: list[socket.socket] = []
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                assert fetch(f"{base}/")[0] == 200
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert time.monotonic() < deadline, "amends serve did not answer"
-                time.sleep(0.2)
+    with serving(env) as served:
+        base = served.url
+        port = int(base.rsplit(":", 1)[1])
         for n in range(100):
             sock = socket.create_connection(("127.0.0.1", port), timeout=5)
             if n % 2:
@@ -126,12 +76,9 @@ def test_idle_and_half_sent_connections_do_not_stop_the_server(fresh_database):
             closed = True
         except TimeoutError:
             closed = False
-        assert closed, "a half-sent request was kept open past the header timeout"
-    finally:
         for sock in held:
             sock.close()
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        assert closed, "a half-sent request was kept open past the header timeout"
 
 
 def test_links_follow_the_port_served_on_when_no_site_url_is_set(fresh_database):
@@ -141,24 +88,9 @@ def test_links_follow_the_port_served_on_when_no_site_url_is_set(fresh_database)
     amends(["user", "add", "alice", "--role", "author"], env)
     amends(["account", "add", "house:news"], env)
     amends(["post", "house:news", "--text", "Before serving", "--as", "alice"], env)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "amends", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                status, feed = fetch(f"{base}/feed.atom")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert time.monotonic() < deadline, "amends serve did not answer"
-                time.sleep(0.2)
+    with serving(env) as served:
+        base = served.url
+        status, feed = fetch(f"{base}/feed.atom")
         assert status == 200
         assert f"{base}/posts/1/".encode() in feed
         assert b"127.0.0.1:8000" not in feed
@@ -166,6 +98,3 @@ def test_links_follow_the_port_served_on_when_no_site_url_is_set(fresh_database)
         assert f"{base}/posts/2/" in out.stdout
         page = fetch(f"{base}/posts/2/")[1]
         assert f"{base}/posts/2/".encode() in page
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)

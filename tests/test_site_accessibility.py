@@ -4,7 +4,6 @@ problem on any page, and the pages work with JavaScript turned off.
 Drives Debian's Chromium (scripts/test-all installs it where missing; in CI it must be there).
 """
 
-import os
 import threading
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
@@ -19,35 +18,16 @@ from amends.actions import (
     RequestDeletion,
 )
 from amends.site.wsgi import PublicFiles
+from tests.support.browser import chromium
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.environ.get("AMENDS_TEST_CHROMIUM") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
 def browser(pages):
-    """Started after the pages are made: Playwright runs an event loop in this thread, and
-    Django refuses database work beside one."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must run the browser tests")
-        pytest.skip(f"SKIPPED: no Chromium at {CHROMIUM} (run ./scripts/browser as root)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    """Started after the pages are made (see tests.support.browser.chromium)."""
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 class Quiet(WSGIRequestHandler):
