@@ -113,6 +113,7 @@ def main():
 
 def _register() -> None:
     from amends.cli import (
+        accounts,
         deletions,
         delivery,
         desk,
@@ -129,6 +130,7 @@ def _register() -> None:
         record,
         server,
         people,
+        accounts,
         desk,
         incidents,
         deletions,

@@ -4,7 +4,7 @@ a supervisor makes at once and its review afterwards, and the kill switch on all
 import click
 
 from amends.cli import command
-from amends.cli.desk import _user, as_option
+from amends.cli.options import as_option, user_named
 
 rationale_option = click.option(
     "--rationale",
@@ -49,7 +49,7 @@ def delete(post_id, ground, explain, rationale, as_user):
     from amends.actions import RequestDeletion
 
     deletion = RequestDeletion(
-        _user(as_user), post=post_id, ground=ground, explanation=explain, rationale=rationale
+        user_named(as_user), post=post_id, ground=ground, explanation=explain, rationale=rationale
     ).run()
     return _out(deletion), f"deletion {deletion.pk} requested; it waits for a supervisor"
 
@@ -72,7 +72,7 @@ def remove(post_id, ground, explain, rationale, as_user):
     from amends.actions import RemoveNow
 
     deletion = RemoveNow(
-        _user(as_user), post=post_id, ground=ground, explanation=explain, rationale=rationale
+        user_named(as_user), post=post_id, ground=ground, explanation=explain, rationale=rationale
     ).run()
     return _out(deletion), (
         f"post {deletion.post_id} removed (deletion {deletion.pk}); another supervisor must "
@@ -98,7 +98,7 @@ def review(deletion_id, verdict, rationale, as_user):
     if verdict is None:
         raise click.UsageError("give --confirm or --disagree")
     deletion = ReviewRemoval(
-        _user(as_user), deletion=deletion_id, verdict=verdict, rationale=rationale
+        user_named(as_user), deletion=deletion_id, verdict=verdict, rationale=rationale
     ).run()
     return _out(deletion), f"deletion {deletion.pk} reviewed: {deletion.review}"
 
@@ -115,7 +115,7 @@ def approve(deletion_id, rationale, as_user):
     """
     from amends.actions import ApproveDeletion
 
-    deletion = ApproveDeletion(_user(as_user), deletion=deletion_id, rationale=rationale).run()
+    deletion = ApproveDeletion(user_named(as_user), deletion=deletion_id, rationale=rationale).run()
     return _out(deletion), (
         f"deletion {deletion.pk} done; post {deletion.post_id} removed and sealed"
     )
@@ -139,7 +139,7 @@ def reject(deletion_id, rationale, as_user):
     """
     from amends.actions import RejectDeletion
 
-    deletion = RejectDeletion(_user(as_user), deletion=deletion_id, rationale=rationale).run()
+    deletion = RejectDeletion(user_named(as_user), deletion=deletion_id, rationale=rationale).run()
     return _out(deletion), f"deletion {deletion.pk} rejected"
 
 
@@ -154,7 +154,7 @@ def withdraw(deletion_id, as_user):
     """
     from amends.actions import WithdrawDeletion
 
-    deletion = WithdrawDeletion(_user(as_user), deletion=deletion_id).run()
+    deletion = WithdrawDeletion(user_named(as_user), deletion=deletion_id).run()
     return _out(deletion), f"deletion {deletion.pk} withdrawn"
 
 
@@ -170,7 +170,7 @@ def pause(reason, as_user):
     """
     from amends.actions import PauseSending
 
-    paused = PauseSending(_user(as_user), reason=reason).run()
+    paused = PauseSending(user_named(as_user), reason=reason).run()
     return {"paused": True, "pause": paused.pk}, "all sending paused"
 
 
@@ -184,7 +184,7 @@ def resume(as_user):
     """
     from amends.actions import ResumeSending
 
-    ResumeSending(_user(as_user)).run()
+    ResumeSending(user_named(as_user)).run()
     return {"paused": False}, "sending resumed"
 
 

@@ -3,7 +3,7 @@
 import click
 
 from amends.cli import command, one_line_errors, setup_django
-from amends.cli.desk import _user, as_option
+from amends.cli.options import as_option, user_named
 
 
 @click.command()
@@ -105,7 +105,7 @@ def delivery_retry(delivery_id, as_user):
     """
     from amends.actions import RetryDelivery
 
-    again = RetryDelivery(_user(as_user), delivery=delivery_id).run()
+    again = RetryDelivery(user_named(as_user), delivery=delivery_id).run()
     return {"delivery": again.pk, "status": again.status}, f"delivery {again.pk} will be sent again"
 
 

@@ -1,185 +1,16 @@
-"""The desk's commands: accounts, posts, corrections, apologies, replies, holds, history
-and sealed originals. Each builds one action and prints its result."""
-
-import sys
+"""The desk's commands: posts, adoption, corrections, apologies, replies, holds, history,
+sealed originals and the site. Each builds one action and prints its result."""
 
 import click
 
-from amends.cli import command, read_secret
-
-
-def _user(name: str | None):
-    from django.contrib.auth.models import User
-
-    from amends.errors import NotFound
-
-    if name is None:
-        return None
-    user = User.objects.filter(username=name).first()
-    if user is None:
-        raise NotFound(
-            f"as: there is no user {name!r}; add them first with `amends user add {name} "
-            "--role ROLE` (ROLE: author, supervisor, auditor or admin, for what they do)"
-        )
-    return user
-
-
-def _text(value: str) -> str:
-    """``--text -`` reads the text from standard input."""
-    return sys.stdin.read() if value == "-" else value
-
-
-def warn_personal(text: object) -> None:
-    """Say on stderr what in ``text`` looks like personal data (a warning: nothing is refused)."""
-    from amends.text import personal
-
-    if isinstance(text, str):
-        for finding in personal.find(text):
-            click.echo(f"warning: text: {finding.message}", err=True)
-
-
-def _needs_reason(anyway: bool, reason: str) -> None:
-    if anyway and not reason.strip():
-        raise click.UsageError("--anyway needs --reason: say why you override the checker")
-
-
-def as_option(func):
-    return click.option(
-        "--as", "as_user", required=True, metavar="USER", help="The person acting (a user name)."
-    )(func)
+from amends.cli import command
+from amends.cli.options import as_option, needs_reason, text_or_stdin, user_named, warn_personal
 
 
 def _url(post) -> str:
     from django.conf import settings
 
     return f"{settings.SITE_URL}/posts/{post.pk}/"
-
-
-@click.group()
-def account():
-    """Manage the accounts Amends posts to."""
-
-
-class _WithConnectorFields(click.Command):
-    """`account add` takes what the connectors say their accounts need (each `Field` becomes
-    `--NAME`, or `--NAME-file` for a secret). The options are built when the command is used,
-    so that no other command pays for importing the connectors."""
-
-    built = False
-
-    def get_params(self, ctx):
-        if not self.built:
-            at = next(i for i, p in enumerate(self.params) if p.name == "as_json")
-            self.params[at:at] = _field_options()
-            self.built = True
-        return super().get_params(ctx)
-
-    def format_epilog(self, ctx, formatter):
-        from amends.connectors import REGISTERED
-
-        with formatter.section("What each platform needs"):
-            formatter.write_dl(
-                [
-                    (c.name, ", ".join(_flag(f) for f in c.fields) or "nothing more")
-                    for c in REGISTERED
-                ]
-            )
-
-
-def _flag(field) -> str:
-    return f"--{field.name}-file" if field.secret else f"--{field.name}"
-
-
-def _field_options() -> list[click.Option]:
-    from amends.connectors import REGISTERED
-
-    needed: dict[str, tuple] = {}
-    for connector in REGISTERED:
-        for field in connector.fields:
-            secret, uses = needed.setdefault(field.name, (field.secret, []))
-            uses.append(f"{connector.name}: {field.help}")
-    options = []
-    for name, (secret, uses) in needed.items():
-        said = "; ".join(uses)
-        if secret:
-            options.append(
-                click.Option(
-                    [f"--{name}-file", f"field_{name}"],
-                    type=click.File("r"),
-                    help=f"Read the {name} from this file ({said}).",
-                )
-            )
-        else:
-            options.append(
-                click.Option([f"--{name}", f"field_{name}"], help=f"{said[0].upper()}{said[1:]}.")
-            )
-    return options
-
-
-@account.command("add", cls=_WithConnectorFields)
-@click.argument("key", metavar="PLATFORM:HANDLE")
-@click.option("--name", default="", help="A display name, e.g. 'Example Police news'.")
-@command
-def account_add(key, name, **fields):
-    """Add an account: the force's own site (house:HANDLE) or an account on a platform, with
-    its credentials. Passwords and tokens are read from files, stored encrypted, never shown.
-
-    Example: amends account add bluesky:police.bsky.social --server https://bsky.social
-    --password-file app-password.txt
-    """
-    from amends.actions import AddAccount
-    from amends.connectors import CONNECTORS, REGISTERED
-
-    secret = {f.name for c in REGISTERED for f in c.fields if f.secret}
-    given = {k.removeprefix("field_"): v for k, v in fields.items() if v is not None}
-    added = AddAccount(
-        None,
-        key=key,
-        name=name,
-        settings={k: v for k, v in given.items() if k not in secret},
-        secrets={k: read_secret(v, f"--{k}-file") for k, v in given.items() if k in secret},
-        as_operator=True,
-    ).run()
-    local = CONNECTORS[added.platform].local
-    return {"account": str(added)}, (
-        f"account {added} added"
-        + ("" if local else f"; check it with `amends account check {added}`")
-    )
-
-
-@account.command("check")
-@click.argument("key", metavar="ACCOUNT")
-@command
-def account_check(key):
-    """Prove that an account's credentials work, and learn the platform's own settings (the
-    instance's length limit on Mastodon, for example).
-
-    Example: amends account check bluesky:police.bsky.social
-    """
-    from amends.actions import CheckAccount
-
-    checked = CheckAccount(None, account=key, as_operator=True).run()
-    learnt = ", ".join(f"{k} {v}" for k, v in sorted(checked.settings.items()) if k != "server")
-    return {"account": str(checked), "settings": checked.settings}, (
-        f"account {checked} works" + (f" ({learnt})" if learnt else "")
-    )
-
-
-@account.command("list")
-@command
-def account_list():
-    """List the accounts, with their platforms and servers (never their credentials).
-
-    Example: amends account list
-    """
-    from amends.desk.models import Account
-
-    rows = [
-        {"account": str(a), "name": a.name, "server": a.settings.get("server", "")}
-        for a in Account.objects.order_by("platform", "handle")
-    ]
-    lines = [f"{r['account']}\t{r['name']}\t{r['server']}".rstrip() for r in rows]
-    return {"accounts": rows}, "\n".join(lines) or "no accounts yet"
 
 
 @click.command()
@@ -194,9 +25,9 @@ def post(account_key, text, as_user):
     """
     from amends.actions import Publish
 
-    text = _text(text)
+    text = text_or_stdin(text)
     warn_personal(text)
-    published = Publish(_user(as_user), account=account_key, text=text).run()
+    published = Publish(user_named(as_user), account=account_key, text=text).run()
     return {"post": published.pk, "url": _url(published)}, f"post {published.pk}: {_url(published)}"
 
 
@@ -213,7 +44,7 @@ def adopt(url, as_user):
     """
     from amends.actions import AdoptPost
 
-    action = AdoptPost(_user(as_user), url=url)
+    action = AdoptPost(user_named(as_user), url=url)
     post = action.run()
     said = "already known as" if action.again else "adopted as"
     return {"post": post.pk, "account": str(post.account), "adopted": not action.again}, (
@@ -255,10 +86,10 @@ def correct(post_id, text, reason, anyway, rationale, as_reply, as_quote, plan, 
     """
     from amends.actions import Correct
 
-    text = _text(text)
+    text = text_or_stdin(text)
     warn_personal(text)
     action = Correct(
-        _user(as_user),
+        user_named(as_user),
         post=post_id,
         text=text,
         reason=reason,
@@ -294,11 +125,16 @@ def apologise(post_id, text, check, anyway, reason, as_user):
     """
     from amends.actions import Apologise
 
-    _needs_reason(anyway and not check, reason)
-    text = _text(text)
+    needs_reason(anyway and not check, reason)
+    text = text_or_stdin(text)
     warn_personal(text)
     action = Apologise(
-        _user(as_user), post=post_id, text=text, check=check, anyway=anyway, override_reason=reason
+        user_named(as_user),
+        post=post_id,
+        text=text,
+        check=check,
+        anyway=anyway,
+        override_reason=reason,
     )
     published = action.run()
     findings = [f.as_json() for f in action.findings]
@@ -327,11 +163,11 @@ def reply(post_id, text, anyway, reason, as_user):
     """
     from amends.actions import Reply
 
-    _needs_reason(anyway, reason)
-    text = _text(text)
+    needs_reason(anyway, reason)
+    text = text_or_stdin(text)
     warn_personal(text)
     published = Reply(
-        _user(as_user), post=post_id, text=text, anyway=anyway, override_reason=reason
+        user_named(as_user), post=post_id, text=text, anyway=anyway, override_reason=reason
     ).run()
     return {"post": published.pk}, f"reply {published.pk} published"
 
@@ -353,7 +189,7 @@ def hold_place(post_id, reference, as_user):
     """
     from amends.actions import PlaceHold
 
-    placed = PlaceHold(_user(as_user), post=post_id, reference=reference).run()
+    placed = PlaceHold(user_named(as_user), post=post_id, reference=reference).run()
     return {"hold": placed.pk}, f"hold {placed.pk} placed"
 
 
@@ -368,7 +204,7 @@ def hold_release(hold_id, as_user):
     """
     from amends.actions import ReleaseHold
 
-    released = ReleaseHold(_user(as_user), hold=hold_id).run()
+    released = ReleaseHold(user_named(as_user), hold=hold_id).run()
     return {"hold": released.pk, "status": "released"}, f"hold {released.pk} released"
 
 
@@ -403,7 +239,7 @@ def unseal(post_id, purpose, reference, as_user):
     """
     from amends.actions import Unseal
 
-    texts = Unseal(_user(as_user), post=post_id, purpose=purpose, reference=reference).run()
+    texts = Unseal(user_named(as_user), post=post_id, purpose=purpose, reference=reference).run()
     payload = {"post": int(post_id), "revisions": [{"n": n, "text": t} for n, t in texts.items()]}
     return payload, texts[1]
 
@@ -431,7 +267,6 @@ def site_render():
 
 
 COMMANDS = {
-    "account": account,
     "post": post,
     "adopt": adopt,
     "correct": correct,

@@ -6,7 +6,7 @@ import sys
 import click
 
 from amends.cli import command
-from amends.cli.desk import _user, as_option
+from amends.cli.options import as_option, user_named
 
 
 @click.command()
@@ -46,7 +46,7 @@ def export(post_id, incident_id, account_key, purpose, reference, output, withou
     from amends.actions import ExportPack
 
     done = ExportPack(
-        _user(as_user),
+        user_named(as_user),
         post=post_id,
         incident=incident_id,
         account=account_key,

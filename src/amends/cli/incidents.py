@@ -3,7 +3,7 @@
 import click
 
 from amends.cli import command
-from amends.cli.desk import _needs_reason, _text, _user, as_option, warn_personal
+from amends.cli.options import as_option, needs_reason, text_or_stdin, user_named, warn_personal
 
 
 @click.group()
@@ -39,7 +39,7 @@ def incident_open(post_id, kind, severity, summary, rationale, as_user):
     from amends.actions import OpenIncident
 
     opened = OpenIncident(
-        _user(as_user),
+        user_named(as_user),
         post=post_id,
         kind=kind,
         severity=severity,
@@ -121,17 +121,17 @@ def incident_close(incident_id, statement, rationale, not_needed, check, anyway,
     """
     from amends.actions import CloseIncident
 
-    _needs_reason(anyway and not check, reason)
+    needs_reason(anyway and not check, reason)
     skipped = {}
     for item in not_needed:
         step, sep, why = item.partition(":")
         if not sep:
             raise click.UsageError(f"--not-needed: give STEP:WHY (got {item!r})")
         skipped[step.strip()] = why.strip()
-    statement = _text(statement)
+    statement = text_or_stdin(statement)
     warn_personal(statement)
     action = CloseIncident(
-        _user(as_user),
+        user_named(as_user),
         incident=incident_id,
         statement=statement,
         rationale=rationale,
@@ -176,7 +176,7 @@ def incident_protect(incident_id, names, as_user):
     """
     from amends.actions import ProtectNames
 
-    done = ProtectNames(_user(as_user), incident=incident_id, names=list(names)).run()
+    done = ProtectNames(user_named(as_user), incident=incident_id, names=list(names)).run()
     count = len(done.protected_names())
     return {"incident": done.pk, "protected": count}, (
         f"incident {done.pk}: {count} protected name{'s' if count != 1 else ''}"
@@ -199,7 +199,9 @@ def redact(post_id, text, reason, as_user):
     """
     from amends.actions import PublishRedacted
 
-    published = PublishRedacted(_user(as_user), post=post_id, text=_text(text), reason=reason).run()
+    published = PublishRedacted(
+        user_named(as_user), post=post_id, text=text_or_stdin(text), reason=reason
+    ).run()
     return {"post": published.pk, "redacts": published.redacts_id}, (
         f"redacted version published as post {published.pk}"
     )
@@ -218,7 +220,7 @@ def incident_add(incident_id, what, as_user):
     """
     from amends.actions import AddToIncident, AdoptPost
 
-    user = _user(as_user)
+    user = user_named(as_user)
     post = int(what) if what.isdigit() else AdoptPost(user, url=what).run().pk
     AddToIncident(user, incident=incident_id, post=post).run()
     return {"incident": int(incident_id), "post": post}, (
@@ -268,10 +270,10 @@ def incident_correct(incident_id, text, reason, rationale, as_user):
     """
     from amends.actions import CorrectEverywhere
 
-    text = _text(text)
+    text = text_or_stdin(text)
     warn_personal(text)
     action = CorrectEverywhere(
-        _user(as_user), incident=incident_id, text=text, reason=reason, rationale=rationale
+        user_named(as_user), incident=incident_id, text=text, reason=reason, rationale=rationale
     )
     revisions = action.run()
     rows = [

@@ -3,7 +3,7 @@
 import click
 
 from amends.cli import command
-from amends.cli.desk import _user, as_option
+from amends.cli.options import as_option, user_named
 
 
 @click.group()
@@ -21,7 +21,7 @@ def notify_test(as_user):
     """
     from amends.actions import SendTest
 
-    sent = SendTest(_user(as_user)).run()
+    sent = SendTest(user_named(as_user)).run()
     rows = [{"channel": n.channel, "ok": n.ok, "error": n.error or None} for n in sent]
     lines = [
         f"{r['channel']}: {'sent' if r['ok'] else 'not sent: ' + (r['error'] or '')}" for r in rows
@@ -50,7 +50,7 @@ def channel_add(kind, address, as_user):
     """
     from amends.actions import AddChannel
 
-    added = AddChannel(_user(as_user), kind=kind, address=address).run()
+    added = AddChannel(user_named(as_user), kind=kind, address=address).run()
     return {"channel": added.pk, "kind": added.kind}, f"channel {added.pk} added ({added})"
 
 
@@ -66,7 +66,7 @@ def channel_list(as_user):
 
     rows = [
         {"channel": c.pk, "kind": c.kind, "address": c.shown}
-        for c in Channel.objects.filter(user=_user(as_user)).order_by("pk")
+        for c in Channel.objects.filter(user=user_named(as_user)).order_by("pk")
     ]
     lines = [f"channel {r['channel']}\t{r['kind']}\t{r['address']}" for r in rows]
     return {"channels": rows}, "\n".join(lines) or "no channels"
@@ -83,7 +83,7 @@ def channel_remove(channel_id, as_user):
     """
     from amends.actions import RemoveChannel
 
-    removed = RemoveChannel(_user(as_user), channel=channel_id).run()
+    removed = RemoveChannel(user_named(as_user), channel=channel_id).run()
     return {"channel": int(channel_id), "kind": removed.kind}, f"channel {channel_id} removed"
 
 
@@ -116,7 +116,7 @@ def rota_add(user_name, starts, ends, position, as_user):
     from amends.actions import AddShift
 
     shift = AddShift(
-        _user(as_user), user=user_name, starts=starts, ends=ends, position=position
+        user_named(as_user), user=user_name, starts=starts, ends=ends, position=position
     ).run()
     return {"shift": shift.pk}, f"shift {shift.pk} added: {shift}"
 
@@ -159,7 +159,7 @@ def rota_remove(shift_id, as_user):
     """
     from amends.actions import RemoveShift
 
-    RemoveShift(_user(as_user), shift=shift_id).run()
+    RemoveShift(user_named(as_user), shift=shift_id).run()
     return {"shift": int(shift_id)}, f"shift {shift_id} removed"
 
 

@@ -3,7 +3,7 @@
 import click
 
 from amends.cli import command
-from amends.cli.desk import _user, as_option
+from amends.cli.options import as_option, user_named
 
 
 @click.group()
@@ -29,7 +29,7 @@ def token_add(name, days, as_user):
     """
     from amends.actions import CreateToken
 
-    issued = CreateToken(_user(as_user), name=name, days=days).run()
+    issued = CreateToken(user_named(as_user), name=name, days=days).run()
     summary = issued.token.as_json()
     until = f"; it expires {summary['expires_at'][:16]} UTC" if summary["expires_at"] else ""
     return {**summary, "token": issued.secret}, (
@@ -50,7 +50,7 @@ def token_list(user, as_user):
     """
     from amends.actions.tokens import visible_tokens
 
-    listed = visible_tokens(_user(as_user), user=user).select_related("user")
+    listed = visible_tokens(user_named(as_user), user=user).select_related("user")
     tokens = [t.as_json() for t in listed]
     lines = [
         f"{t['id']}\t{t['shown']}\t{t['name'] or '-'}\tcreated {t['created_at'][:16]}"
@@ -74,7 +74,7 @@ def token_revoke(token_id, as_user):
     """
     from amends.actions import RevokeToken
 
-    revoked = RevokeToken(_user(as_user), token=token_id).run()
+    revoked = RevokeToken(user_named(as_user), token=token_id).run()
     return revoked.as_json(), f"token {revoked.pk} revoked"
 
 
