@@ -4,7 +4,9 @@ steps then reach it on the platform like any other post."""
 
 import json
 import uuid
+from pathlib import Path
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,14 +19,17 @@ from amends.actions import (
     Forbidden,
     RemoveNow,
 )
-from amends.connectors import links
+from amends.connectors import CONNECTORS, guard, links
+from amends.delivery import outbox
 from amends.delivery.worker import Worker
 from amends.errors import BadInput, Refused
 from amends.record import api as record
 from tests.support import bluesky as support
+from tests.support import recordings
 from tests.support.api import Api, token_for
 from tests.support.cli import run
 
+SRC = Path(__file__).resolve().parent.parent / "src"
 PASSWORD = "correct horse battery staple"
 WRONG = "Officers will be at Mill Lane on 4 May. Call 101."
 
@@ -256,3 +261,132 @@ def test_a_status_made_on_mastodon_is_adopted_and_edited_in_place(people, mastod
     assert "14 May" in shown
     with pytest.raises(Refused, match="not a post of any account connected"):
         AdoptPost(people.alice, url=f"{mastodon.url}/@testuser/999999999").run()
+
+
+# --- X and Facebook, against recorded responses ------------------------------------------------
+# No X or Facebook server can run here: each answer is a recording beside the connector, shaped
+# after the page of the platform's API reference it names (tests/support/recordings.py).
+
+X_LINK = "https://x.com/ExamplePolice/status/1790000000000000000?s=46"
+FB_PAGE = "1353269864728879"
+FB_PFBID = (
+    "https://www.facebook.com/ExamplePolice/posts/"
+    "pfbid0Z9sLmQwE3rT7yUiOpA1sDfGhJkL2zXcVbNm4QwErTyUiOpAsDfGhl?mibextid=WC7FNe"
+)
+
+
+def replaying(monkeypatch, platform: str, *answers) -> recordings.Replay:
+    """Every connector's requests answered by ``answers`` from ``platform``'s recordings."""
+    folder = Path(CONNECTORS[platform].__module__.replace(".", "/")).parent
+    replay = type("Recorded", (recordings.Replay,), {"folder": SRC / folder / "recordings"})(
+        *answers
+    )
+    monkeypatch.setattr(guard, "transport", lambda: httpx.MockTransport(replay))
+    return replay
+
+
+def connect(platform: str, settings: dict) -> str:
+    key = f"{platform}:examplepolice"
+    AddAccount(None, key=key, settings=settings, secrets={"token": "t"}, as_operator=True).run()
+    return key
+
+
+def test_a_long_post_made_in_xs_app_is_adopted_whole_with_its_edit_history(people, monkeypatch):
+    connect("x", {})
+    replay = replaying(monkeypatch, "x", "get_post_long", "users_me")
+    post = AdoptPost(people.alice, url=X_LINK).run()
+    whole = recordings.recording(replay.folder, "get_post_long")["body"]["data"]["note_tweet"]
+    assert post.wording == whole["text"]  # not the cut text X gives beside it
+    assert [r.url.path for r in replay.requests] == [
+        "/2/tweets/1790000000000000000",
+        "/2/users/me",
+    ]
+    adopted = record.Leaf.parse(record.entries_about(post.subject)[0].leaf)
+    assert adopted.kind == "post.adopted"
+    assert adopted.data["edit_history"] == ["1789999999999999990", "1790000000000000000"]
+    # Made on 4 May and edited once already: X's 30 minutes count from then, so the correction
+    # is planned as a reply in the thread, never as an edit X would refuse.
+    assert post.copy.published_at.isoformat() == "2026-05-04T09:12:44+00:00"
+    assert post.copy.edits == 1
+    planned = outbox.plan(post, post.wording, post.wording.replace("4 May", "14 May"), "Wrong")
+    assert planned.how == "reply"
+    assert "30 minutes" in planned.why
+
+
+def test_a_post_by_another_x_account_is_not_adopted(people, monkeypatch):
+    connect("x", {})
+    replaying(monkeypatch, "x", "get_post_other_author", "users_me")
+    before = record.size()
+    with pytest.raises(Refused, match="not a post of any account connected on X"):
+        AdoptPost(people.alice, url="https://twitter.com/someone/status/1790000000000000001").run()
+    assert record.size() == before
+
+
+def test_a_facebook_post_is_adopted_from_its_pfbid_link_and_corrected_in_place(people, monkeypatch):
+    connect("facebook", {"page": FB_PAGE})
+    replay = replaying(monkeypatch, "facebook", "page_permalinks", "get_post_adopted", "edit_post")
+    post = AdoptPost(people.alice, url=FB_PFBID).run()
+    assert post.wording == "Officers will be at Mill Lane on 4 May. Call 101."
+    assert post.copy.remote_id == f"{FB_PAGE}_1661203157268880"
+    asked = replay.requests[0].url
+    assert asked.path == f"/v21.0/{FB_PAGE}/posts"
+    assert asked.params["fields"] == "permalink_url"
+    Correct(
+        people.alice, post=post.pk, text=post.wording.replace("4 May", "14 May"), reason="Wrong"
+    ).run()
+    drain()
+    edit = replay.requests[-1]
+    assert (edit.method, edit.url.path) == ("POST", f"/v21.0/{FB_PAGE}_1661203157268880")
+    assert "14+May" in edit.content.decode()
+
+
+def test_a_facebook_link_with_the_posts_number_is_asked_for_directly(people, monkeypatch):
+    connect("facebook", {"page": FB_PAGE})
+    replay = replaying(monkeypatch, "facebook", "get_post_adopted")
+    link = f"https://www.facebook.com/{FB_PAGE}/posts/1661203157268880/"
+    post = AdoptPost(people.alice, url=link).run()
+    assert [r.url.path for r in replay.requests] == [f"/v21.0/{FB_PAGE}_1661203157268880"]
+    assert post.wording.startswith("Officers will be at Mill Lane")
+    with pytest.raises(Refused, match="not a post of any account connected on Facebook"):
+        AdoptPost(people.alice, url="https://www.facebook.com/999/posts/1661203157268880/").run()
+    assert len(replay.requests) == 1  # another Page's post: nothing asked
+
+
+X_AND_FACEBOOK_LINKS = [
+    ("https://x.com/ExamplePolice/status/1790000000000000000", "1790000000000000000"),
+    ("https://twitter.com/ExamplePolice/status/1790000000000000000?s=20", "1790000000000000000"),
+    ("https://mobile.twitter.com/ExamplePolice/status/17/photo/1", "17"),
+    ("https://x.com/i/web/status/1445880548472328192", "1445880548472328192"),
+    ("https://x.com/ExamplePolice", None),
+    ("https://x.com/ExamplePolice/status/notanumber", None),
+    ("https://example.com/ExamplePolice/status/17", None),
+]
+
+
+@pytest.mark.parametrize(("url", "post"), X_AND_FACEBOOK_LINKS)
+def test_x_links_name_the_post(url, post):
+    assert links.x(url) == post
+
+
+@pytest.mark.parametrize(
+    ("url", "found"),
+    [
+        (FB_PFBID, ("pfbid0Z9sLmQwE3rT7yUiOpA1sDfGhJkL2zXcVbNm4QwErTyUiOpAsDfGhl", None)),
+        (f"https://www.facebook.com/{FB_PAGE}/posts/1661/", ("1661", FB_PAGE)),
+        ("https://m.facebook.com/story.php?story_fbid=123&id=456", ("123", "456")),
+        (
+            "https://www.facebook.com/permalink.php?story_fbid=pfbid02abcdefghijk&id=9",
+            ("pfbid02abcdefghijk", "9"),
+        ),
+        ("https://www.facebook.com/share/p/1AbCdEfGh/", None),
+        ("https://www.facebook.com/ExamplePolice", None),
+    ],
+)
+def test_facebook_links_name_the_post_and_its_page(url, found):
+    assert links.facebook(url) == found
+
+
+@given(st.text(max_size=300))
+def test_any_text_is_an_x_or_facebook_link_or_not_without_failing(junk):
+    links.x(junk)
+    links.facebook(junk)

@@ -160,7 +160,7 @@ def test_fetch_asks_for_the_text_and_the_edit_history_and_unescapes_the_text():
         (
             "GET",
             "https://api.x.com/2/tweets/1445880548472328192"
-            "?tweet.fields=edit_history_tweet_ids%2Ctext",
+            "?tweet.fields=author_id%2Ccreated_at%2Cedit_history_tweet_ids%2Cnote_tweet%2Ctext",
             None,
         )
     ]
@@ -176,8 +176,8 @@ def test_fetch_by_an_older_versions_id_reads_the_newest_version():
     x, platform = connect("get_post_edited_old", "get_post_edited_new")
     remote = x.fetch(Remote(id="1234567890"))
     assert [url for _, url, _ in platform.sent] == [
-        "https://api.x.com/2/tweets/1234567890?tweet.fields=edit_history_tweet_ids%2Ctext",
-        "https://api.x.com/2/tweets/1234567891?tweet.fields=edit_history_tweet_ids%2Ctext",
+        "https://api.x.com/2/tweets/1234567890?tweet.fields=author_id%2Ccreated_at%2Cedit_history_tweet_ids%2Cnote_tweet%2Ctext",
+        "https://api.x.com/2/tweets/1234567891?tweet.fields=author_id%2Ccreated_at%2Cedit_history_tweet_ids%2Cnote_tweet%2Ctext",
     ]
     assert (remote.id, remote.text) == ("1234567891", "Updated text (edited)")
     assert remote.extra == {"edit_history_tweet_ids": ["1234567890", "1234567891"]}
@@ -209,7 +209,7 @@ def test_find_reads_the_users_recent_posts_and_matches_the_wording():
         (
             "GET",
             "https://api.x.com/2/users/2244994945/tweets"
-            "?max_results=100&tweet.fields=edit_history_tweet_ids%2Ctext",
+            "?max_results=100&tweet.fields=author_id%2Ccreated_at%2Cedit_history_tweet_ids%2Cnote_tweet%2Ctext",
             None,
         )
     ]

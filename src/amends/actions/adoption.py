@@ -1,6 +1,8 @@
 """Adopting a post made outside Amends — in a platform's own app, or a scheduling suite — from
 its link, so that the five steps reach it like any other."""
 
+from datetime import datetime
+
 from django.conf import settings
 
 from amends.actions.base import Action
@@ -64,7 +66,8 @@ class AdoptPost(Action):
                 remote = connector.locate(self.url)
                 if remote is None:
                     continue
-                fetched = connector.fetch(remote)
+                # A connector that had to read the post to place it hands it back whole.
+                fetched = remote if remote.text is not None else connector.fetch(remote)
             except PlatformError as error:
                 raise Refused(f"url: {account} could not be asked: {error}", field="url") from None
             if fetched is None:
@@ -122,20 +125,40 @@ class AdoptPost(Action):
                 "remote": remote.id,
                 "remote_url": remote.url,
                 "platform": account.platform,
+                # The ids of the versions the platform kept (X), oldest first, where it gives them.
+                **(
+                    {"edit_history": list(remote.extra["edit_history_tweet_ids"])}
+                    if "edit_history_tweet_ids" in remote.extra
+                    else {}
+                ),
             },
             actor=self.actor_name,
             subject=post.subject,
             content=text,
         )
         Revision.objects.create(post=post, n=1, seq=entry.seq, created_by=self.actor, created_at=at)
+        history = remote.extra.get("edit_history_tweet_ids") or []
         copy = Copy(
             post=post,
             remote_id=remote.id,
             url=remote.url,
             extra=remote.extra,
-            published_at=at,
+            # When the platform says it was made (X's edit window counts from then), else now.
+            published_at=_moment(remote.extra.get("created_at")) or at,
             active_at=at,
+            edits=max(0, len(history) - 1),  # edited on the platform before it was adopted
         )
         copy.expect(connector.comparable(text))
         copy.save()
         return post
+
+
+def _moment(value) -> datetime | None:
+    """An RFC 3339 time a platform gave (``2026-05-04T14:02:09.000Z``), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None

@@ -100,3 +100,40 @@ def house(url: str, site: str) -> int | None:
         return None
     found = re.fullmatch(r"/posts/(\d{1,18})/?", parts.path)
     return int(found.group(1)) if found else None
+
+
+# x.com/NAME/status/ID (and /photo/1, /video/1 after it), x.com/i/web/status/ID, twitter.com alike.
+_X_STATUS = re.compile(
+    r"/(?:[A-Za-z0-9_]{1,15}|i/web|i)/status(?:es)?/(\d{1,20})(?:/(?:photo|video)/\d)?/?"
+)
+# facebook.com/PAGE/posts/ID, where ID is a number or an obfuscated pfbid.
+_FB_POSTS = re.compile(r"/[^/]{1,100}/posts/(pfbid[A-Za-z0-9]{10,200}|\d{1,30})/?")
+_FB_STORY = ("/permalink.php", "/story.php")
+
+
+def x(url: str) -> str | None:
+    """The Post id of a link to a Post on X (or Twitter); None for anything else."""
+    parts = split(url)
+    if parts is None or host_of(url) not in _HOSTS["x"]:
+        return None
+    found = _X_STATUS.fullmatch(parts.path)
+    return found.group(1) if found else None
+
+
+def facebook(url: str) -> tuple[str, str | None] | None:
+    """(the post's id or pfbid, the Page named in the link when it is named by number) of a link
+    to a post on Facebook; None for anything else (a profile, a share link, a photo)."""
+    parts = split(url)
+    if parts is None or host_of(url) not in _HOSTS["facebook"]:
+        return None
+    if parts.path in _FB_STORY:
+        query = parse_qs(parts.query)
+        story, page = query.get("story_fbid", [""])[0], query.get("id", [""])[0]
+        if re.fullmatch(r"pfbid[A-Za-z0-9]{10,200}|\d{1,30}", story):
+            return story, page if page.isdigit() else None
+        return None
+    found = _FB_POSTS.fullmatch(parts.path)
+    if found is None:
+        return None
+    named = parts.path.split("/")[1]
+    return found.group(1), named if named.isdigit() else None

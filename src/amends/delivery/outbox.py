@@ -115,6 +115,9 @@ def plan(
     edits = post.deliveries.filter(op=Delivery.Op.EDIT).exclude(
         status__in=[Delivery.Status.CANCELLED, Delivery.Status.FAILED]
     )
+    # Edits made before Amends knew the post (an adopted X Post's edit history) count too.
+    done = edits.filter(status=Delivery.Status.DONE).count()
+    before = max(0, copy.edits - done) if copy else 0
     return plan_correction(
         rules_for(post.account),
         old=old,
@@ -123,7 +126,7 @@ def plan(
         at=at or now(),
         zone=timezone.get_default_timezone(),
         published_at=copy.published_at if copy else post.created_at,
-        edits=edits.count(),
+        edits=before + edits.count(),
         as_reply=as_reply,
         as_quote=as_quote,
     )

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import httpx
 
+from amends.connectors import links
 from amends.connectors.base import Capabilities, Connector, Field, PlatformError, Remote
 
 API = "https://graph.facebook.com/v21.0"
 PERMANENT = frozenset({3, 10, 100, 102, 190, 506, *range(200, 300)})
 MISSING = (100, 33)  # "Object with ID ... does not exist"
+RECENT = 100  # the Page's posts searched for a pfbid link: the largest page Graph gives
 
 
 class Facebook(Connector):
@@ -82,6 +84,31 @@ class Facebook(Connector):
         url = post.get("permalink_url") or remote.url
         return Remote(id=post.get("id", remote.id), url=url, text=post.get("message", ""))
 
+    adopts = True
+
+    def locate(self, url: str) -> Remote | None:
+        """A link to a post of this Page: ``facebook.com/PAGE/posts/ID`` or ``permalink.php``/
+        ``story.php?story_fbid=ID&id=PAGE``, where ID is the post's number or the obfuscated
+        ``pfbid…`` that Facebook's own links now carry. A number is asked for directly as
+        ``PAGE_ID``; a pfbid is found among the Page's recent posts by its ``permalink_url``
+        (Graph does not take a pfbid as an id)."""
+        found = links.facebook(url)
+        if found is None:
+            return None
+        story, named = found
+        page = self.settings["page"]
+        if named is not None and named != page:
+            return None  # another Page's post
+        if story.isdigit():
+            return self.fetch(Remote(id=f"{page}_{story}"))
+        body = self._call(
+            "GET", f"{page}/posts", params={"fields": "permalink_url", "limit": RECENT}
+        )
+        for post in body.get("data") or []:
+            if story in _identifiers(post.get("permalink_url") or ""):
+                return Remote(id=post["id"], url=post["permalink_url"])
+        return None
+
     def find(self, key: str, text: str) -> Remote | None:
         """The newest of the Page's recent posts, or of the Page's own comments on them (a
         reply is a comment), whose message is exactly ``text``."""
@@ -127,6 +154,12 @@ class Facebook(Connector):
         if response.is_success and "error" not in body:
             return body
         raise _error(response, body)
+
+
+def _identifiers(permalink: str) -> set[str]:
+    """The post identifiers a permalink carries (its path's last part, its story_fbid)."""
+    found = links.facebook(permalink)
+    return {found[0]} if found else set()
 
 
 class _Missing(PlatformError):

@@ -30,13 +30,16 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from amends.connectors import links
 from amends.connectors.base import Capabilities, Connector, Field, Measure, PlatformError, Remote
 from amends.connectors.x import counting
 
 API = "https://api.x.com/2"
 PERMANENT = (400, 401, 403)
 NOT_FOUND = "/2/problems/resource-not-found"
-FIELDS = {"tweet.fields": "edit_history_tweet_ids,text"}
+# note_tweet holds the whole wording of a Post longer than 280 characters, whose text is cut
+# (https://docs.x.com/x-api/fundamentals/data-dictionary#tweet); author_id says whose it is.
+FIELDS = {"tweet.fields": "author_id,created_at,edit_history_tweet_ids,note_tweet,text"}
 RECENT = 100  # Posts read back by find(): the largest page X gives
 
 
@@ -104,12 +107,30 @@ class X(Connector):
 
     def fetch(self, remote: Remote) -> Remote | None:
         post = self._lookup(remote.id)
-        if post is None:
-            return None
+        return None if post is None else self._newest(post)
+
+    def _newest(self, post: dict) -> Remote:
         newest = (post.get("edit_history_tweet_ids") or [post["id"]])[-1]
         if newest != post["id"]:  # asked by an older version's id: X answers with that version
             post = self._lookup(newest) or post
         return self._remote(post)
+
+    adopts = True
+
+    def locate(self, url: str) -> Remote | None:
+        """``x.com/NAME/status/ID`` (or twitter.com, or ``/i/web/status/ID``), when the Post is
+        this account's own (by its author_id, whatever name the link shows). Named by its
+        newest version: an edited Post's older links lead to the Post as it stands."""
+        post_id = links.x(url)
+        if post_id is None:
+            return None
+        post = self._lookup(post_id)
+        if post is None:
+            return None
+        mine = self.settings.get("user_id") or self.check()["user_id"]
+        if post.get("author_id") != mine:
+            return None
+        return self._newest(post)
 
     def find(self, key: str, text: str) -> Remote | None:
         """The newest of the account's recent Posts whose wording is ``text``, compared as X
@@ -160,11 +181,16 @@ class X(Connector):
 
     def _remote(self, post: dict) -> Remote:
         history = post.get("edit_history_tweet_ids") or [post["id"]]
+        whole = (post.get("note_tweet") or {}).get("text") or post.get("text")
         return Remote(
             id=post["id"],
             url=f"https://x.com/i/web/status/{post['id']}",
-            text=html.unescape(post["text"]) if "text" in post else None,
-            extra={"edit_history_tweet_ids": list(history)},
+            text=html.unescape(whole) if whole is not None else None,
+            extra={
+                "edit_history_tweet_ids": list(history),
+                # When the Post was first made: X's 30 minutes to edit count from it.
+                **({"created_at": post["created_at"]} if "created_at" in post else {}),
+            },
         )
 
 
