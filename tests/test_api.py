@@ -151,6 +151,8 @@ def test_a_deletion_needs_a_second_person_and_seals_the_original(as_, post):
         "status": "done",
         "review_due": None,  # only an urgent removal is reviewed
         "review": None,
+        "parts": None,  # one post: no other channel in the decision
+        "part_of": None,
     }
     history = ok(alice.get(f"/api/posts/{post}"))
     assert history["status"] == "deleted"
@@ -174,7 +176,14 @@ def test_a_rejected_deletion_keeps_the_post(as_, post):
         201,
     )["deletion"]
     out = ok(as_("sam").post(f"/api/deletions/{deletion}/reject", {"rationale": "Correct it."}))
-    assert out == {"deletion": deletion, "status": "rejected", "review_due": None, "review": None}
+    assert out == {
+        "deletion": deletion,
+        "status": "rejected",
+        "review_due": None,
+        "review": None,
+        "parts": None,
+        "part_of": None,
+    }
     assert ok(as_("alice").get(f"/api/posts/{post}"))["status"] == "live"
 
 

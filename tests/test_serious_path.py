@@ -9,6 +9,8 @@ import pytest
 from django.utils import timezone
 
 from amends.actions import (
+    AddAccount,
+    AddToIncident,
     Apologise,
     ApproveDeletion,
     CloseIncident,
@@ -19,6 +21,7 @@ from amends.actions import (
     PlaceHold,
     PolicyViolation,
     Publish,
+    RejectDeletion,
     RemoveNow,
     RequestDeletion,
     ResumeSending,
@@ -28,12 +31,12 @@ from amends.actions import (
 from amends.delivery.models import Delivery
 from amends.delivery.worker import Worker
 from amends.desk import incidents as rules
-from amends.desk.models import Deletion
+from amends.desk.models import Deletion, Post
 from amends.desk.reports import incident_report
 from amends.errors import BadInput, Refused
 from amends.record import api as record
 from tests.support import testbed as platform
-from tests.support.api import token_for
+from tests.support.api import Api, token_for
 from tests.support.cli import run
 
 HARMFUL = "Officers arrested John Smith of 12 Acacia Avenue; witness Mary Jones saw it all."
@@ -618,3 +621,200 @@ def test_channels_and_the_rota_are_set_in_the_desk(people, client):
     assert "sally is on the rota." in shift.content.decode()
     client.force_login(people.alice)
     assert client.get("/desk/rota/").status_code == 403
+
+
+# --- one decision, every channel ---------------------------------------------------------------
+
+SAME = "Named the man we arrested on Mill Lane before he was charged."
+
+
+def drain() -> None:
+    worker = Worker("test")
+    while worker.step():
+        pass
+
+
+def three_channels(people, testbed):
+    """The same harmful message on the force's site, its events page and a platform, in one
+    incident opened on the first."""
+    AddAccount(None, key="house:events", name="Events", as_operator=True).run()
+    posts = [
+        Publish(people.alice, account=account, text=SAME).run()
+        for account in ("house:news", "house:events", "testbed:police")
+    ]
+    drain()
+    incident = OpenIncident(
+        people.alice,
+        post=posts[0].pk,
+        kind="harmful",
+        severity="critical",
+        summary="Named a suspect",
+        rationale="Identifies a man not yet charged.",
+    ).run()
+    for post in posts[1:]:
+        AddToIncident(people.alice, incident=incident.pk, post=post.pk).run()
+    return posts
+
+
+def test_an_urgent_removal_on_every_channel_takes_them_all_down_at_once(people, testbed):
+    posts = three_channels(people, testbed)
+    lead = RemoveNow(
+        people.sam,
+        post=posts[0].pk,
+        ground="identified_person",
+        explanation="It identified a man who has not been charged.",
+        rationale="Contempt risk.",
+        everywhere=True,
+    ).run()
+    drain()
+    parts = list(lead.parts.order_by("pk"))
+    assert [d.post_id for d in parts] == [posts[1].pk, posts[2].pk]
+    assert all(d.status == Deletion.Status.DONE and d.urgent for d in [lead, *parts])
+    assert all(post.removal is not None for post in posts)
+    assert SAME not in platform.BOARD.visible()
+    for post in posts:
+        kinds = [e.read().kind for e in record.entries_about(post.subject)]
+        assert "deletion.urgent" in kinds
+        assert "post.deleted" in kinds
+    # One review covers the one decision; a part is never reviewed on its own.
+    with pytest.raises(Refused, match=f"part of deletion {lead.pk}"):
+        ReviewRemoval(
+            people.sally, deletion=parts[0].pk, verdict="confirm", rationale="Right."
+        ).run()
+    ReviewRemoval(people.sally, deletion=lead.pk, verdict="confirm", rationale="Right.").run()
+    assert {d.review for d in Deletion.objects.all()} == {Deletion.Review.CONFIRMED}
+
+
+def test_without_every_channel_only_the_one_post_comes_down(people, testbed):
+    posts = three_channels(people, testbed)
+    RemoveNow(
+        people.sam,
+        post=posts[0].pk,
+        ground="identified_person",
+        explanation="It identified a man who has not been charged.",
+        rationale="Contempt risk.",
+    ).run()
+    drain()
+    assert [p.removal is not None for p in posts] == [True, False, False]
+    assert SAME in platform.BOARD.visible()
+
+
+def test_a_request_on_every_channel_is_approved_once_for_all(people, testbed):
+    posts = three_channels(people, testbed)
+    lead = RequestDeletion(
+        people.alice,
+        post=posts[1].pk,
+        ground="identified_person",
+        explanation="It identified a man who has not been charged.",
+        rationale="Contempt risk.",
+        everywhere=True,
+    ).run()
+    assert lead.as_json()["parts"] == [d.pk for d in lead.parts.order_by("pk")]
+    assert {d.post_id for d in lead.parts.all()} == {posts[0].pk, posts[2].pk}
+    part = lead.parts.first()
+    with pytest.raises(Refused, match="act on that one"):
+        ApproveDeletion(people.sam, deletion=part.pk, rationale="Yes.").run()
+    ApproveDeletion(people.sam, deletion=lead.pk, rationale="Yes.").run()
+    drain()
+    assert all(Post.objects.get(pk=p.pk).removal is not None for p in posts)
+    assert SAME not in platform.BOARD.visible()
+
+
+def test_a_hold_on_any_channel_stops_the_whole_decision_and_nothing_changes(people, testbed):
+    posts = three_channels(people, testbed)
+    PlaceHold(people.fiona, post=posts[2].pk, reference="CO/2026/9").run()
+    before = record.size()
+    with pytest.raises(PolicyViolation, match="CO/2026/9"):
+        RemoveNow(
+            people.sam,
+            post=posts[0].pk,
+            ground="identified_person",
+            explanation="It identified a man who has not been charged.",
+            rationale="Contempt risk.",
+            everywhere=True,
+        ).run()
+    assert record.size() == before
+    assert not Deletion.objects.exists()
+
+
+def test_withdrawing_or_rejecting_the_decision_covers_every_channel(people, testbed):
+    posts = three_channels(people, testbed)
+    asked = dict(
+        post=posts[0].pk,
+        ground="identified_person",
+        explanation="It identified a man who has not been charged.",
+        rationale="Contempt risk.",
+        everywhere=True,
+    )
+    lead = RequestDeletion(people.alice, **asked).run()
+    WithdrawDeletion(people.alice, deletion=lead.pk).run()
+    assert set(Deletion.objects.values_list("status", flat=True)) == {"withdrawn"}
+    lead = RequestDeletion(people.alice, **asked).run()
+    RejectDeletion(people.sam, deletion=lead.pk, rationale="Not identifying.").run()
+    assert set(lead.parts.values_list("status", flat=True)) == {"rejected"}
+
+
+def test_the_desk_offers_every_channel_and_approvals_list_the_decision_once(
+    people, testbed, client
+):
+    posts = three_channels(people, testbed)
+    client.force_login(people.alice)
+    page = client.get(f"/desk/posts/{posts[0].pk}/delete/").content.decode()
+    assert "Take it down on every channel (3 posts)" in page
+    client.post(
+        f"/desk/posts/{posts[0].pk}/delete/",
+        {
+            "ground": "identified_person",
+            "explanation": "It identified a man who has not been charged.",
+            "rationale": "Contempt risk.",
+            "everywhere": "1",
+        },
+    )
+    lead = Deletion.objects.get(part_of=None)
+    assert lead.parts.count() == 2
+    client.force_login(people.sam)
+    listing = client.get("/desk/approvals/").content.decode()
+    assert listing.count(f"Deletion {lead.pk}<") == 1
+    for part in lead.parts.all():
+        assert f"Deletion {part.pk}<" not in listing
+        assert client.get(f"/desk/approvals/{part.pk}/").url == f"/desk/approvals/{lead.pk}/"
+    assert "Also covers" in client.get(f"/desk/approvals/{lead.pk}/").content.decode()
+
+
+def test_the_command_line_and_the_api_take_down_every_channel(people, testbed):
+    posts = three_channels(people, testbed)
+    result = run(
+        "remove",
+        posts[0].pk,
+        "--ground",
+        "identified_person",
+        "--explain",
+        "It identified a man who has not been charged.",
+        "--rationale",
+        "Contempt risk.",
+        "--everywhere",
+        "--as",
+        "sam",
+    )
+    assert result.exit_code == 0, result.output
+    assert f"with posts {posts[1].pk}, {posts[2].pk} removed" in result.output
+    assert Deletion.objects.count() == 3
+
+
+def test_the_api_asks_for_a_deletion_on_every_channel(people, testbed):
+    posts = three_channels(people, testbed)
+    answer = Api(token_for(people.alice)).call(
+        "POST",
+        f"/api/posts/{posts[2].pk}/deletions",
+        {
+            "ground": "identified_person",
+            "explain": "It identified a man who has not been charged.",
+            "rationale": "Contempt risk.",
+            "everywhere": True,
+        },
+    )
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    lead = Deletion.objects.get(pk=body["deletion"])
+    assert body["parts"] == [d.pk for d in lead.parts.order_by("pk")]
+    assert len(body["parts"]) == 2

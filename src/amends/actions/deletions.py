@@ -39,10 +39,19 @@ class RequestDeletion(Action):
     roles = ("author", "supervisor")
     verb = "request deletions"
 
-    def __init__(self, actor, *, post, ground: str, explanation: str, rationale: str):
+    def __init__(
+        self,
+        actor,
+        *,
+        post,
+        ground: str,
+        explanation: str,
+        rationale: str,
+        everywhere: bool = False,
+    ):
         super().__init__(actor)
         self.post_id, self.ground, self.explanation = post, ground, explanation
-        self.rationale = rationale
+        self.rationale, self.everywhere = rationale, everywhere
 
     def validate(self):
         if self.ground not in policy.grounds():
@@ -54,10 +63,21 @@ class RequestDeletion(Action):
         required_text(self.explanation, "explain", limit=2000)
         required_text(self.rationale, "rationale", limit=2000)
 
-    def _post(self) -> Post:
+    def _posts(self) -> list[Post]:
+        """The post, and with ``everywhere`` every other channel of its incident that is not
+        taken down already: one decision covers them all. Each is checked before any changes."""
         post = get(Post, self.post_id, "post")
         if post.deletions.filter(status=Deletion.Status.DONE).exists():
             raise Refused(f"post: post {post.pk} is already deleted")
+        posts = [post]
+        incident = incident_rules.incident_for(post) if self.everywhere else None
+        if incident is not None:
+            posts += [p for p in incident.posts() if p.pk != post.pk and p.removal is None]
+        for each in posts:
+            self._check(each)
+        return posts
+
+    def _check(self, post: Post) -> None:
         _refuse_if_held(post)
         # The notice is public: it must not name whom the post identified.
         guard_names(incident_rules.incident_for(post), self.explanation, "explain")
@@ -70,36 +90,42 @@ class RequestDeletion(Action):
                     "shorten the explanation",
                     field="explain",
                 )
-        return post
 
     def apply(self) -> Deletion:
-        post = self._post()
-        waiting = post.deletions.filter(status=Deletion.Status.PENDING).first()
-        if waiting is not None:
-            raise Refused(
-                f"post: deletion {waiting.pk} of post {post.pk} is already awaiting approval"
+        posts = self._posts()
+        for post in posts:
+            waiting = post.deletions.filter(status=Deletion.Status.PENDING).first()
+            if waiting is not None:
+                raise Refused(
+                    f"post: deletion {waiting.pk} of post {post.pk} is already awaiting approval"
+                )
+        lead = None
+        for post in posts:
+            deletion = Deletion.objects.create(
+                post=post,
+                ground=self.ground,
+                explanation=self.explanation,
+                rationale=self.rationale,
+                requested_by=self.actor,
+                requested_at=now(),
+                part_of=lead,
             )
-        deletion = Deletion.objects.create(
-            post=post,
-            ground=self.ground,
-            explanation=self.explanation,
-            rationale=self.rationale,
-            requested_by=self.actor,
-            requested_at=now(),
-        )
-        record.append(
-            "deletion.requested",
-            {
-                "deletion": deletion.pk,
-                "post": post.pk,
-                "ground": self.ground,
-                "explanation": self.explanation,
-                "rationale": self.rationale,
-            },
-            actor=self.actor_name,
-            subject=post.subject,
-        )
-        return deletion
+            record.append(
+                "deletion.requested",
+                {
+                    "deletion": deletion.pk,
+                    "post": post.pk,
+                    "ground": self.ground,
+                    "explanation": self.explanation,
+                    "rationale": self.rationale,
+                    **({"part_of": lead.pk} if lead else {}),
+                },
+                actor=self.actor_name,
+                subject=post.subject,
+            )
+            lead = lead or deletion
+        assert lead is not None
+        return lead
 
     def after(self, result: Deletion) -> Deletion:
         events.safely(events.deletion_requested, result)
@@ -140,11 +166,19 @@ class RemoveNow(RequestDeletion):
     verb = "remove posts urgently"
 
     def apply(self) -> Deletion:
-        post = self._post()
         at = now()
+        self.superseded: list[Deletion] = []
+        lead = None
+        for post in self._posts():
+            deletion = self._remove(post, at, lead)
+            lead = lead or deletion
+        assert lead is not None
+        return lead
+
+    def _remove(self, post: Post, at, lead: Deletion | None) -> Deletion:
         waiting = post.deletions.filter(status=Deletion.Status.PENDING).first()
-        self.superseded = waiting
         if waiting is not None:
+            self.superseded.append(waiting)
             waiting.status = Deletion.Status.WITHDRAWN
             waiting.decided_by, waiting.decided_at = self.actor, at
             waiting.decision_reason = "superseded by an urgent removal"
@@ -161,6 +195,7 @@ class RemoveNow(RequestDeletion):
             decided_by=self.actor,
             decided_at=at,
             review_due=at + timedelta(hours=settings.REVIEW_HOURS),
+            part_of=lead,
         )
         if waiting is not None:
             record.append(
@@ -182,6 +217,7 @@ class RemoveNow(RequestDeletion):
                 "explanation": self.explanation,
                 "rationale": self.rationale,
                 "review_due": deletion.review_due.isoformat(),
+                **({"part_of": lead.pk} if lead else {}),
             },
             actor=self.actor_name,
             subject=post.subject,
@@ -190,8 +226,8 @@ class RemoveNow(RequestDeletion):
         return deletion
 
     def after(self, result: Deletion) -> Deletion:
-        if self.superseded is not None:
-            notify.settle(f"deletion:{self.superseded.pk}")
+        for waiting in self.superseded:
+            notify.settle(f"deletion:{waiting.pk}")
         events.safely(events.removed_urgently, result)
         return result
 
@@ -206,6 +242,24 @@ def wording_of(post: Post) -> list[int]:
         *post.revisions.values_list("seq", flat=True),
         *found.values_list("seq", flat=True),
     ]
+
+
+def whole_decision(deletion: Deletion) -> Deletion:
+    """A deletion that is part of a decision covering every channel is decided, withdrawn and
+    reviewed only as that whole decision."""
+    if deletion.part_of_id is not None:
+        raise Refused(
+            f"deletion: deletion {deletion.pk} is part of deletion {deletion.part_of_id}, which "
+            "covers every channel of the incident; act on that one",
+            field="deletion",
+        )
+    return deletion
+
+
+def with_parts(deletion: Deletion) -> list[Deletion]:
+    """The deletion and, in the same state, the other channels' deletions it covers."""
+    parts = deletion.parts.filter(status=deletion.status).select_related("post").order_by("pk")
+    return [deletion, *parts]
 
 
 class _Decide(Action):
@@ -224,7 +278,7 @@ class _Decide(Action):
 
     def authorize(self):
         super().authorize()
-        self.deletion = get(Deletion, self.deletion_id, "deletion")
+        self.deletion = whole_decision(get(Deletion, self.deletion_id, "deletion"))
         if self.deletion.requested_by_id == self.actor.pk:
             raise Forbidden(
                 f"as: you requested deletion {self.deletion.pk}; another supervisor must decide it"
@@ -239,43 +293,46 @@ class ApproveDeletion(_Decide):
     verb = "approve deletions"
 
     def apply(self) -> Deletion:
-        deletion, post = self.deletion, self.deletion.post
-        _refuse_if_held(post)
-        deletion.status = Deletion.Status.DONE
-        deletion.decided_by, deletion.decided_at = self.actor, now()
-        deletion.decision_reason = self.rationale
-        deletion.save()
-        record.append(
-            "deletion.approved",
-            {
-                "deletion": deletion.pk,
-                "post": post.pk,
-                "ground": deletion.ground,
-                "rationale": self.rationale,
-            },
-            actor=self.actor_name,
-            subject=post.subject,
-        )
-        take_down(self, deletion)
-        return deletion
+        covered = with_parts(self.deletion)
+        for deletion in covered:
+            _refuse_if_held(deletion.post)
+        for deletion in covered:
+            post = deletion.post
+            deletion.status = Deletion.Status.DONE
+            deletion.decided_by, deletion.decided_at = self.actor, now()
+            deletion.decision_reason = self.rationale
+            deletion.save()
+            record.append(
+                "deletion.approved",
+                {
+                    "deletion": deletion.pk,
+                    "post": post.pk,
+                    "ground": deletion.ground,
+                    "rationale": self.rationale,
+                },
+                actor=self.actor_name,
+                subject=post.subject,
+            )
+            take_down(self, deletion)
+        return self.deletion
 
 
 class RejectDeletion(_Decide):
     verb = "reject deletions"
 
     def apply(self) -> Deletion:
-        deletion = self.deletion
-        deletion.status = Deletion.Status.REJECTED
-        deletion.decided_by, deletion.decided_at = self.actor, now()
-        deletion.decision_reason = self.rationale
-        deletion.save()
-        record.append(
-            "deletion.rejected",
-            {"deletion": deletion.pk, "post": deletion.post_id, "reason": self.rationale},
-            actor=self.actor_name,
-            subject=deletion.post.subject,
-        )
-        return deletion
+        for deletion in with_parts(self.deletion):
+            deletion.status = Deletion.Status.REJECTED
+            deletion.decided_by, deletion.decided_at = self.actor, now()
+            deletion.decision_reason = self.rationale
+            deletion.save()
+            record.append(
+                "deletion.rejected",
+                {"deletion": deletion.pk, "post": deletion.post_id, "reason": self.rationale},
+                actor=self.actor_name,
+                subject=deletion.post.subject,
+            )
+        return self.deletion
 
 
 class WithdrawDeletion(Action):
@@ -291,7 +348,7 @@ class WithdrawDeletion(Action):
 
     def authorize(self):
         super().authorize()
-        self.deletion = get(Deletion, self.deletion_id, "deletion")
+        self.deletion = whole_decision(get(Deletion, self.deletion_id, "deletion"))
         if self.deletion.requested_by_id != self.actor.pk:
             raise Forbidden(
                 f"as: only {self.deletion.requested_by.username}, who asked for deletion "
@@ -303,17 +360,17 @@ class WithdrawDeletion(Action):
             )
 
     def apply(self) -> Deletion:
-        deletion = self.deletion
-        deletion.status = Deletion.Status.WITHDRAWN
-        deletion.decided_by, deletion.decided_at = self.actor, now()
-        deletion.save()
-        record.append(
-            "deletion.withdrawn",
-            {"deletion": deletion.pk, "post": deletion.post_id, "reason": "withdrawn"},
-            actor=self.actor_name,
-            subject=deletion.post.subject,
-        )
-        return deletion
+        for deletion in with_parts(self.deletion):
+            deletion.status = Deletion.Status.WITHDRAWN
+            deletion.decided_by, deletion.decided_at = self.actor, now()
+            deletion.save()
+            record.append(
+                "deletion.withdrawn",
+                {"deletion": deletion.pk, "post": deletion.post_id, "reason": "withdrawn"},
+                actor=self.actor_name,
+                subject=deletion.post.subject,
+            )
+        return self.deletion
 
     def after(self, result: Deletion) -> Deletion:
         notify.settle(f"deletion:{result.pk}")
@@ -342,7 +399,7 @@ class ReviewRemoval(Action):
 
     def authorize(self):
         super().authorize()
-        self.deletion = get(Deletion, self.deletion_id, "deletion")
+        self.deletion = whole_decision(get(Deletion, self.deletion_id, "deletion"))
         if not self.deletion.urgent:
             raise Refused(
                 f"deletion: deletion {self.deletion.pk} was not an urgent removal; "
@@ -360,25 +417,25 @@ class ReviewRemoval(Action):
             )
 
     def apply(self) -> Deletion:
-        deletion = self.deletion
-        deletion.review = self.VERDICTS[self.verdict]
-        deletion.reviewed_by, deletion.reviewed_at = self.actor, now()
-        deletion.review_rationale = self.rationale
-        deletion.save()
-        record.append(
-            "deletion.reviewed",
-            {
-                "deletion": deletion.pk,
-                "post": deletion.post_id,
-                "review": deletion.review,
-                "rationale": self.rationale,
-                "late": deletion.review_due is not None
-                and deletion.reviewed_at > deletion.review_due,
-            },
-            actor=self.actor_name,
-            subject=deletion.post.subject,
-        )
-        return deletion
+        for deletion in with_parts(self.deletion):
+            deletion.review = self.VERDICTS[self.verdict]
+            deletion.reviewed_by, deletion.reviewed_at = self.actor, now()
+            deletion.review_rationale = self.rationale
+            deletion.save()
+            record.append(
+                "deletion.reviewed",
+                {
+                    "deletion": deletion.pk,
+                    "post": deletion.post_id,
+                    "review": deletion.review,
+                    "rationale": self.rationale,
+                    "late": deletion.review_due is not None
+                    and deletion.reviewed_at > deletion.review_due,
+                },
+                actor=self.actor_name,
+                subject=deletion.post.subject,
+            )
+        return self.deletion
 
     def after(self, result: Deletion) -> Deletion:
         notify.settle(f"review:{result.pk}")

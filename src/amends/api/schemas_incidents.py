@@ -21,6 +21,11 @@ class DeletionIn(Body):
         json_schema_extra=rules(length=2000),
     )
     rationale: Text = Field(description=RATIONALE, json_schema_extra=rules(length=2000))
+    everywhere: bool = Field(
+        default=False,
+        description="Cover every channel of the post's incident in this one decision (the same "
+        "message on the force's other accounts and platforms).",
+    )
 
 
 class DecisionIn(Body):
@@ -49,6 +54,13 @@ class DeletionOut(Schema):
         default=None, description="An urgent removal: when its review is due (ISO 8601)."
     )
     review: str | None = Field(default=None, description="confirmed or disagreed, once reviewed.")
+    parts: list[int] | None = Field(
+        default=None,
+        description="The deletions of the incident's other channels that this decision covers.",
+    )
+    part_of: int | None = Field(
+        default=None, description="The decision covering every channel that this is part of."
+    )
 
 
 class SendingOut(Schema):

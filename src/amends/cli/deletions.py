@@ -32,14 +32,31 @@ def _out(deletion) -> dict:
     return deletion.as_json()
 
 
+def _everywhere_option(func):
+    return click.option(
+        "--everywhere",
+        is_flag=True,
+        help="Cover every channel of the post's incident in this one decision (the same "
+        "message on the force's other accounts and platforms).",
+    )(func)
+
+
+def _also(deletion) -> str:
+    parts = list(deletion.parts.order_by("pk").values_list("post_id", flat=True))
+    return (
+        f", with post{'s' if len(parts) > 1 else ''} {', '.join(map(str, parts))}" if parts else ""
+    )
+
+
 @click.command()
 @click.argument("post_id", metavar="POST")
 @_ground_option
 @_explain_option
 @rationale_option
+@_everywhere_option
 @as_option
 @command
-def delete(post_id, ground, explain, rationale, as_user):
+def delete(post_id, ground, explain, rationale, everywhere, as_user):
     """Request a deletion, the last resort. A supervisor other than you must approve it. (A
     supervisor who must take harmful words down at once uses `amends remove`.)
 
@@ -49,9 +66,16 @@ def delete(post_id, ground, explain, rationale, as_user):
     from amends.actions import RequestDeletion
 
     deletion = RequestDeletion(
-        user_named(as_user), post=post_id, ground=ground, explanation=explain, rationale=rationale
+        user_named(as_user),
+        post=post_id,
+        ground=ground,
+        explanation=explain,
+        rationale=rationale,
+        everywhere=everywhere,
     ).run()
-    return _out(deletion), f"deletion {deletion.pk} requested; it waits for a supervisor"
+    return _out(deletion), (
+        f"deletion {deletion.pk} requested{_also(deletion)}; it waits for a supervisor"
+    )
 
 
 @click.command()
@@ -59,9 +83,10 @@ def delete(post_id, ground, explain, rationale, as_user):
 @_ground_option
 @_explain_option
 @rationale_option
+@_everywhere_option
 @as_option
 @command
-def remove(post_id, ground, explain, rationale, as_user):
+def remove(post_id, ground, explain, rationale, everywhere, as_user):
     """Take a post down now (supervisors): the public notice and the platform deletion go
     out at once, the wording is sealed, and another supervisor must review the decision
     within AMENDS_REVIEW_HOURS.
@@ -72,10 +97,16 @@ def remove(post_id, ground, explain, rationale, as_user):
     from amends.actions import RemoveNow
 
     deletion = RemoveNow(
-        user_named(as_user), post=post_id, ground=ground, explanation=explain, rationale=rationale
+        user_named(as_user),
+        post=post_id,
+        ground=ground,
+        explanation=explain,
+        rationale=rationale,
+        everywhere=everywhere,
     ).run()
     return _out(deletion), (
-        f"post {deletion.post_id} removed (deletion {deletion.pk}); another supervisor must "
+        f"post {deletion.post_id}{_also(deletion)} removed (deletion {deletion.pk}); another "
+        "supervisor must "
         f"review it by {deletion.review_due:%d %b %Y %H:%M}"
     )
 

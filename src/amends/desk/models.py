@@ -235,6 +235,11 @@ class Deletion(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True)
     review_rationale = models.TextField(blank=True)
+    # One decision covering every channel of an incident: the deletion of each other channel's
+    # post is part of the one asked for (decided, withdrawn and reviewed with it, never alone).
+    part_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="parts"
+    )
 
     class Meta:
         constraints = [
@@ -252,6 +257,11 @@ class Deletion(models.Model):
         """The deletion as the command line and the API give it: an urgent removal adds when
         its review is due, and its review once made."""
         out: dict = {"deletion": self.pk, "status": self.status}
+        parts = [d.pk for d in self.parts.order_by("pk")] if self.pk else []
+        if parts:
+            out["parts"] = parts  # the same decision on the incident's other channels
+        if self.part_of_id:
+            out["part_of"] = self.part_of_id
         if self.urgent and self.review_due is not None:
             out["review_due"] = self.review_due.isoformat()
         if self.review:

@@ -129,7 +129,7 @@ def escalate_and_chase(at=None) -> None:
 
     at = at or now()
     overdue = Deletion.objects.filter(
-        urgent=True, status=Deletion.Status.DONE, review="", review_due__lte=at
+        urgent=True, status=Deletion.Status.DONE, review="", review_due__lte=at, part_of=None
     ).select_related("decided_by")
     for deletion in overdue:
         review_overdue(deletion)

@@ -81,7 +81,7 @@ def unseen_changes():
 def awaiting_review():
     """Urgent removals not yet reviewed, the oldest first, each marked ``overdue`` if so."""
     found = (
-        Deletion.objects.filter(urgent=True, status=Deletion.Status.DONE, review="")
+        Deletion.objects.filter(urgent=True, status=Deletion.Status.DONE, review="", part_of=None)
         .select_related("post__account", "decided_by")
         .order_by("review_due")
     )

@@ -38,6 +38,7 @@ def request_deletion(request, post_id: s.Id, payload: si.DeletionIn):
         ground=payload.ground,
         explanation=payload.explain,
         rationale=payload.rationale,
+        everywhere=payload.everywhere,
     ).run()
     return Status(201, _out(deletion))
 
@@ -56,6 +57,7 @@ def remove_now(request, post_id: s.Id, payload: si.DeletionIn):
         ground=payload.ground,
         explanation=payload.explain,
         rationale=payload.rationale,
+        everywhere=payload.everywhere,
     ).run()
     return Status(201, _out(deletion))
 

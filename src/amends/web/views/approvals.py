@@ -1,6 +1,6 @@
 """Approvals: a supervisor decides deletions that someone else requested."""
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -18,12 +18,14 @@ from amends.web.pages import awaiting_review, history
 @desk_page("supervisor")
 def index(request):
     pending = (
-        Deletion.objects.filter(status=Deletion.Status.PENDING)
+        Deletion.objects.filter(status=Deletion.Status.PENDING, part_of=None)
         .select_related("post__account", "requested_by")
+        .prefetch_related("parts__post__account")
         .order_by("requested_at")
     )
     decided = (
         Deletion.objects.exclude(status=Deletion.Status.PENDING)
+        .filter(part_of=None)
         .select_related("post__account", "requested_by", "decided_by", "reviewed_by")
         .order_by("-decided_at")[:20]
     )
@@ -42,8 +44,11 @@ def decide(request, deletion_id: int):
         ),
         pk=deletion_id,
     )
+    if deletion.part_of_id is not None:  # decided only as the whole decision it is part of
+        return redirect("desk:decide", deletion_id=deletion.part_of_id)
     context = {
         "deletion": deletion,
+        "parts": deletion.parts.select_related("post__account").order_by("pk"),
         "post": deletion.post,
         "ground_in_words": policy.ground_in_words(deletion.ground),
         "revisions": history(deletion.post),

@@ -319,6 +319,21 @@ def reply(request, post_id: int):
     )
 
 
+def _other_channels(post) -> list:
+    """The incident's other posts still up: what "every channel" would also take down."""
+    incident = rules.incident_for(post)
+    if incident is None:
+        return []
+    return [p for p in incident.posts() if p.pk != post.pk and p.removal is None]
+
+
+def _taken(deletion) -> str:
+    posts = [deletion.post_id, *deletion.parts.order_by("pk").values_list("post_id", flat=True)]
+    if len(posts) == 1:
+        return f"Post {posts[0]} is"
+    return f"Posts {', '.join(map(str, posts[:-1]))} and {posts[-1]} are each"
+
+
 @desk_page("author", "supervisor")
 @require_http_methods(["GET", "POST"])
 def request_deletion(request, post_id: int):
@@ -331,6 +346,7 @@ def request_deletion(request, post_id: int):
         ],
         "wording": post.wording,
         "review_hours": settings.REVIEW_HOURS,
+        "channels": _other_channels(post),
     }
     if request.method == "GET":
         return render(request, "desk/posts/delete.html", context)
@@ -341,6 +357,7 @@ def request_deletion(request, post_id: int):
         ground=request.POST.get("ground", ""),
         explanation=request.POST.get("explanation", ""),
         rationale=request.POST.get("rationale", ""),
+        everywhere=request.POST.get("everywhere") == "1",
     )
     return perform(
         request,
@@ -349,7 +366,7 @@ def request_deletion(request, post_id: int):
         context=context,
         done=lambda deletion: reverse("desk:post", args=[post.pk]),
         said=lambda deletion: (
-            f"Post {post.pk} is taken down: its public page now says why, and it is being "
+            f"{_taken(deletion)} taken down: its public page now says why, and it is being "
             "deleted from the platform. Another supervisor must review your decision by "
             f"{timezone.localtime(deletion.review_due):%H:%M on %d %b}."
             if deletion.urgent

@@ -45,7 +45,7 @@ def _open_incidents() -> list[dict]:
 def _counts() -> dict:
     return {
         "open": Incident.objects.filter(closed_at__isnull=True).count(),
-        "pending": Deletion.objects.filter(status=Deletion.Status.PENDING).count(),
+        "pending": Deletion.objects.filter(status=Deletion.Status.PENDING, part_of=None).count(),
         "failed": Delivery.objects.filter(status=Delivery.Status.FAILED).count(),
         "waiting": Delivery.objects.filter(
             status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]
@@ -61,7 +61,7 @@ def _failed() -> list[Delivery]:
 
 def _pending() -> list[Deletion]:
     pending = (
-        Deletion.objects.filter(status=Deletion.Status.PENDING)
+        Deletion.objects.filter(status=Deletion.Status.PENDING, part_of=None)
         .select_related("post__account", "requested_by")
         .order_by("requested_at")
     )
