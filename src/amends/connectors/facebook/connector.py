@@ -4,31 +4,14 @@ The Graph API (https://developers.facebook.com/docs/pages-api/posts) over the se
 access token sent in the Authorization header, never in a URL. Graph has no idempotency key:
 :meth:`Facebook.find` reads the Page's recent posts (and the Page's own comments on them) back.
 
-Graph says what went wrong in the body's ``error.code``, whatever the HTTP status
-(https://developers.facebook.com/docs/graph-api/guides/error-handling). Permanent, because
-sending again cannot cure them:
-
-- 190 (OAuthException) and 102: the access token is invalid, expired or revoked.
-- 10 and 200-299: the token lacks a permission (pages_manage_posts, pages_read_engagement...).
-- 3: the app lacks the capability.
-- 100: an invalid parameter, or (subcode 33) a post that no longer exists.
-- 506: a duplicate of the Page's previous post.
-
-Transient: 1 and 2 (Graph is unwell), 4, 17, 32 and 613 (rate limits,
-https://developers.facebook.com/docs/graph-api/overview/rate-limiting), 341 and 368 (temporary
-blocks), any 5xx, network failures, and any other code.
+Graph's errors, permanent and transient, are read as :mod:`amends.connectors.graph` says.
 """
 
 from __future__ import annotations
 
-import httpx
+from amends.connectors import graph, links
+from amends.connectors.base import Capabilities, Connector, Field, Remote
 
-from amends.connectors import links
-from amends.connectors.base import Capabilities, Connector, Field, PlatformError, Remote
-
-API = "https://graph.facebook.com/v21.0"
-PERMANENT = frozenset({3, 10, 100, 102, 190, 506, *range(200, 300)})
-MISSING = (100, 33)  # "Object with ID ... does not exist"
 RECENT = 100  # the Page's posts searched for a pfbid link: the largest page Graph gives
 
 
@@ -73,13 +56,13 @@ class Facebook(Connector):
     def delete(self, remote: Remote) -> None:
         try:
             self._call("DELETE", remote.id)
-        except _Missing:
+        except graph.Missing:
             return  # already gone
 
     def fetch(self, remote: Remote) -> Remote | None:
         try:
             post = self._call("GET", remote.id, params={"fields": "message,permalink_url"})
-        except _Missing:
+        except graph.Missing:
             return None
         url = post.get("permalink_url") or remote.url
         return Remote(id=post.get("id", remote.id), url=url, text=post.get("message", ""))
@@ -142,18 +125,9 @@ class Facebook(Connector):
         return f"https://www.facebook.com/{page}/posts/{post}" if post else ""
 
     def _call(self, method: str, path: str, **kwargs):
-        server = self.settings.get("server", API).rstrip("/")
-        response = self.seam.request(
-            method,
-            f"{server}/{path}",
-            ok=range(400, 600),  # Graph's reasons are in the body: read below
-            headers={"Authorization": f"Bearer {self.secrets.get('token', '')}"},
-            **kwargs,
+        return graph.call(
+            self.seam, self.settings, self.secrets.get("token", ""), method, path, **kwargs
         )
-        body = _json(response)
-        if response.is_success and "error" not in body:
-            return body
-        raise _error(response, body)
 
 
 def _identifiers(permalink: str) -> set[str]:
@@ -162,30 +136,5 @@ def _identifiers(permalink: str) -> set[str]:
     return {found[0]} if found else set()
 
 
-class _Missing(PlatformError):
-    """Graph's code 100, subcode 33: the object does not exist (or cannot be seen). Permanent
-    where something was to be done to it; fetch and delete read it as "gone"."""
-
-
-def _json(response: httpx.Response) -> dict:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
 def _exact(text: str) -> str:
     return text.replace("\r\n", "\n").strip()
-
-
-def _error(response: httpx.Response, body: dict) -> PlatformError:
-    error: dict = body["error"] if isinstance(body.get("error"), dict) else {}
-    code, subcode = error.get("code"), error.get("error_subcode")
-    said = error.get("message") or response.text.strip()[:200] or response.reason_phrase
-    status = response.status_code
-    message = f"facebook: {status} {said}" + (f" (code {code})" if code is not None else "")
-    if (code, subcode) == MISSING:
-        return _Missing(message, permanent=True, status=status)
-    permanent = status < 500 and code in PERMANENT
-    return PlatformError(message, permanent=permanent, status=status)
