@@ -21,6 +21,8 @@ from amends.actions import (
     RequestDeletion,
 )
 
+pytestmark = pytest.mark.once  # the same whatever the database
+
 PERSONAS = ("anonymous", "olly", "alice", "sam", "fiona", "adam")
 STAFF = ("alice", "sam", "fiona", "adam")
 WRITERS = ("alice", "sam")
@@ -64,6 +66,7 @@ PAGES = [
     ("deliveries", {}, "GET", STAFF),
     ("delivery", {"delivery_id": "delivery"}, "GET", STAFF),
     ("retry-delivery", {"delivery_id": "delivery"}, "POST", ("sam", "adam")),
+    ("done-by-hand", {"delivery_id": "delivery"}, "POST", WRITERS),
     ("seen-change", {"change_id": "change"}, "POST", ("alice", "sam", "adam")),
     ("me", {}, "GET", STAFF),
     ("me-password", {}, "POST", STAFF),

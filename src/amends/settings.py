@@ -227,6 +227,8 @@ ALLOW_PRIVATE_ADDRESSES = env_bool("AMENDS_ALLOW_PRIVATE_ADDRESSES", False)
 # after ATTEMPTS tries a delivery is marked failed. A worker that dies holding a delivery
 # gives it up after LEASE seconds, when another worker reconciles it with the platform.
 DELIVERY_ATTEMPTS = env_int("AMENDS_DELIVERY_ATTEMPTS", 12, minimum=1, maximum=1000)
+# How often a step done by hand in a platform's app is looked for on the platform.
+BY_HAND_CHECK_SECONDS = env_int("AMENDS_BY_HAND_CHECK_SECONDS", 300, minimum=0, maximum=86400)
 DELIVERY_BACKOFF_BASE = env_int("AMENDS_DELIVERY_BACKOFF_BASE", 5, minimum=0, maximum=3600)
 DELIVERY_BACKOFF_MAX = env_int("AMENDS_DELIVERY_BACKOFF_MAX", 1800, minimum=0, maximum=86400)
 DELIVERY_LEASE = env_int("AMENDS_DELIVERY_LEASE", 60, minimum=1, maximum=3600)

@@ -31,7 +31,7 @@ from amends.actions.people import (
     SetPassword,
     SetRole,
 )
-from amends.actions.platforms import CheckAccount, RetryDelivery, SeeOutsideChange
+from amends.actions.platforms import CheckAccount, ConfirmByHand, RetryDelivery, SeeOutsideChange
 from amends.actions.posts import Apologise, Correct, Publish, Reply
 from amends.actions.redaction import ProtectNames, PublishRedacted
 from amends.actions.sending import PauseSending, ResumeSending
@@ -51,6 +51,7 @@ __all__ = [
     "CheckAccount",
     "ClearSecondFactor",
     "CloseIncident",
+    "ConfirmByHand",
     "ConfirmSecondFactor",
     "Correct",
     "CorrectEverywhere",

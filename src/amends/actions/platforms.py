@@ -10,7 +10,7 @@ from amends.connectors.errors import NotAllowed
 from amends.delivery.models import Delivery, OutsideChange
 from amends.desk.lookups import account_by_key, get
 from amends.desk.models import Account
-from amends.errors import Refused
+from amends.errors import BadInput, Refused
 from amends.notify import api as notify
 from amends.record import api as record
 
@@ -143,3 +143,72 @@ class SeeOutsideChange(Action):
     def after(self, result: OutsideChange) -> OutsideChange:
         notify.settle(f"change:{result.pk}")
         return result
+
+
+SCREENSHOT_LIMIT = 5 * 1024 * 1024
+PICTURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+
+
+class ConfirmByHand(Action):
+    """A person says they did by hand, in the platform's own app, what its API cannot do (an
+    Instagram caption edited, a Nextdoor post deleted): the delivery is done. A screenshot of
+    the result, where given, is kept in the record as the entry's content (sealable like any
+    content). Where the platform can be read, the worker also sees it done by itself."""
+
+    roles = ("author", "supervisor")
+    verb = "confirm steps done by hand"
+
+    def __init__(self, actor, *, delivery, note: str = "", screenshot: bytes | None = None):
+        super().__init__(actor)
+        self.delivery_id, self.note, self.screenshot = delivery, note or "", screenshot
+
+    def validate(self):
+        if len(self.note) > 1000:
+            raise BadInput("note: must be at most 1,000 characters", field="note")
+        if self.screenshot is not None:
+            if len(self.screenshot) > SCREENSHOT_LIMIT:
+                raise BadInput("screenshot: must be at most 5 MB", field="screenshot")
+            if not any(self.screenshot.startswith(m) for m in PICTURES):
+                raise BadInput("screenshot: must be a PNG or JPEG picture", field="screenshot")
+
+    def apply(self) -> Delivery:
+        from amends.connectors import rules_for
+        from amends.delivery.models import Copy
+        from amends.delivery.wording import text_of
+
+        delivery = Delivery.objects.select_for_update().get(
+            pk=get(Delivery, self.delivery_id, "delivery").pk
+        )
+        if not (delivery.by_hand and delivery.status == Delivery.Status.PENDING):
+            raise Refused(
+                f"delivery: delivery {delivery.pk} is not waiting for a step done by hand",
+                field="delivery",
+            )
+        at = now()
+        delivery.status, delivery.done_at, delivery.error = Delivery.Status.DONE, at, ""
+        delivery.lease_until = None
+        delivery.save(update_fields=["status", "done_at", "error", "lease_until"])
+        copies = Copy.objects.filter(post_id=delivery.post_id)
+        if delivery.op == Delivery.Op.DELETE:
+            copies.update(gone_at=at, active_at=at)
+        elif delivery.op == Delivery.Op.EDIT and (copy := copies.first()) is not None:
+            rules = rules_for(delivery.account)
+            copy.expect(rules.comparable(text_of(delivery, rules)))
+            copy.edits += 1
+            copy.active_at = at
+            copy.save(update_fields=["expected", "salt", "edits", "active_at"])
+        record.append(
+            "delivery.confirmed_by_hand",
+            {
+                "delivery": delivery.pk,
+                "post": delivery.post_id,
+                "account": str(delivery.account),
+                "op": delivery.op,
+                "note": self.note,
+                "screenshot": self.screenshot is not None,
+            },
+            actor=self.actor_name,
+            subject=f"post:{delivery.post_id}",
+            content=self.screenshot,
+        )
+        return delivery

@@ -82,6 +82,7 @@ def delivery_list(status, post_id):
             "tries": d.tries,
             "url": d.remote_url,
             "error": d.error,
+            "by_hand": d.by_hand,  # a person does it in the platform's app: error says what
         }
         for d in rows[:200]
     ]
@@ -107,6 +108,35 @@ def delivery_retry(delivery_id, as_user):
 
     again = RetryDelivery(user_named(as_user), delivery=delivery_id).run()
     return {"delivery": again.pk, "status": again.status}, f"delivery {again.pk} will be sent again"
+
+
+@delivery.command("done")
+@click.argument("delivery_id", metavar="DELIVERY")
+@click.option("--note", default="", help="What you did, in a few words (kept in the record).")
+@click.option(
+    "--screenshot",
+    type=click.File("rb"),
+    default=None,
+    help="A PNG or JPEG picture of the result, kept in the record.",
+)
+@as_option
+@command
+def delivery_done(delivery_id, note, screenshot, as_user):
+    """Say you did by hand, in the platform's own app, a step its API cannot take (an
+    Instagram caption edited, a post deleted there): the delivery is done. `amends delivery
+    list --status pending` shows what waits, and says what to do.
+
+    Example: amends delivery done 12 --screenshot caption.png --as alice
+    """
+    from amends.actions import ConfirmByHand
+
+    done = ConfirmByHand(
+        user_named(as_user),
+        delivery=delivery_id,
+        note=note,
+        screenshot=screenshot.read() if screenshot else None,
+    ).run()
+    return {"delivery": done.pk, "status": done.status}, f"delivery {done.pk} is done"
 
 
 COMMANDS = {"worker": worker, "watch": watch, "delivery": delivery}

@@ -9,6 +9,7 @@ from amends.connectors.base import Connector, PlatformError, Remote
 from amends.connectors.bluesky.connector import Bluesky
 from amends.connectors.facebook.connector import Facebook
 from amends.connectors.house.connector import House
+from amends.connectors.instagram.connector import Instagram
 from amends.connectors.mastodon.connector import Mastodon
 from amends.connectors.wordpress.connector import WordPress
 from amends.connectors.x.connector import X
@@ -17,6 +18,7 @@ REGISTERED: list[type[Connector]] = [
     Bluesky,
     Facebook,
     House,
+    Instagram,
     Mastodon,
     WordPress,
     X,

@@ -35,6 +35,9 @@ class Capabilities:
     list_replies: bool = False  # replies to a post can be read back
     limit: int | None = None  # the default length limit (see Connector.measure)
     unit: str = "characters"  # what the limit counts, in words for people
+    # What a person does in the platform's own app because its API cannot (delivery ops:
+    # publish, edit, thread, quote, delete, notice); see Connector.by_hand.
+    by_hand: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,20 @@ class Connector:
         """The post ``url`` links to, named as :meth:`fetch` takes it, when the link is to a
         post of this account; None when it is not. May ask the platform (a slug, a handle)."""
         return None
+
+    def by_hand(self, op: str, text: str, remote: Remote | None) -> str:
+        """What a person does in the platform's own app for ``op`` (one of
+        ``capabilities.by_hand``), in plain words: the text they paste is shown beside it."""
+        where = f" ({remote.url})" if remote is not None and remote.url else ""
+        return {
+            "publish": f"Publish it on {self.label} from its app, word for word.",
+            "notice": f"Publish this notice on {self.label} from its app, word for word.",
+            "edit": f"Open the post on {self.label}{where}, edit it and replace its words with "
+            "these, exactly.",
+            "thread": f"Open the post on {self.label}{where} and reply to it with these words.",
+            "quote": f"Share the post on {self.label}{where} with these words.",
+            "delete": f"Open the post on {self.label}{where} and delete it.",
+        }[op]
 
     def find(self, key: str, text: str) -> Remote | None:
         """After a crash between sending and recording: the post that the delivery with this

@@ -23,3 +23,15 @@ class NotAllowed(PlatformError):
     """Amends itself would not go on: the server is not at a public address, or it answered
     with a redirect. The words are Amends' own, never the platform's, so they may be shown
     where a platform's answer may not."""
+
+
+class ByHand(PlatformError):
+    """The platform's API cannot do this (Instagram cannot edit a caption or delete a post;
+    Nextdoor has no API for the force): a person does it in the platform's own app.
+    ``instructions`` say exactly what to do, in words for that person. Never permanent: the
+    delivery waits, checked again on the platform where it can be read, until it shows it done
+    or a person confirms it."""
+
+    def __init__(self, instructions: str):
+        super().__init__(instructions)
+        self.instructions = instructions

@@ -137,3 +137,16 @@ def facebook(url: str) -> tuple[str, str | None] | None:
         return None
     named = parts.path.split("/")[1]
     return found.group(1), named if named.isdigit() else None
+
+
+# instagram.com/p/CODE/, /reel/CODE/, /tv/CODE/, optionally after the account's name.
+_IG_POST = re.compile(r"(?:/[A-Za-z0-9._]{1,30})?/(?:p|reel|reels|tv)/([A-Za-z0-9_-]{5,40})/?")
+
+
+def instagram(url: str) -> str | None:
+    """The shortcode of a link to a post on Instagram; None for anything else."""
+    parts = split(url)
+    if parts is None or host_of(url) not in _HOSTS["instagram"]:
+        return None
+    found = _IG_POST.fullmatch(parts.path)
+    return found.group(1) if found else None

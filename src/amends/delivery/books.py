@@ -22,6 +22,7 @@ from django.db.models import F
 
 from amends.clock import now
 from amends.connectors import PlatformError, Remote
+from amends.connectors.errors import ByHand
 from amends.connectors.http import scrub
 from amends.delivery.models import Attempt, Copy, Delivery
 from amends.notify import events as tell
@@ -88,6 +89,7 @@ DELIVERY_FIELDS = [
     "lease_until",
     "tries",
     "due_at",
+    "by_hand",
 ]
 
 
@@ -163,6 +165,8 @@ def _done(result: Result) -> record.Event:
             "account": str(delivery.account),
             "op": delivery.op,
             **({"replanned": delivery.replanned} if getattr(delivery, "replanned", "") else {}),
+            # Done by a person in the platform's app, and seen done there (or confirmed).
+            **({"by_hand": True} if delivery.by_hand else {}),
             "remote": remote.id,
             "url": remote.url,
             "found": result.outcome == Outcome.FOUND,
@@ -208,8 +212,35 @@ def _update_copy(result: Result) -> None:
         copies.update(gone_at=at, active_at=at)
 
 
+def _waiting_for_hand(result: Result, error: ByHand) -> list[record.Event]:
+    """Not a failure: a person must do it in the platform's app. Looked for again every
+    AMENDS_BY_HAND_CHECK_SECONDS, never given up; recorded once, when it starts to wait."""
+    delivery, first = result.delivery, not result.delivery.by_hand
+    _attempt(result, Outcome.RETRY, error.instructions)
+    delivery.by_hand, delivery.error, delivery.lease_until = True, error.instructions, None
+    delivery.status = Status.PENDING
+    delivery.due_at = result.at + timedelta(seconds=settings.BY_HAND_CHECK_SECONDS)
+    if not first:
+        return []
+    return [
+        record.event(
+            "delivery.by_hand",
+            {
+                "delivery": delivery.pk,
+                "post": delivery.post_id,
+                "account": str(delivery.account),
+                "op": delivery.op,
+                "what": error.instructions[:1000],
+            },
+            subject=f"post:{delivery.post_id}",
+        )
+    ]
+
+
 def _failed(result: Result) -> list[record.Event]:
     delivery, error = result.delivery, result.error
+    if isinstance(error, ByHand):
+        return _waiting_for_hand(result, error)
     tries = delivery.tries + 1
     final = error.permanent or tries >= settings.DELIVERY_ATTEMPTS
     said = scrub(str(error))  # a platform's words, never a token it echoed

@@ -65,6 +65,9 @@ class Delivery(models.Model):
     remote_id = models.CharField(max_length=500, blank=True)
     remote_url = models.CharField(max_length=1000, blank=True)
     error = models.TextField(blank=True)
+    # Done by a person in the platform's own app, because its API cannot: while pending,
+    # ``error`` says what to do; it is done when the platform shows it, or a person confirms.
+    by_hand = models.BooleanField(default=False)
     created_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
 

@@ -31,6 +31,7 @@ from django.db.models import Q
 from amends.clock import now
 from amends.connectors import Connector, PlatformError, Remote, connector_for
 from amends.connectors.credentials import CredentialsError
+from amends.connectors.errors import ByHand
 from amends.connectors.http import Seam
 from amends.delivery import books, wording
 from amends.delivery.books import Books, Result, Tally, backoff
@@ -220,6 +221,8 @@ class Worker:
 
     def send(self, delivery: Delivery, connector: Connector, text: str) -> Remote:
         post, key = delivery.post, delivery.key
+        if delivery.op in connector.capabilities.by_hand:
+            return self.by_hand(delivery, connector, text)
         if delivery.op == Op.NOTICE:
             return connector.publish(text, key=key)
         if delivery.op == Op.PUBLISH:
@@ -235,6 +238,22 @@ class Worker:
             return connector.quote(copy.remote(), text, key=key)
         connector.delete(copy.remote())
         return copy.remote()
+
+    def by_hand(self, delivery: Delivery, connector: Connector, text: str) -> Remote:
+        """A step the platform's API cannot take: done when the platform shows it done (the
+        new wording, the post gone) where it can be read; until then, what a person must do
+        (raised as :class:`ByHand`, and looked for again later)."""
+        copy = getattr(delivery.post, "copy", None)
+        remote = copy.remote() if copy is not None else None
+        reads = type(connector).fetch is not Connector.fetch
+        if remote is not None and reads and delivery.op in (Op.EDIT, Op.DELETE):
+            now_shows = connector.fetch(remote)
+            if delivery.op == Op.DELETE and now_shows is None:
+                return remote
+            edited = now_shows is not None and delivery.op == Op.EDIT
+            if edited and connector.comparable(now_shows.text or "") == connector.comparable(text):
+                return now_shows
+        raise ByHand(connector.by_hand(delivery.op, text, remote))
 
     def reconcile(self, delivery: Delivery, connector: Connector, text: str) -> Remote | None:
         """What the platform has of an attempt whose outcome was never recorded."""

@@ -107,6 +107,18 @@ def progress(incidents: Iterable[Incident]) -> dict[int, Progress]:
     for post_id, status in rows:
         (deleted if status == Deletion.Status.DONE else deleting).add(post_id)
 
+    # Steps a person must still do in a platform's app (a caption, a deletion on Instagram).
+    from amends.delivery.models import Delivery
+
+    by_hand: dict[tuple[int, str], str] = {}
+    rows = Delivery.objects.filter(
+        post_id__in=post_ids, by_hand=True, status=Delivery.Status.PENDING
+    ).values_list("post_id", "op", "account__platform")
+    for post_id, op, platform in rows:
+        step = {"edit": "amend", "delete": "explain", "notice": "explain"}.get(op)
+        if step:
+            by_hand[post_id, step] = f"waiting to be done by hand on {platform.capitalize()}"
+
     out = {}
     for incident in incidents:
         post = incident.post_id
@@ -138,6 +150,12 @@ def progress(incidents: Iterable[Incident]) -> dict[int, Progress]:
             # Harmful words come down first: removal is the first step offered.
             steps.remove(removal)
             steps.insert(0, removal)
+        steps = [
+            Step(s.step, "to do", by_hand[post, s.step])
+            if (post, s.step) in by_hand and s.status == "done"
+            else s
+            for s in steps
+        ]
         steps = [_noted(s, post, incident, overrides) for s in steps]
         out[incident.pk] = Progress(
             steps=steps,

@@ -48,6 +48,7 @@ urlpatterns = [
     path("deliveries/", deliveries.index, name="deliveries"),
     path("deliveries/<int:delivery_id>/", deliveries.detail, name="delivery"),
     path("deliveries/<int:delivery_id>/retry/", deliveries.retry, name="retry-delivery"),
+    path("deliveries/<int:delivery_id>/done/", deliveries.done_by_hand, name="done-by-hand"),
     path("changes/<int:change_id>/seen/", deliveries.seen, name="seen-change"),
     path("sending/", sending.sending, name="sending"),
     path("rota/", oncall.rota, name="rota"),

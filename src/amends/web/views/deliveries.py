@@ -6,12 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from amends.actions import RetryDelivery, SeeOutsideChange
+from amends.actions import ConfirmByHand, RetryDelivery, SeeOutsideChange
 from amends.delivery import wording
 from amends.delivery.models import Delivery
 from amends.desk.roles import roles_of
 from amends.errors import AmendsError
 from amends.web.access import desk_page, refused
+from amends.web.forms import perform
 from amends.web.pages import unseen_changes
 
 STATUSES = [s for s, _ in Delivery.Status.choices]
@@ -42,22 +43,45 @@ def index(request):
     )
 
 
-@desk_page()
-def detail(request, delivery_id: int):
+def _detail_context(request, delivery_id: int) -> dict:
     delivery = get_object_or_404(
         Delivery.objects.select_related("account", "post", "after"), pk=delivery_id
     )
-    return render(
+    return {
+        "delivery": delivery,
+        "text": wording.shown(delivery),
+        "attempts": delivery.attempts.all(),
+        "can_retry": can_retry(request.user),
+        "can_confirm": bool(roles_of(request.user) & {"author", "supervisor"}),
+        # What was asked of the platform and its own words: supervisors and admins.
+        "full": can_retry(request.user),
+    }
+
+
+@desk_page()
+def detail(request, delivery_id: int):
+    return render(request, "desk/deliveries/detail.html", _detail_context(request, delivery_id))
+
+
+@desk_page("author", "supervisor")
+@require_POST
+def done_by_hand(request, delivery_id: int):
+    """A person did the step in the platform's app: the delivery is done, with their
+    screenshot of it in the record where they give one."""
+    picture = request.FILES.get("screenshot")
+    action = ConfirmByHand(
+        request.user,
+        delivery=delivery_id,
+        note=request.POST.get("note", "").strip(),
+        screenshot=picture.read() if picture else None,
+    )
+    return perform(
         request,
-        "desk/deliveries/detail.html",
-        {
-            "delivery": delivery,
-            "text": wording.shown(delivery),
-            "attempts": delivery.attempts.all(),
-            "can_retry": can_retry(request.user),
-            # What was asked of the platform and its own words: supervisors and admins.
-            "full": can_retry(request.user),
-        },
+        action,
+        template="desk/deliveries/detail.html",
+        context=_detail_context(request, delivery_id),
+        done=lambda delivery: reverse("desk:delivery", args=[delivery.pk]),
+        said=lambda delivery: f"Delivery {delivery.pk} is done. The record keeps who confirmed it.",
     )
 
 

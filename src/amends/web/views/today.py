@@ -93,5 +93,12 @@ def today(request):
         "can_write": bool(roles & {"author", "supervisor"}),
         "can_review": "supervisor" in roles,
         "changes": unseen_changes()[:SHOWN],
+        "by_hand": _by_hand(),
     }
     return render(request, "desk/today.html", context)
+
+
+def _by_hand() -> list[Delivery]:
+    """Steps a person must do in a platform's own app, because its API cannot: oldest first."""
+    waiting = Delivery.objects.filter(by_hand=True, status=Delivery.Status.PENDING)
+    return list(waiting.select_related("account").order_by("created_at")[:SHOWN])
