@@ -15,6 +15,8 @@ from amends.actions import (
 from amends.record import api as record
 from tests.support.api import Api, token_for
 
+pytestmark = pytest.mark.once  # the same whatever the database
+
 PERSONAS = ("anonymous", "olly", "alice", "sam", "fiona", "adam")
 STAFF = ("alice", "sam", "fiona", "adam")
 WRITERS = ("alice", "sam")

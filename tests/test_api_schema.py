@@ -18,6 +18,8 @@ from amends.actions import OpenIncident, Publish
 from amends.wsgi import application
 from tests.support.api import token_for
 
+pytestmark = pytest.mark.once  # the same whatever the database
+
 CONFIG = {
     "generation": {
         "max-examples": 25,

@@ -1,10 +1,13 @@
 """Bluesky counting: graphemes and UTF-8 bytes, and link facets by byte offset. Pure functions."""
 
+import pytest
 import regex
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from amends.connectors.bluesky import counting
+
+pytestmark = pytest.mark.once  # the same whatever the database
 
 # What a reader sees as one character, each several code points.
 CLUSTERS = [

@@ -18,7 +18,7 @@ from tests.conftest import amends
 from tests.support.desk import ORIGINAL, Checker, sign_in
 from tests.support.serve import fetch
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.once]
 
 CORRECTED = "Witness appeal: the appeal closes on 14 May. Call 101 with information."
 REGRETTED = "Named the man we arrested before he was charged."

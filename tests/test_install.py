@@ -19,8 +19,6 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.conftest import is_postgres
-
 ROOT = Path(__file__).resolve().parent.parent
 LOCKS = ROOT / "requirements"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)", re.MULTILINE)
@@ -87,7 +85,7 @@ def test_the_finder_reads_extras_and_would_catch_a_missing_one():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(is_postgres(), reason="touches no database: it runs once, in the SQLite pass")
+@pytest.mark.once  # touches no database
 def test_a_fresh_venv_from_the_runtime_lock_alone_imports_every_module(tmp_path):
     wheels = tmp_path / "wheels"
     venv = tmp_path / "venv"

@@ -2,12 +2,15 @@
 
 from datetime import UTC, datetime
 
+import pytest
 import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
 from amends.record.leaf import Leaf
 from amends.record.log import leaf_bytes
+
+pytestmark = pytest.mark.once  # the same whatever the database
 
 names = st.none() | st.text(min_size=1, max_size=40)
 values = st.recursive(

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from amends.connectors.mastodon.counting import URL_LENGTH, entities, length, without_domains
 
+pytestmark = pytest.mark.once  # the same whatever the database
+
 # Words with no link or mention in them: letters, digits, punctuation, accents, CJK, emoji.
 plain = st.text(
     alphabet=st.sampled_from(list("abc XYZ 019.,;!?'\"\n\té日本語👮🏽‍♀️🚓\u0301")), max_size=80

@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from amends.record import merkle
 
+pytestmark = pytest.mark.once  # the same whatever the database
+
 # The reference leaves and tree heads published with RFC 6962 implementations
 # (transparency-dev/merkle testonly/constants.go).
 LEAVES = [

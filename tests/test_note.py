@@ -4,6 +4,8 @@ import pytest
 
 from amends.record.note import CheckpointBody, NoteError, Signer, Verifier, open_note
 
+pytestmark = pytest.mark.once  # the same whatever the database
+
 # The example key and note from golang.org/x/mod/sumdb/note.
 GO_SKEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
 GO_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"

@@ -12,7 +12,7 @@ from django_otp.oath import totp
 
 from tests.support.desk import PASSWORD, Checker, sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.once]
 
 
 def code(secret: str, steps_ahead: int = 0) -> str:

@@ -13,9 +13,13 @@ import subprocess
 import uuid
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 from tests.support import serve
 from tests.support.net import free_port
+
+pytestmark = pytest.mark.once  # the same whatever the database
 
 README = ROOT / "README.md"
 PASSWORD = "a long pds password for the readme"

@@ -20,7 +20,7 @@ from amends.actions import (
 from amends.site.wsgi import PublicFiles
 from tests.support.browser import chromium
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.once]
 
 
 @pytest.fixture

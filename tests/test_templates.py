@@ -5,7 +5,11 @@ at render time (the permission matrix renders every desk page) instead of leavin
 import re
 from pathlib import Path
 
+import pytest
+
 import amends
+
+pytestmark = pytest.mark.once  # the same whatever the database
 
 TEMPLATES = Path(amends.__file__).parent
 WRITTEN_PATH = re.compile(r"""(?:href|action|hx-get|hx-post|src)=["']/desk/""")

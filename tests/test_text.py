@@ -15,6 +15,8 @@ from amends.text.diff import changes, new_text, old_text, word_diff
 from amends.text.render import correction_html, deletion_notice, json_ld, plain_correction
 from amends.text.tone import humour_markers
 
+pytestmark = pytest.mark.once  # the same whatever the database
+
 words = st.text(alphabet=st.sampled_from(list("abc 14May.,\n\t'<>&\"é😂")), max_size=60)
 
 

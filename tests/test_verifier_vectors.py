@@ -11,6 +11,8 @@ from amends.evidence import verify as checker
 from tests.test_merkle import CONSISTENCY, INCLUSION, LEAVES, ROOTS
 from tests.test_note import GO_NOTE, GO_TEXT, GO_VKEY, SPEC_NOTE, SPEC_VKEY
 
+pytestmark = pytest.mark.once  # the same whatever the database
+
 HASHES = [checker.leaf_hash(leaf) for leaf in LEAVES]
 
 

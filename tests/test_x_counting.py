@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from amends.connectors.x.connector import X
 from amends.connectors.x.counting import LIMIT, URL_LENGTH, weighted_length, without_links
 
+pytestmark = pytest.mark.once  # the same whatever the database
+
 # Weight 1: Latin letters, digits, punctuation that cannot make a link (no dots, slashes).
 latin = st.text(alphabet=st.sampled_from(list("abcXYZ019 ,;!?'\"-éüßøЖ—’")), max_size=100)
 cjk = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=100)
