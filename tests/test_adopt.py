@@ -92,8 +92,8 @@ def test_a_link_that_is_not_a_link_is_one_clear_line(people):
 
 
 def test_a_platform_amends_cannot_read_yet_says_so(people):
-    with pytest.raises(Refused, match="cannot read posts from Instagram yet"):
-        AdoptPost(people.alice, url="https://www.instagram.com/p/C7abcDEFghi/").run()
+    with pytest.raises(Refused, match="cannot read posts from Nextdoor yet"):
+        AdoptPost(people.alice, url="https://nextdoor.co.uk/p/abcdefGHIJ").run()
 
 
 def test_only_authors_and_supervisors_adopt(people):
