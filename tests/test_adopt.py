@@ -91,9 +91,9 @@ def test_a_link_that_is_not_a_link_is_one_clear_line(people):
         AdoptPost(people.alice, url="mill lane post").run()
 
 
-def test_a_platform_amends_cannot_read_yet_says_so(people):
-    with pytest.raises(Refused, match="cannot read posts from Nextdoor yet"):
-        AdoptPost(people.alice, url="https://nextdoor.co.uk/p/abcdefGHIJ").run()
+def test_a_link_to_a_platform_with_no_connected_account_says_so(people):
+    with pytest.raises(Refused, match="not a post of any account connected on Nextdoor"):
+        AdoptPost(people.alice, url="https://nextdoor.co.uk/p/abcdefGHIJ", wording="Hi").run()
 
 
 def test_only_authors_and_supervisors_adopt(people):

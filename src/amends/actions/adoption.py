@@ -24,12 +24,13 @@ class AdoptPost(Action):
     roles = WRITERS
     verb = "adopt posts"
 
-    def __init__(self, actor, *, url: str):
+    def __init__(self, actor, *, url: str, wording: str = ""):
         super().__init__(actor)
-        self.url = url
+        self.url, self.wording = url, wording or ""
         self.found: tuple[Account, object] | None = None
         self.own: int | None = None
         self.again = False
+        self.pasted = False  # the words came from the person, the platform cannot be read
 
     def validate(self):
         if links.split(self.url) is None:
@@ -66,6 +67,9 @@ class AdoptPost(Action):
                 remote = connector.locate(self.url)
                 if remote is None:
                     continue
+                if not connector.reads:  # Nextdoor: the person gives the words
+                    self.found = (account, self._pasted(remote, account))
+                    return
                 # A connector that had to read the post to place it hands it back whole.
                 fetched = remote if remote.text is not None else connector.fetch(remote)
             except PlatformError as error:
@@ -83,6 +87,21 @@ class AdoptPost(Action):
             "else's post is not adopted (connect the account first: amends account add)",
             field="url",
         )
+
+    def _pasted(self, remote, account):
+        from amends.connectors import Remote
+
+        text = self.wording.strip()
+        if not text:
+            raise BadInput(
+                f"wording: Amends cannot read posts on {CONNECTORS[account.platform].label}; "
+                "paste the post's words as they stand",
+                field="wording",
+            )
+        if len(text) > 20_000:
+            raise BadInput("wording: must be at most 20,000 characters", field="wording")
+        self.pasted = True
+        return Remote(id=remote.id, url=remote.url, text=text)
 
     def apply(self) -> Post:
         if self.own is not None:
@@ -125,6 +144,8 @@ class AdoptPost(Action):
                 "remote": remote.id,
                 "remote_url": remote.url,
                 "platform": account.platform,
+                # Where the wording came from: the platform, or pasted by the person adopting.
+                "captured": "pasted" if self.pasted else "fetched",
                 # The ids of the versions the platform kept (X), oldest first, where it gives them.
                 **(
                     {"edit_history": list(remote.extra["edit_history_tweet_ids"])}

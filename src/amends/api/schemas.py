@@ -87,6 +87,12 @@ class AdoptIn(Body):
         "link gives it.",
         json_schema_extra=rules(length=2000),
     )
+    wording: str = Field(
+        default="",
+        description="The post's words as they stand, for a platform Amends cannot read "
+        "(Nextdoor); ignored where Amends reads the post itself.",
+        json_schema_extra={"maxLength": 20000},
+    )
 
 
 class Adopted(Published):

@@ -33,9 +33,15 @@ def post(account_key, text, as_user):
 
 @click.command()
 @click.argument("url")
+@click.option(
+    "--wording",
+    default="",
+    help="The post's words as they stand (- reads stdin), for a platform Amends cannot read "
+    "(Nextdoor).",
+)
 @as_option
 @command
-def adopt(url, as_user):
+def adopt(url, wording, as_user):
     """Bring in a post made outside Amends (in the platform's own app, or a scheduling suite)
     from its link, so the five steps reach it: Amends finds the connected account it belongs
     to and captures its exact wording now. Adopting it again gives the same post.
@@ -44,7 +50,7 @@ def adopt(url, as_user):
     """
     from amends.actions import AdoptPost
 
-    action = AdoptPost(user_named(as_user), url=url)
+    action = AdoptPost(user_named(as_user), url=url, wording=text_or_stdin(wording))
     post = action.run()
     said = "already known as" if action.again else "adopted as"
     return {"post": post.pk, "account": str(post.account), "adopted": not action.again}, (

@@ -11,6 +11,7 @@ from amends.connectors.facebook.connector import Facebook
 from amends.connectors.house.connector import House
 from amends.connectors.instagram.connector import Instagram
 from amends.connectors.mastodon.connector import Mastodon
+from amends.connectors.nextdoor.connector import Nextdoor
 from amends.connectors.wordpress.connector import WordPress
 from amends.connectors.x.connector import X
 
@@ -20,6 +21,7 @@ REGISTERED: list[type[Connector]] = [
     House,
     Instagram,
     Mastodon,
+    Nextdoor,
     WordPress,
     X,
 ]

@@ -162,6 +162,9 @@ class Connector:
 
     # Adopting a post made outside Amends, from its link.
     adopts: ClassVar[bool] = False
+    # Whether Amends can read posts on the platform at all (fetch, find, the watch); where it
+    # cannot, a person pastes an adopted post's words and confirms each step done by hand.
+    reads: ClassVar[bool] = True
 
     def locate(self, url: str) -> Remote | None:
         """The post ``url`` links to, named as :meth:`fetch` takes it, when the link is to a

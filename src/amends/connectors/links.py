@@ -150,3 +150,15 @@ def instagram(url: str) -> str | None:
         return None
     found = _IG_POST.fullmatch(parts.path)
     return found.group(1) if found else None
+
+
+_ND_POST = re.compile(r"/p/([A-Za-z0-9_-]{4,64})/?")
+
+
+def nextdoor(url: str) -> str | None:
+    """The id of a link to a post on Nextdoor (``/p/ID``); None for anything else."""
+    parts = split(url)
+    if parts is None or host_of(url) not in _HOSTS["nextdoor"]:
+        return None
+    found = _ND_POST.fullmatch(parts.path)
+    return found.group(1) if found else None

@@ -39,6 +39,8 @@ def check(worker) -> list[OutsideChange]:
     found = []
     for copy in recent_copies():
         connector = worker.connector(copy.post.account)
+        if not connector.reads:  # Nextdoor: nothing Amends can look at
+            continue
         try:
             live = connector.fetch(copy.remote())
         except PlatformError:

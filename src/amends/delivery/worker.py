@@ -245,8 +245,7 @@ class Worker:
         (raised as :class:`ByHand`, and looked for again later)."""
         copy = getattr(delivery.post, "copy", None)
         remote = copy.remote() if copy is not None else None
-        reads = type(connector).fetch is not Connector.fetch
-        if remote is not None and reads and delivery.op in (Op.EDIT, Op.DELETE):
+        if remote is not None and connector.reads and delivery.op in (Op.EDIT, Op.DELETE):
             now_shows = connector.fetch(remote)
             if delivery.op == Op.DELETE and now_shows is None:
                 return remote

@@ -4,6 +4,7 @@ changes made outside the desk. Views import these from here, never from each oth
 from datetime import datetime
 
 from amends.clock import now
+from amends.connectors import CONNECTORS
 from amends.delivery.models import OutsideChange
 from amends.desk import incidents as rules
 from amends.desk import policy
@@ -48,6 +49,8 @@ def detail_context(request, post: Post) -> dict:
         "deliveries": post.deliveries.select_related("account").order_by("pk"),
         "copy": getattr(post, "copy", None),
         "changes": post.outside_changes.order_by("found_at"),
+        # Whether Amends can read the post's platform at all (not Nextdoor).
+        "readable": CONNECTORS[post.account.platform].reads,
     }
 
 

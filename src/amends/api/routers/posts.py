@@ -34,7 +34,7 @@ def publish(request, payload: s.PublishIn):
 def adopt(request, payload: s.AdoptIn):
     """Find the connected account the linked post belongs to and capture its exact wording
     now (201); a post Amends already knows is returned as it is (200)."""
-    action = AdoptPost(request.auth, url=payload.url)
+    action = AdoptPost(request.auth, url=payload.url, wording=payload.wording)
     post = action.run()
     out = {
         "post": post.pk,

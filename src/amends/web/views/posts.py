@@ -404,7 +404,9 @@ def redact(request, post_id: int):
 @require_POST
 def adopt(request):
     """Bring in a post made outside Amends from its pasted link (Today and the posts page)."""
-    action = AdoptPost(request.user, url=request.POST.get("url", ""))
+    action = AdoptPost(
+        request.user, url=request.POST.get("url", ""), wording=request.POST.get("wording", "")
+    )
     try:
         post = action.run()
     except AmendsError as error:
