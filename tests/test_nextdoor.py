@@ -123,3 +123,30 @@ def test_the_command_line_and_the_api_take_the_words(people, account):
     )
     assert refused.status_code == 400
     assert "paste the post's words" in refused.content.decode()
+
+
+def test_a_step_waiting_by_hand_on_another_channel_keeps_the_incidents_step_to_do(people, account):
+    from amends.actions import AddToIncident, Publish
+
+    first = Publish(people.alice, account="house:news", text=WORDS).run()
+    twin = AdoptPost(people.alice, url=LINK, wording=WORDS).run()
+    incident = OpenIncident(
+        people.alice, post=first.pk, kind="harmful", severity="critical", summary="s", rationale="r"
+    ).run()
+    AddToIncident(people.alice, incident=incident.pk, post=twin.pk).run()
+    RemoveNow(
+        people.sam,
+        post=first.pk,
+        ground="identified_person",
+        explanation="It identified someone.",
+        rationale="r",
+        everywhere=True,
+    ).run()
+    work()
+    explain = next(s for s in steps(incident) if s.step == "explain")
+    assert explain.status == "to do"
+    assert f"by hand on Nextdoor (post {twin.pk})" in explain.note
+    for op in ("delete", "notice"):
+        work()
+        ConfirmByHand(people.alice, delivery=Delivery.objects.get(op=op).pk).run()
+    assert next(s for s in steps(incident) if s.step == "explain").status == "done"

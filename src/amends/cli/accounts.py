@@ -91,10 +91,11 @@ def account_add(key, name, **fields):
         secrets={k: read_secret(v, f"--{k}-file") for k, v in given.items() if k in secret},
         as_operator=True,
     ).run()
-    local = CONNECTORS[added.platform].local
+    connector = CONNECTORS[added.platform]
+    nothing_to_check = connector.local or not connector.reads
     return {"account": str(added)}, (
         f"account {added} added"
-        + ("" if local else f"; check it with `amends account check {added}`")
+        + ("" if nothing_to_check else f"; check it with `amends account check {added}`")
     )
 
 

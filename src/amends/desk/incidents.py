@@ -108,16 +108,26 @@ def progress(incidents: Iterable[Incident]) -> dict[int, Progress]:
         (deleted if status == Deletion.Status.DONE else deleting).add(post_id)
 
     # Steps a person must still do in a platform's app (a caption, a deletion on Instagram).
+    from amends.connectors import CONNECTORS
     from amends.delivery.models import Delivery
 
-    by_hand: dict[tuple[int, str], str] = {}
+    # On every channel of the incident, not only its first post.
+    channel_of: dict[int, set[int]] = defaultdict(set)  # post -> incidents it is a channel of
+    for incident in incidents:
+        channel_of[incident.post_id].add(incident.pk)
+    others = Incident.others.through.objects.filter(incident_id__in=incident_ids)
+    for incident_id, post_id in others.values_list("incident_id", "post_id"):
+        channel_of[post_id].add(incident_id)
+    by_hand: dict[tuple[int, str], str] = {}  # (incident, step) -> what waits
     rows = Delivery.objects.filter(
-        post_id__in=post_ids, by_hand=True, status=Delivery.Status.PENDING
+        post_id__in=channel_of, by_hand=True, status=Delivery.Status.PENDING
     ).values_list("post_id", "op", "account__platform")
     for post_id, op, platform in rows:
         step = {"edit": "amend", "delete": "explain", "notice": "explain"}.get(op)
-        if step:
-            by_hand[post_id, step] = f"waiting to be done by hand on {platform.capitalize()}"
+        for incident_id in channel_of[post_id] if step else ():
+            by_hand[incident_id, step] = (
+                f"waiting to be done by hand on {CONNECTORS[platform].label} (post {post_id})"
+            )
 
     out = {}
     for incident in incidents:
@@ -151,8 +161,8 @@ def progress(incidents: Iterable[Incident]) -> dict[int, Progress]:
             steps.remove(removal)
             steps.insert(0, removal)
         steps = [
-            Step(s.step, "to do", by_hand[post, s.step])
-            if (post, s.step) in by_hand and s.status == "done"
+            Step(s.step, "to do", by_hand[incident.pk, s.step])
+            if (incident.pk, s.step) in by_hand and s.status == "done"
             else s
             for s in steps
         ]
