@@ -372,3 +372,24 @@ def test_three_workers_side_by_side_send_each_post_once(fresh_database, pds, tmp
     assert sum(sent) == 30
     found = sorted(r["value"]["text"] for r in pds.list_records(did))
     assert found == sorted(f"Shared post {n}" for n in range(30))
+
+
+def test_a_partner_agencys_handle_is_a_mention_and_a_bare_domain_a_link(people, pds, account):
+    """As the Bluesky app makes them: the partner is told of the mention (its handle resolved
+    to its DID by the PDS); a handle that is nobody's stays plain text."""
+    key, did = account
+    partner = f"partner{uuid.uuid4().hex[:8]}.test"
+    partner_did, _ = pds.create_account(partner, PASSWORD)
+    text = f"With @{partner} and @nobody{uuid.uuid4().hex[:6]}.test: see police.uk/appeal #MillLane"
+    Publish(people.alice, account=key, text=text).run()
+    drain(Worker("test"))
+    (made,) = [r["value"] for r in pds.list_records(did)]
+    raw = made["text"].encode("utf-8")
+    shown = {
+        raw[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode(): f["features"][0]
+        for f in made["facets"]
+    }
+    assert shown[f"@{partner}"]["did"] == partner_did
+    assert shown["police.uk/appeal"]["uri"] == "https://police.uk/appeal"
+    assert shown["#MillLane"]["tag"] == "MillLane"
+    assert not any(s.startswith("@nobody") for s in shown)

@@ -24,7 +24,7 @@ from atproto_core.uri import AtUri
 
 from amends.connectors import links
 from amends.connectors.base import Capabilities, Connector, Field, Measure, PlatformError, Remote
-from amends.connectors.bluesky import counting
+from amends.connectors.bluesky import counting, richtext
 
 POST = "app.bsky.feed.post"
 WEB = "https://bsky.app"
@@ -221,14 +221,38 @@ class Bluesky(Connector):
         assert self.did is not None  # set by every successful login
         return self.did
 
-    @staticmethod
-    def _record(text: str) -> dict:
+    def _record(self, text: str) -> dict:
         created = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         record: dict[str, object] = {"$type": POST, "text": text, "createdAt": created}
-        facets = counting.link_facets(text)
+        facets = self._facets(text)
         if facets:
             record["facets"] = facets
         return record
+
+    def _facets(self, text: str) -> list[dict]:
+        """The facets Bluesky's app would make of ``text`` (links, hashtags, mentions), each
+        mention's handle resolved to its DID through the PDS; a handle that resolves to nobody
+        stays plain text, as in the app."""
+        found = []
+        for facet in richtext.detect(text):
+            feature = facet["features"][0]
+            if feature["$type"] == richtext.MENTION_TYPE:
+                did = self._resolve(feature["did"])
+                if did is None:
+                    continue
+                facet = {**facet, "features": [{**feature, "did": did}]}
+            found.append(facet)
+        return found
+
+    def _resolve(self, handle: str) -> str | None:
+        client = self._login()
+        try:
+            with self._errors("com.atproto.identity.resolveHandle", f"look up @{handle}"):
+                return client.com.atproto.identity.resolve_handle({"handle": handle}).did
+        except PlatformError as error:
+            if error.status is not None and 400 <= error.status < 500:
+                return None  # no such handle
+            raise  # the PDS is unwell: tried again later, never sent without the mention
 
     def _create(self, record: dict, key: str) -> Remote:
         client, rkey = self._login(), rkey_for(key)
