@@ -2,14 +2,19 @@
 in the real WordPress — is adopted from its link, its exact wording captured, and the five
 steps then reach it on the platform like any other post."""
 
+import gzip
+import hashlib
+import io
 import json
 import uuid
+import zipfile
 from pathlib import Path
 
 import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from warcio.archiveiterator import ArchiveIterator
 
 from amends.actions import (
     AddAccount,
@@ -128,10 +133,28 @@ def test_a_post_made_on_the_pds_is_adopted_corrected_and_removed(people, pds, bl
     assert post.wording == WRONG
     assert post.captured_at is not None
     assert post.copy.remote_id == post_uri
-    entry = record.entries_about(post.subject)[0]
+    entry, captured = record.entries_about(post.subject)[:2]
     assert entry.kind == "post.adopted"
     assert record.read(entry.seq) == WRONG.encode()
     assert json.loads(entry.leaf)["data"]["url"] == link
+
+    # What the PDS answered, kept exactly as WARC records that warcio reads back, digests
+    # checked; no credential among them.
+    assert captured.kind == "post.captured"
+    warc = record.read(captured.seq)
+    assert captured.read().data["sha256"] == hashlib.sha256(warc).hexdigest()
+    kinds, answers = [], []
+    for r in ArchiveIterator(io.BytesIO(warc), check_digests=True):
+        kinds.append(r.rec_type)
+        if r.rec_type == "response":
+            answers.append(r.content_stream().read())
+        if r.rec_type == "request":
+            assert r.http_headers.get_header("Authorization") is None
+    assert kinds[0] == "warcinfo"
+    assert kinds.count("response") == kinds.count("request") == captured.read().data["exchanges"]
+    assert any(WRONG.encode() in body for body in answers)  # the post as the PDS gave it
+    assert b"accessJwt" not in warc  # the sign-in was never captured
+    assert PASSWORD.encode() not in warc
 
     # The same post again, by its at:// link: the same post, nothing new recorded.
     size = record.size()
@@ -155,6 +178,9 @@ def test_a_post_made_on_the_pds_is_adopted_corrected_and_removed(people, pds, bl
     drain()
     uris = [r["uri"] for r in pds.list_records(bluesky["did"])]
     assert post_uri not in uris
+    # The capture held the wording: it is sealed with the rest of it.
+    with pytest.raises(Refused, match="content is sealed"):
+        record.read(captured.seq)
 
 
 def test_a_changed_post_adopted_again_is_captured_again(people, pds, bluesky):
@@ -167,7 +193,9 @@ def test_a_changed_post_adopted_again_is_captured_again(people, pds, bluesky):
     copy.expect("something else")  # as if the platform now showed other wording
     copy.save()
     AdoptPost(people.alice, url=uri).run()
-    assert record.entries_about(post.subject)[-1].kind == "post.recaptured"
+    # The wording captured again, and what the platform answered with it.
+    kinds = [e.kind for e in record.entries_about(post.subject)]
+    assert kinds[-2:] == ["post.recaptured", "post.captured"]
 
 
 def test_another_accounts_post_is_refused(people, pds, bluesky):
@@ -311,6 +339,28 @@ def test_a_long_post_made_in_xs_app_is_adopted_whole_with_its_edit_history(peopl
     planned = outbox.plan(post, post.wording, post.wording.replace("4 May", "14 May"), "Wrong")
     assert planned.how == "reply"
     assert "30 minutes" in planned.why
+
+
+def test_what_x_answered_is_kept_and_travels_in_the_evidence_pack(people, monkeypatch, tmp_path):
+    from amends.actions import ExportPack
+    from amends.evidence import verify as verifier
+
+    connect("x", {})
+    replaying(monkeypatch, "x", "get_post_long", "users_me")
+    post = AdoptPost(people.alice, url=X_LINK).run()
+    captured = record.entries_about(post.subject)[1]
+    assert captured.kind == "post.captured"
+    warc = record.read(captured.seq)
+    whole = recordings.recording(SRC / "amends/connectors/x/recordings", "get_post_long")
+    assert whole["body"]["data"]["note_tweet"]["text"].encode() in gzip.decompress(warc)
+    assert b"Bearer" not in gzip.decompress(warc)  # the token never kept
+    done = ExportPack(
+        people.fiona, output=tmp_path / "p.zip", post=post.pk, purpose="Complaint", reference="C/1"
+    ).run()
+    with zipfile.ZipFile(done.path) as z:
+        (name,) = [n for n in z.namelist() if n.endswith(verifier.content_path(captured.seq))]
+        assert z.read(name) == warc  # the platform's answers, byte for byte
+    assert verifier.verify(str(done.path))["ok"]
 
 
 def test_a_post_by_another_x_account_is_not_adopted(people, monkeypatch):

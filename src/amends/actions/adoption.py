@@ -7,7 +7,7 @@ from django.conf import settings
 
 from amends.actions.base import Action
 from amends.clock import now
-from amends.connectors import CONNECTORS, PlatformError, connector_for, links
+from amends.connectors import CONNECTORS, PlatformError, capture, connector_for, links
 from amends.delivery.models import Copy
 from amends.desk.models import Account, Post, Revision
 from amends.desk.roles import WRITERS
@@ -31,6 +31,7 @@ class AdoptPost(Action):
         self.own: int | None = None
         self.again = False
         self.pasted = False  # the words came from the person, the platform cannot be read
+        self.capture: capture.Capture | None = None
 
     def validate(self):
         if links.split(self.url) is None:
@@ -64,16 +65,21 @@ class AdoptPost(Action):
                 continue
             connector = connector_for(account)
             try:
-                remote = connector.locate(self.url)
-                if remote is None:
-                    continue
-                if not connector.reads:  # Nextdoor: the person gives the words
-                    self.found = (account, self._pasted(remote, account))
-                    return
-                # A connector that had to read the post to place it hands it back whole.
-                fetched = remote if remote.text is not None else connector.fetch(remote)
+                with capture.capturing(connector.seam) as exchanges:
+                    remote = connector.locate(self.url)
+                    if remote is None:
+                        continue
+                    if not connector.reads:  # Nextdoor: the person gives the words
+                        self.found = (account, self._pasted(remote, account))
+                        return
+                    # A connector that had to read the post to place it hands it back whole.
+                    fetched = remote if remote.text is not None else connector.fetch(remote)
             except PlatformError as error:
                 raise Refused(f"url: {account} could not be asked: {error}", field="url") from None
+            # What the platform answered, exactly, kept with the wording it gave.
+            self.capture = capture.warc(
+                exchanges, why=f"{self.url} adopted from {account} by {self.actor_name}"
+            )
             if fetched is None:
                 raise NotFound(
                     f"url: {account} has no such post now (deleted, or not published yet)",
@@ -86,6 +92,24 @@ class AdoptPost(Action):
             f"url: this is not a post of any account connected{where}; a copy of someone "
             "else's post is not adopted (connect the account first: amends account add)",
             field="url",
+        )
+
+    def _keep_capture(self, post: Post) -> None:
+        """The platform's exact answers, as WARC, in the record beside the wording: its own
+        entry, whose content is sealed with the post's wording if the post is taken down."""
+        if self.capture is None or not self.capture.exchanges:
+            return
+        record.append(
+            "post.captured",
+            {
+                "post": post.pk,
+                "format": "application/warc",
+                "exchanges": self.capture.exchanges,
+                "sha256": self.capture.sha256,
+            },
+            actor=self.actor_name,
+            subject=post.subject,
+            content=self.capture.warc,
         )
 
     def _pasted(self, remote, account):
@@ -126,6 +150,7 @@ class AdoptPost(Action):
                     subject=post.subject,
                     content=text,
                 )
+                self._keep_capture(post)
             return post
         post = Post.objects.create(
             account=account,
@@ -158,6 +183,7 @@ class AdoptPost(Action):
             content=text,
         )
         Revision.objects.create(post=post, n=1, seq=entry.seq, created_by=self.actor, created_at=at)
+        self._keep_capture(post)
         history = remote.extra.get("edit_history_tweet_ids") or []
         copy = Copy(
             post=post,

@@ -233,14 +233,21 @@ class RemoveNow(RequestDeletion):
 
 
 def wording_of(post: Post) -> list[int]:
-    """Every record entry holding wording of ``post``: its revisions, and what the watch found
-    on the platform when the post was changed outside the desk."""
+    """Every record entry holding wording of ``post``: its revisions, what the watch found on
+    the platform when the post was changed outside the desk, and an adopted post's captures."""
     from amends.delivery.models import OutsideChange
 
     found = post.outside_changes.filter(kind=OutsideChange.Kind.CHANGED)
+    # An adopted post's later captures: its wording again, and the platform's answers whole.
+    captured = [
+        e.seq
+        for e in record.entries_about(post.subject)
+        if e.kind in ("post.recaptured", "post.captured")
+    ]
     return [
         *post.revisions.values_list("seq", flat=True),
         *found.values_list("seq", flat=True),
+        *captured,
     ]
 
 

@@ -108,6 +108,8 @@ class _Timed(httpx.BaseTransport):
             raise NotAllowed(f"{where}: {error}") from None
         response.read()
         self.seam.note(request.method, request.url, response.status_code, started, response.text)
+        if self.seam.captured is not None and not AUTH_CALLS.search(_url(request.url)):
+            self.seam.captured.append((request, response))  # kept whole: see capture.py
         refused = guard.refused_redirect(self.seam.platform, request, response)
         if refused:  # whoever asked (the Seam, an SDK), a redirect is not followed
             response.close()
@@ -156,6 +158,9 @@ class Seam:
         self.platform = platform
         self.exchanges: list[Exchange] = []
         self._transport = transport
+        # While capturing (:func:`amends.connectors.capture.capturing`), every exchange whole,
+        # except the calls whose answers are credentials.
+        self.captured: list[tuple[httpx.Request, httpx.Response]] | None = None
 
     @cached_property
     def client(self) -> httpx.Client:

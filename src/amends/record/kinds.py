@@ -11,6 +11,7 @@ KINDS: dict[str, str] = {
     "delivery.by_hand": "Delivery waiting for a person to do it in the platform's app",
     "delivery.confirmed_by_hand": "Delivery done by hand, confirmed by a person",
     "post.recaptured": "Adopted post's wording captured again",
+    "post.captured": "What the platform answered, kept exactly (WARC)",
     "post.revised": "Post corrected",
     "post.deleted": "Post deleted",
     "post.changed_outside": "Post changed outside Amends",
