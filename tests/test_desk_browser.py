@@ -55,9 +55,11 @@ def test_the_five_steps_in_the_browser_from_incident_to_unsealing(desk, browser,
     page.get_by_label("Apology").fill("Sorry: the closing date we gave was wrong.")
     page.get_by_text("found nothing to change").wait_for()
     page.get_by_role("button", name="Publish apology").click()
+    # Back on the incident, the step ticked, and told what comes next.
+    page.wait_for_url(f"{desk}/desk/incidents/1/#steps")
     expect(page.get_by_text("Apology published as post")).to_be_visible()
+    expect(page.get_by_text("Next: make amends.")).to_be_visible()
 
-    page.goto(f"{desk}/desk/incidents/1/")
     page.get_by_role("link", name="Write the correction").click()
     page.get_by_label("Corrected wording").fill(CORRECTED)
     page.get_by_label("Why it was corrected").fill("We gave the wrong closing date.")
@@ -65,7 +67,10 @@ def test_the_five_steps_in_the_browser_from_incident_to_unsealing(desk, browser,
     assert "\u201c14\u201d, not \u201c4\u201d" in page.locator("#preview").inner_text()
     axe.check(page, "correct")
     page.get_by_role("button", name="Publish correction").click()
+    page.wait_for_url(f"{desk}/desk/incidents/1/#steps")
     expect(page.get_by_text("revision 2 is public")).to_be_visible()
+    expect(page.get_by_text("Every other step is done")).to_be_visible()
+    page.goto(f"{desk}/desk/posts/1/")
     axe.check(page, "post")
 
     # The author posts something that must go, and asks for its deletion.

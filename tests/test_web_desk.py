@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 
 from amends.actions import (
@@ -396,3 +397,38 @@ def test_text_that_cannot_be_stored_is_refused_naming_the_field(people, client):
     with pytest.raises(BadInput, match="text: must be valid Unicode text"):
         Correct(people.alice, post=post.pk, text="On \ud800 May.", reason="Date.").run()
     assert record.size() == size
+
+
+def test_each_step_returns_to_the_incident_and_says_what_comes_next(people, client):
+    from amends.actions import OpenIncident, Publish
+
+    post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
+    incident = OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="minor", summary="s", rationale="r"
+    ).run()
+    client.force_login(people.alice)
+    done = client.post(
+        f"/desk/posts/{post.pk}/apologise/", {"text": "Sorry: the date we gave was wrong."}
+    )
+    assert done.url == f"/desk/incidents/{incident.pk}/#steps"
+    said = [str(m) for m in get_messages(done.wsgi_request)]
+    assert said[-1].endswith(
+        "Next: make amends. Correct the post visibly: strike through, say when and why."
+    )
+    done = client.post(
+        f"/desk/posts/{post.pk}/correct/", {"text": "Closes on 14 May.", "reason": "Wrong date."}
+    )
+    assert done.url == f"/desk/incidents/{incident.pk}/#steps"
+    said = [str(m) for m in get_messages(done.wsgi_request)]
+    assert "Every other step is done" in said[-1]
+
+
+def test_a_step_on_a_post_without_an_open_incident_returns_to_the_post(people, client):
+    from amends.actions import Publish
+
+    post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
+    client.force_login(people.alice)
+    done = client.post(
+        f"/desk/posts/{post.pk}/correct/", {"text": "Closes on 14 May.", "reason": "Wrong date."}
+    )
+    assert done.url == f"/desk/posts/{post.pk}/"

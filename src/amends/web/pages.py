@@ -2,6 +2,9 @@
 changes made outside the desk. Views import these from here, never from each other."""
 
 from datetime import datetime
+from functools import cached_property
+
+from django.urls import reverse
 
 from amends.clock import now
 from amends.connectors import CONNECTORS
@@ -93,3 +96,34 @@ def awaiting_review():
     for deletion in out:
         deletion.overdue = deletion.review_overdue(at)
     return out
+
+
+class AfterStep:
+    """Where a step taken on ``post`` returns to, and what comes next: the page of its open
+    incident, with the first step still to do; else the post itself. Worked out once, after the
+    step is taken."""
+
+    def __init__(self, post: Post):
+        self.post = post
+
+    @cached_property
+    def incident(self) -> Incident | None:
+        found = rules.incident_for(self.post)
+        return found if found is not None and found.is_open else None
+
+    def url(self, _result=None) -> str:
+        if self.incident is None:
+            return reverse("desk:post", args=[self.post.pk])
+        return reverse("desk:incident", args=[self.incident.pk]) + "#steps"
+
+    @property
+    def next(self) -> str:
+        """ " Next: …" in words, or "" outside an incident."""
+        if self.incident is None:
+            return ""
+        todo = [s for s in rules.steps(self.incident) if s.status == "to do"]
+        first = next((s for s in todo if s.step != "move_on"), None)
+        if first is None:
+            return " Every other step is done: when nothing more is needed, close the incident."
+        title, hint = STEPS[first.step]
+        return f" Next: {title.lower()}. {hint}"

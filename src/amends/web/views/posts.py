@@ -37,7 +37,7 @@ from amends.text.render import correction_html, plain_correction
 from amends.web.access import desk_page, refused
 from amends.web.forms import flag, in_words, perform
 from amends.web.later import Later
-from amends.web.pages import detail_context
+from amends.web.pages import AfterStep, detail_context
 
 PAGE_SIZE = 50
 STATUSES = listing.STATUSES
@@ -224,13 +224,16 @@ def correct(request, post_id: int):
         as_reply=as_reply,
         as_quote=as_quote,
     )
+    after = AfterStep(post)
     return perform(
         request,
         action,
         template="desk/posts/correct.html",
         context=context,
-        done=lambda revision: reverse("desk:post", args=[post.pk]),
-        said=lambda revision: f"Corrected post {post.pk}: revision {revision.n} is public.",
+        done=after.url,
+        said=lambda revision: (
+            f"Corrected post {post.pk}: revision {revision.n} is public.{after.next}"
+        ),
     )
 
 
@@ -272,13 +275,14 @@ def apologise(request, post_id: int):
         anyway=flag(request, "anyway"),
         override_reason=request.POST.get("override_reason", ""),
     )
+    after = AfterStep(post)
     return perform(
         request,
         action,
         template="desk/posts/apologise.html",
         context=context,
-        done=lambda apology: reverse("desk:post", args=[post.pk]),
-        said=lambda apology: f"Apology published as post {apology.pk}.",
+        done=after.url,
+        said=lambda apology: f"Apology published as post {apology.pk}.{after.next}",
     )
 
 
@@ -309,13 +313,14 @@ def reply(request, post_id: int):
         anyway=flag(request, "anyway"),
         override_reason=request.POST.get("override_reason", ""),
     )
+    after = AfterStep(post)
     return perform(
         request,
         action,
         template="desk/posts/reply.html",
         context=context,
-        done=lambda response: reverse("desk:post", args=[post.pk]),
-        said=lambda response: f"Reply published as post {response.pk}.",
+        done=after.url,
+        said=lambda response: f"Reply published as post {response.pk}.{after.next}",
     )
 
 
@@ -359,16 +364,17 @@ def request_deletion(request, post_id: int):
         rationale=request.POST.get("rationale", ""),
         everywhere=request.POST.get("everywhere") == "1",
     )
+    after = AfterStep(post)
     return perform(
         request,
         action,
         template="desk/posts/delete.html",
         context=context,
-        done=lambda deletion: reverse("desk:post", args=[post.pk]),
+        done=after.url,
         said=lambda deletion: (
             f"{_taken(deletion)} taken down: its public page now says why, and it is being "
             "deleted from the platform. Another supervisor must review your decision by "
-            f"{timezone.localtime(deletion.review_due):%H:%M on %d %b}."
+            f"{timezone.localtime(deletion.review_due):%H:%M on %d %b}.{after.next}"
             if deletion.urgent
             else f"Deletion {deletion.pk} requested; another supervisor must approve it."
         ),
