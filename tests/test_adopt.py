@@ -224,14 +224,18 @@ def test_the_command_line_and_the_api_adopt(people, pds, bluesky):
 def test_the_desk_takes_a_pasted_link(people, pds, bluesky, client):
     uri = bluesky["post"]("Pasted into the desk.")
     client.force_login(people.alice)
-    assert "Paste its link" in client.get("/desk/").content.decode()
+    assert "Paste the post's link, or some of its words" in client.get("/desk/").content.decode()
     page = client.post("/desk/posts/adopt/", {"url": uri, "back": "today"}, follow=True)
     text = page.content.decode()
     assert "adopted: its wording on" in text
     assert "Made outside Amends" in text
     assert "not known to Amends" in text
-    wrong = client.post("/desk/posts/adopt/", {"url": "mill lane", "back": "today"}, follow=True)
-    assert "Give the whole link to the post" in wrong.content.decode()
+    # Words search the posts Amends knows; a link to nobody's account says so in words.
+    words = client.post("/desk/posts/adopt/", {"url": "mill lane", "back": "today"})
+    assert words.url == "/desk/posts/?q=mill+lane"
+    elsewhere = {"url": "https://example.org/2026/05/appeal/", "back": "today"}
+    wrong = client.post("/desk/posts/adopt/", elsewhere, follow=True)
+    assert "This is not a post of any account connected" in wrong.content.decode()
 
 
 # --- the real WordPress ----------------------------------------------------------------------

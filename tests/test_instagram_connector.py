@@ -271,7 +271,7 @@ def test_the_desk_shows_the_step_and_takes_the_confirmation(people, account, mon
     delivery = Delivery.objects.get(op="edit")
     client.force_login(people.alice)
     today = client.get("/desk/").content.decode()
-    assert "To do by hand" in today
+    assert f"Do by hand on Instagram: edit post {post.pk}" in today  # what needs you now
     assert f"/desk/deliveries/{delivery.pk}/" in today
     page = client.get(f"/desk/deliveries/{delivery.pk}/").content.decode()
     assert "Do this by hand on Instagram" in page
@@ -283,7 +283,7 @@ def test_the_desk_shows_the_step_and_takes_the_confirmation(people, account, mon
     assert done.status_code == 302
     delivery.refresh_from_db()
     assert delivery.status == "done"
-    assert "To do by hand" not in client.get("/desk/").content.decode()
+    assert "Do by hand on Instagram" not in client.get("/desk/").content.decode()
 
 
 def test_the_command_line_lists_the_step_and_takes_the_confirmation(

@@ -186,3 +186,57 @@ def test_a_part_is_worked_out_once_however_many_ask_for_it_at_once():
     assert len(made) == 1
     assert got == ["the part"] * 20
     assert versioned(key_for("test", "version-2"), lambda: "the next") == "the next"
+
+
+# --- what needs you now ------------------------------------------------------------------------
+
+
+def _needs(client, who) -> str:
+    client.force_login(who)
+    page = client.get("/desk/").content.decode()
+    start = page.index('id="h-needs"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_what_needs_you_now_is_by_role_and_most_serious_first(people, client):
+    from amends.actions import OpenIncident, Publish, RequestDeletion
+
+    minor = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
+    grave = Publish(people.alice, account="house:news", text="Named a suspect.").run()
+    OpenIncident(
+        people.alice, post=minor.pk, kind="fact", severity="minor", summary="s", rationale="r"
+    ).run()
+    OpenIncident(
+        people.alice, post=grave.pk, kind="harmful", severity="critical", summary="s", rationale="r"
+    ).run()
+    RequestDeletion(
+        people.alice, post=grave.pk, ground="prejudicial", explanation="x", rationale="r"
+    ).run()
+
+    sam = _needs(client, people.sam)
+    assert sam.index(f"deletion of post {grave.pk}") < sam.index("Incident 1 (minor)")
+    assert "Decide:" in sam
+    # The requester is never asked to decide her own request; an auditor is asked nothing.
+    alice = _needs(client, people.alice)
+    assert f"deletion of post {grave.pk}" not in alice
+    assert "Incident 2 (critical): explain deletion" in alice
+    assert alice.index("Incident 2 (critical)") < alice.index("Incident 1 (minor): apologise")
+    assert "Nothing needs you now." in _needs(client, people.fiona)
+
+
+def test_the_start_box_finds_a_post_by_its_words(people, client):
+    from amends.actions import Publish
+
+    Publish(people.alice, account="house:news", text="Mill Lane is closed until Friday.").run()
+    client.force_login(people.alice)
+    found = client.post("/desk/posts/adopt/", {"url": "Mill Lane", "back": "today"})
+    assert found.status_code == 302
+    assert found.url == "/desk/posts/?q=Mill+Lane"
+    assert "Mill Lane is closed" in client.get(found.url).content.decode()
+
+
+def test_the_records_state_is_for_auditors_and_admins(people, client):
+    client.force_login(people.alice)
+    assert 'id="h-record"' not in client.get("/desk/").content.decode()
+    client.force_login(people.fiona)
+    assert 'id="h-record"' in client.get("/desk/").content.decode()

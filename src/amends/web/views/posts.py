@@ -1,6 +1,7 @@
 """Posts: the list with search and filters, a post's whole history, and the composers."""
 
 from datetime import date, datetime, time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,7 +23,7 @@ from amends.actions import (
     RequestDeletion,
 )
 from amends.actions.posts import limit_of
-from amends.connectors import CONNECTORS
+from amends.connectors import CONNECTORS, links
 from amends.delivery import outbox
 from amends.desk import incidents as rules
 from amends.desk import listing, policy
@@ -409,7 +410,11 @@ def redact(request, post_id: int):
 @desk_page("author", "supervisor")
 @require_POST
 def adopt(request):
-    """Bring in a post made outside Amends from its pasted link (Today and the posts page)."""
+    """Bring in a post made outside Amends from its pasted link (Today and the posts page);
+    words that are not a link search the posts Amends knows."""
+    pasted = request.POST.get("url", "").strip()
+    if pasted and links.split(pasted) is None:
+        return redirect(reverse("desk:posts") + "?" + urlencode({"q": pasted[:200]}))
     action = AdoptPost(
         request.user, url=request.POST.get("url", ""), wording=request.POST.get("wording", "")
     )

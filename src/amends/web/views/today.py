@@ -13,6 +13,7 @@ from amends.desk import incidents as rules
 from amends.desk.models import Deletion, Incident
 from amends.desk.roles import roles_of
 from amends.record import api as record
+from amends.web import needs
 from amends.web.access import desk_page
 from amends.web.later import Later
 from amends.web.pages import awaiting_review, step_rows, unseen_changes
@@ -93,12 +94,8 @@ def today(request):
         "can_write": bool(roles & {"author", "supervisor"}),
         "can_review": "supervisor" in roles,
         "changes": unseen_changes()[:SHOWN],
-        "by_hand": _by_hand(),
+        "needs": Later(lambda: needs.for_person(request.user)),
+        # The record's own state is for auditors and admins (everyone sees it if it fails).
+        "can_audit": bool(roles & {"auditor", "admin"}),
     }
     return render(request, "desk/today.html", context)
-
-
-def _by_hand() -> list[Delivery]:
-    """Steps a person must do in a platform's own app, because its API cannot: oldest first."""
-    waiting = Delivery.objects.filter(by_hand=True, status=Delivery.Status.PENDING)
-    return list(waiting.select_related("account").order_by("created_at")[:SHOWN])
