@@ -159,6 +159,7 @@ def build() -> dict:
         Reply,
         RequestDeletion,
     )
+    from amends.desk.incidents import steps as incident_steps
     from amends.desk.models import Incident, Post
     from amends.record import api as record
     from amends.site import render
@@ -225,12 +226,19 @@ def build() -> dict:
                     rng.choice(supervisors), deletion=deletion.pk, rationale="Approved in the test."
                 ).run()
         for incident in incidents[: INCIDENTS - OPEN]:
+            # Each step not done says why it was not needed, as closing asks.
+            left = [
+                s.step
+                for s in incident_steps(Incident.objects.get(pk=incident))
+                if s.status == "to do" and s.step != "move_on"
+            ]
             CloseIncident(
                 rng.choice(supervisors),
                 incident=incident,
                 statement="We have put this right and changed how we check posts before they "
                 "go out. Thank you to everyone who told us. We will say no more about it here.",
                 rationale="Closed in the test.",
+                not_needed={step: "Not needed for this slip." for step in left},
             ).run()
 
         # Corrections of posts no incident is about.

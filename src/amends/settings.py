@@ -129,7 +129,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "amends.web.context.desk",
-            ]
+            ],
+            # Every time people read on the desk is written one way: {{ moment|when }}.
+            "builtins": ["amends.web.templatetags.when"],
         },
     }
 ]

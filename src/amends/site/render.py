@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from amends.desk import policy
 from amends.desk.models import Deletion, Post, Revision
 from amends.record import api as record
+from amends.text import when
 from amends.text.render import correction_html, json_ld, plain_correction
 
 PAGE_SIZE = 50
@@ -41,12 +42,11 @@ time{white-space:nowrap}
 
 
 def _when(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y, %H:%M}"
+    return when.said(moment, timezone.get_default_timezone())
 
 
 def _iso(moment: datetime) -> str:
-    return moment.isoformat()
+    return when.machine(moment)  # HTML's datetime allows three fraction digits at most
 
 
 def _linebreaksbr(text: str) -> Markup:

@@ -35,6 +35,7 @@ from amends.text import personal
 from amends.text.apology import check_apology
 from amends.text.diff import word_diff
 from amends.text.render import correction_html, plain_correction
+from amends.text.when import said
 from amends.web.access import desk_page, refused
 from amends.web.forms import flag, in_words, perform
 from amends.web.later import Later
@@ -375,7 +376,7 @@ def request_deletion(request, post_id: int):
         said=lambda deletion: (
             f"{_taken(deletion)} taken down: its public page now says why, and it is being "
             "deleted from the platform. Another supervisor must review your decision by "
-            f"{timezone.localtime(deletion.review_due):%H:%M on %d %b}.{after.next}"
+            f"{said(deletion.review_due, timezone.get_current_timezone())}.{after.next}"
             if deletion.urgent
             else f"Deletion {deletion.pk} requested; another supervisor must approve it."
         ),

@@ -1,0 +1,19 @@
+"""``{{ moment|when }}``: a time as people read it (``3 December 2026 at 6:49pm GMT``, in the
+configured zone) inside ``<time>`` with its machine-readable value. A builtin of the desk's
+templates (settings.TEMPLATES)."""
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+
+from amends.text.when import machine, said
+
+register = template.Library()
+
+
+@register.filter
+def when(moment):
+    if not moment:
+        return ""
+    zone = timezone.get_current_timezone()
+    return format_html('<time datetime="{}">{}</time>', machine(moment), said(moment, zone))
