@@ -28,3 +28,15 @@ def test_desk_links_are_named_not_written_out():
 def test_the_check_finds_a_written_out_path():
     assert WRITTEN_PATH.search('<a href="/desk/posts/1/">')
     assert not WRITTEN_PATH.search("<a href=\"{% url 'desk:post' post_id=1 %}\">")
+
+
+def test_no_time_is_written_inside_another():
+    """``|when`` writes its own ``<time>``: wrapping it in another is invalid HTML."""
+    nested = re.compile(r"<time[^>]*>\{\{[^}]*\|when \}\}")
+    desk = TEMPLATES / "web" / "templates"  # the public site's own `when` writes words only
+    found = [
+        str(path.relative_to(TEMPLATES))
+        for path in sorted(desk.rglob("*.html"))
+        if nested.search(path.read_text())
+    ]
+    assert found == []

@@ -66,6 +66,8 @@ PAGES = [
     ("deliveries", {}, "GET", STAFF),
     ("delivery", {"delivery_id": "delivery"}, "GET", STAFF),
     ("retry-delivery", {"delivery_id": "delivery"}, "POST", ("sam", "adam")),
+    ("assign-incident", {"incident_id": "incident"}, "POST", WRITERS),
+    ("note-incident", {"incident_id": "incident"}, "POST", ("alice", "sam", "fiona")),
     ("done-by-hand", {"delivery_id": "delivery"}, "POST", WRITERS),
     ("seen-change", {"change_id": "change"}, "POST", ("alice", "sam", "adam")),
     ("me", {}, "GET", STAFF),

@@ -21,6 +21,7 @@ from amends.actions.deletions import (
 from amends.actions.evidence import ExportPack
 from amends.actions.incidents import CloseIncident, OpenIncident
 from amends.actions.notify import AddChannel, AddShift, RemoveChannel, RemoveShift, SendTest
+from amends.actions.ownership import AssignIncident, NoteIncident
 from amends.actions.people import (
     ChangePassword,
     ClearSecondFactor,
@@ -47,6 +48,7 @@ __all__ = [
     "AdoptPost",
     "Apologise",
     "ApproveDeletion",
+    "AssignIncident",
     "ChangePassword",
     "CheckAccount",
     "ClearSecondFactor",
@@ -59,6 +61,7 @@ __all__ = [
     "EnrolSecondFactor",
     "ExportPack",
     "Forbidden",
+    "NoteIncident",
     "OpenIncident",
     "PauseSending",
     "PlaceHold",

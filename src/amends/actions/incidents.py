@@ -47,6 +47,7 @@ class OpenIncident(Action):
             budget=policy.budget(self.severity),
             opened_by=self.actor,
             opened_at=now(),
+            owner=self.actor,
         )
         record.append(
             "incident.opened",

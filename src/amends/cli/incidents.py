@@ -183,6 +183,43 @@ def incident_protect(incident_id, names, as_user):
     )
 
 
+@incident.command("assign")
+@click.argument("incident_id", metavar="INCIDENT")
+@click.option("--to", "to", required=True, metavar="USER", help="The author or supervisor.")
+@as_option
+@command
+def incident_assign(incident_id, to, as_user):
+    """Hand the incident to another author or supervisor, who sees it through from now.
+
+    Example: amends incident assign 4 --to sam --as alice
+    """
+    from amends.actions import AssignIncident
+
+    done = AssignIncident(user_named(as_user), incident=incident_id, to=to).run()
+    return {"incident": done.pk, "owner": done.owner.username}, (
+        f"incident {done.pk} is now owned by {done.owner.username}"
+    )
+
+
+@incident.command("note")
+@click.argument("incident_id", metavar="INCIDENT")
+@click.option("--text", required=True, help="The note, for the team only (- reads stdin).")
+@as_option
+@command
+def incident_note(incident_id, text, as_user):
+    """Write an internal note on the incident, for the team: never published, kept in the
+    record with who wrote it and when.
+
+    Example: amends incident note 4 --text "The witness's family has been told." --as alice
+    """
+    from amends.actions import NoteIncident
+
+    done = NoteIncident(user_named(as_user), incident=incident_id, text=text_or_stdin(text)).run()
+    return {"incident": done.incident_id, "note": done.pk}, (
+        f"note {done.pk} added to incident {done.incident_id}"
+    )
+
+
 @click.command()
 @click.argument("post_id", metavar="POST")
 @click.option("--text", required=True, help="The redacted wording (- reads standard input).")

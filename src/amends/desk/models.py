@@ -82,6 +82,10 @@ class Incident(models.Model):
     # Names the case officer says must never be published (a victim, a witness, a child):
     # encrypted like account credentials, so a copy of the database alone does not hold them.
     protected = models.BinaryField(null=True, editable=False)
+    # Who is seeing it through now: the opener, until someone hands it over.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"incident {self.pk} ({self.severity})"
@@ -372,3 +376,19 @@ class SignInFailures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failures} failures, the last at {self.last:%Y-%m-%d %H:%M:%S}"
+
+
+class IncidentNote(models.Model):
+    """An internal note on an incident, for the team only: never published. Its words are the
+    record entry's content (``incident.noted``), so they can be sealed like any content."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="notes")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField()
+    text = models.TextField()
+    seq = models.BigIntegerField()  # the record entry holding it
+
+    def __str__(self) -> str:
+        return f"note {self.pk} on incident {self.incident_id}"

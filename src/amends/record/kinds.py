@@ -8,6 +8,8 @@ KINDS: dict[str, str] = {
     # posts
     "post.published": "Post published",
     "post.adopted": "Post made outside Amends adopted from its link",
+    "incident.assigned": "Incident handed to a new owner",
+    "incident.noted": "Internal note written on an incident",
     "delivery.by_hand": "Delivery waiting for a person to do it in the platform's app",
     "delivery.confirmed_by_hand": "Delivery done by hand, confirmed by a person",
     "post.recaptured": "Adopted post's wording captured again",

@@ -32,6 +32,8 @@ urlpatterns = [
     path("incidents/<int:incident_id>/", incidents.detail, name="incident"),
     path("incidents/<int:incident_id>/close/", incidents.close, name="close-incident"),
     path("incidents/<int:incident_id>/protected/", incidents.protect, name="protect-names"),
+    path("incidents/<int:incident_id>/owner/", incidents.assign, name="assign-incident"),
+    path("incidents/<int:incident_id>/notes/", incidents.note, name="note-incident"),
     path("incidents/<int:incident_id>/posts/", incidents.add_post, name="incident-add-post"),
     path(
         "incidents/<int:incident_id>/correct/",

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,8 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from amends.actions import (
     AddToIncident,
     AdoptPost,
+    AssignIncident,
     CloseIncident,
     CorrectEverywhere,
+    NoteIncident,
     OpenIncident,
     ProtectNames,
 )
@@ -21,7 +24,7 @@ from amends.actions.incidents import statement_findings
 from amends.desk import incidents as rules
 from amends.desk.models import Deletion, Incident, Post
 from amends.desk.reports import incident_report
-from amends.desk.roles import can_write
+from amends.desk.roles import WRITERS, can_write, roles_of
 from amends.errors import AmendsError
 from amends.record import api as record
 from amends.text import personal
@@ -112,8 +115,22 @@ def _detail(request, incident: Incident) -> dict:
         "pending": incident.post.deletions.filter(status=Deletion.Status.PENDING).first(),
         "protected": len(incident.protected_names()),
         "redaction": incident.post.redactions.first(),
+        "owner": incident.owner,
+        "writers": _writers() if can_write(request.user) and incident.is_open else [],
+        "notes": incident.notes.select_related("written_by").order_by("written_at", "pk"),
+        "can_note": bool(roles_of(request.user) & {"author", "supervisor", "auditor"}),
         **facts,
     }
+
+
+def _writers() -> list[str]:
+    """Whom an incident can be handed to: the active authors and supervisors."""
+    return list(
+        User.objects.filter(is_active=True, groups__name__in=WRITERS)
+        .order_by("username")
+        .values_list("username", flat=True)
+        .distinct()
+    )
 
 
 @desk_page("supervisor")
@@ -223,4 +240,35 @@ def correct_everywhere(request, incident_id: int):
         context=context,
         done=lambda _: reverse("desk:incident", args=[incident.pk]),
         said=lambda revisions: f"Corrected on {len(revisions)} channels.",
+    )
+
+
+@desk_page("author", "supervisor")
+@require_POST
+def assign(request, incident_id: int):
+    """Hand the incident to another author or supervisor."""
+    incident = get_object_or_404(Incident.objects.select_related("post__account"), pk=incident_id)
+    to = request.POST.get("owner", "")
+    return perform(
+        request,
+        AssignIncident(request.user, incident=incident.pk, to=to),
+        template="desk/incidents/detail.html",
+        context=_detail(request, incident),
+        done=lambda done: reverse("desk:incident", args=[done.pk]),
+        said=lambda done: f"{done.owner.username} now owns incident {done.pk}.",
+    )
+
+
+@desk_page("author", "supervisor", "auditor")
+@require_POST
+def note(request, incident_id: int):
+    """An internal note for the team; never published."""
+    incident = get_object_or_404(Incident.objects.select_related("post__account"), pk=incident_id)
+    return perform(
+        request,
+        NoteIncident(request.user, incident=incident.pk, text=request.POST.get("text", "")),
+        template="desk/incidents/detail.html",
+        context=_detail(request, incident),
+        done=lambda done: reverse("desk:incident", args=[incident.pk]) + "#notes",
+        said=lambda done: "Note added. Only the team sees it; the record keeps it.",
     )
