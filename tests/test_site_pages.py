@@ -261,3 +261,52 @@ def test_the_servers_memory_for_pages_is_bounded(people, site, monkeypatch):
     assert app.held <= wsgi.CACHE_BYTES
     assert f"/posts/{posts[-1].pk}/" in app.pages
     assert f"/posts/{posts[0].pk}/" not in app.pages
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+TOMBSTONES = "{http://purl.org/atompub/tombstones/1.0}"
+
+
+def test_feed_entries_are_titled_by_their_first_words(people, site, client):
+    long = "Witness appeal: officers are asking anyone who was near Mill Lane on Tuesday evening"
+    Publish(people.alice, account="house:news", text=long + " to call 101.").run()
+    Publish(
+        people.alice, account="house:news", text="Road closed.\nDiversion via Elm Street."
+    ).run()
+    feed = ET.fromstring(page(client, "/feed.atom")[1].encode())
+    titles = [e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")]
+    assert titles[0] == "Road closed."
+    assert titles[1].endswith("…")
+    assert len(titles[1]) <= 70
+    assert long.startswith(titles[1][:-1])
+
+
+def test_a_removed_post_stays_in_the_feed_as_a_tombstone_saying_why_never_what(
+    people, site, client
+):
+    post = Publish(people.alice, account="house:news", text="Named a witness.").run()
+    deletion = RequestDeletion(
+        people.alice,
+        post=post.pk,
+        ground="prejudicial",
+        explanation="It could have prejudiced a trial.",
+        rationale="r",
+    ).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="r").run()
+    body = page(client, "/feed.atom")[1]
+    assert "Named a witness" not in body
+    feed = ET.fromstring(body.encode())
+    assert feed.findall(f"{ATOM}entry") == []
+    (gone,) = feed.findall(f"{TOMBSTONES}deleted-entry")
+    assert gone.get("ref").endswith(f"/posts/{post.pk}/")
+    assert gone.get("when").endswith("Z")
+    assert "It could have prejudiced a trial." in gone.find(f"{TOMBSTONES}comment").text
+
+
+def test_a_page_that_is_not_there_is_the_sites_own_not_found_page(people, site, client):
+    response = client.get("/posts/99999/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Page not found" in body
+    assert "See our latest posts" in body
+    assert '<html lang="en-GB">' in body  # the site's own page, not the framework's

@@ -170,15 +170,32 @@ def _listing(limit: int):
     for revision in Revision.objects.filter(post__in=posts).order_by("n"):
         revisions.setdefault(revision.post_id, []).append(revision)
     texts = record.read_many(r[-1].seq for r in revisions.values())
-    return [
-        {
-            "post": post,
-            "text": texts.get(revisions[post.pk][-1].seq, b"").decode("utf-8"),
-            "corrected": len(revisions[post.pk]) > 1,
-            "updated": revisions[post.pk][-1].created_at,
-        }
-        for post in posts
-    ]
+    out = []
+    for post in posts:
+        text = texts.get(revisions[post.pk][-1].seq, b"").decode("utf-8")
+        out.append(
+            {
+                "post": post,
+                "text": text,
+                "title": title_of(text) or f"{post.get_kind_display()} {post.pk}",
+                "corrected": len(revisions[post.pk]) > 1,
+                "updated": revisions[post.pk][-1].created_at,
+            }
+        )
+    return out
+
+
+TITLE = 70  # characters of a feed entry's title
+
+
+def title_of(text: str) -> str:
+    """A post's first words as a title: its first line, cut at a word before TITLE characters
+    with an ellipsis when longer."""
+    first = " ".join(text.strip().split("\n", 1)[0].split())
+    if len(first) <= TITLE:
+        return first
+    cut = first[: TITLE - 1].rsplit(" ", 1)[0] or first[: TITLE - 1]
+    return cut.rstrip(" ,;:.-") + "…"
 
 
 def render_index() -> None:
@@ -241,13 +258,25 @@ def render_corrections(*, every_page: bool = False) -> None:
 
 def render_feed() -> None:
     items = _listing(FEED_SIZE)
-    updated = max((i["updated"] for i in items), default=None)
+    # Removed posts stay in the feed as tombstones (RFC 6721), saying when and why, never what.
+    done = Deletion.objects.filter(status=Deletion.Status.DONE).order_by("-decided_at", "-pk")
+    removed = [
+        {
+            "post_id": d.post_id,
+            "decided_at": d.decided_at,
+            "ground": policy.ground_in_words(d.ground),
+            "explanation": d.explanation,
+        }
+        for d in done[:FEED_SIZE]
+    ]
+    updated = max([i["updated"] for i in items] + [r["decided_at"] for r in removed], default=None)
     write(
         "feed.atom",
         render_to_string(
             "site/feed.atom",
             {
                 "items": items,
+                "removed": removed,
                 "updated": updated,
                 "site_url": settings.SITE_URL,
                 "site_title": settings.SITE_TITLE,

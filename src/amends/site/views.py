@@ -5,7 +5,7 @@ import posixpath
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import FileResponse, HttpResponse
 from django.views.decorators.http import require_safe
 
 TYPES = {
@@ -37,7 +37,7 @@ def locate(path: str) -> tuple[Path, int] | None:
 def public(request, path: str = ""):
     found = locate(path)
     if found is None:
-        raise Http404("no such page")
+        return not_found()
     file, status = found
     response = FileResponse(
         open(file, "rb"),  # noqa: SIM115 - FileResponse closes it
@@ -45,5 +45,15 @@ def public(request, path: str = ""):
     )
     response.status_code = status
     # Short: a correction must reach readers within a minute, even through a cache.
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def not_found() -> HttpResponse:
+    """The site's own "Page not found", in its style and words (never Django's bare page)."""
+    from amends.site.render import render_to_string
+
+    page = render_to_string("site/not_found.html", {"site_title": settings.SITE_TITLE})
+    response = HttpResponse(page, status=404, content_type=TYPES[".html"])
     response["Cache-Control"] = "public, max-age=60"
     return response
