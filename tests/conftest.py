@@ -34,6 +34,7 @@ def _keys_in_tmp(settings, tmp_path):
     settings.SEALING_KEY_FILE = tmp_path / "keys" / "sealing.key"
     settings.CREDENTIALS_KEY_FILE = tmp_path / "keys" / "credentials.key"
     settings.CHECKPOINT_INTERVAL = 3600
+    settings.PUBLISHED_FILE = tmp_path / "published-checkpoint.json"
 
 
 @pytest.fixture(autouse=True)

@@ -287,6 +287,9 @@ RESPONSE_BUDGETS = {
 
 # The public site is rendered to static files here.
 SITE_DIR = env_path("AMENDS_SITE_DIR", HOME / "site")
+# The newest checkpoint let out (site, evidence pack), kept outside the database: a database
+# restored from before it is refused as a rollback (amends/record/published.py).
+PUBLISHED_FILE = env_path("AMENDS_PUBLISHED_FILE", SITE_DIR.parent / "published-checkpoint.json")
 
 
 def _inside_site(path: Path) -> bool:

@@ -63,6 +63,16 @@ def _error_line(error: BaseException) -> str:
     return text
 
 
+def refuse_a_rollback() -> None:
+    """Stop, in one line, when the record is behind a checkpoint already published."""
+    from amends.errors import Refused
+    from amends.record import api as record
+
+    behind = record.rollback()
+    if behind:
+        raise Refused(f"record: {behind}")
+
+
 @contextlib.contextmanager
 def one_line_errors():
     """Turn a deliberate error, a configuration error or a database error into one line on
@@ -114,6 +124,7 @@ def main():
 def _register() -> None:
     from amends.cli import (
         accounts,
+        backup,
         deletions,
         delivery,
         desk,
@@ -129,6 +140,7 @@ def _register() -> None:
     groups = (
         record,
         server,
+        backup,
         people,
         accounts,
         desk,

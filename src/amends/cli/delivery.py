@@ -2,7 +2,7 @@
 
 import click
 
-from amends.cli import command, one_line_errors, setup_django
+from amends.cli import command, one_line_errors, refuse_a_rollback, setup_django
 from amends.cli.options import as_option, user_named
 
 
@@ -21,6 +21,8 @@ def worker(once, name):
     with one_line_errors():
         setup_django()
         from amends.delivery.worker import Worker
+
+        refuse_a_rollback()
 
         runner = Worker(name)
         if not once:

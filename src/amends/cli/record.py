@@ -27,6 +27,9 @@ def verify(workers: int | None):
 
     Example: amends verify --json
     """
+    behind = _api().rollback()
+    if behind:
+        raise Failed(behind, {"ok": False, "rollback": behind})
     result = _api().verify(workers=workers)
     if not result.ok:
         raise Failed(f"entry {result.seq}: {result.error}", result.as_json())

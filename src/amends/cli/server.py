@@ -10,7 +10,7 @@ import time
 
 import click
 
-from amends.cli import command, one_line_errors, setup_django
+from amends.cli import command, one_line_errors, refuse_a_rollback, setup_django
 
 
 @click.command()
@@ -56,6 +56,8 @@ def serve(host: str, port: int, workers: int):
 
         from amends import served
         from amends.site.render import render_all
+
+        refuse_a_rollback()
 
         moved = False
         if not settings.SITE_URL_SET and served.write(settings.HOME, host, port):

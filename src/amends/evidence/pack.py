@@ -235,6 +235,7 @@ def write(gathered: Gathered, output: Path, *, check: bool = True) -> Exported:
     """Write the pack to ``output`` (after the export is committed); ``gathered`` is used up.
     With ``check``, the pack's own verifier runs on it before it is moved into place."""
     anchor = record.sign_checkpoint()
+    record.mark_published(anchor, "as an evidence pack's anchor")
     entries = {**gathered.entries, **_rotations(anchor)}
     seqs = sorted(entries)
     earlier = proofs.earlier_checkpoints(seqs, anchor)

@@ -54,6 +54,8 @@ from amends.record.log import (
     tree_root,
     version,
 )
+from amends.record.published import mark as mark_published
+from amends.record.published import rollback
 from amends.record.verify import Result as VerifyResult
 from amends.record.verify import verify
 
@@ -82,11 +84,13 @@ __all__ = [
     "label",
     "latest_checkpoint",
     "latest_of_kind",
+    "mark_published",
     "open_for_export",
     "place_hold",
     "read",
     "read_many",
     "release_hold",
+    "rollback",
     "rotate_key",
     "seal",
     "sign_checkpoint",

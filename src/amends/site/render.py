@@ -289,6 +289,7 @@ def render_well_known() -> None:
     latest = record.latest_checkpoint()
     if latest is not None:
         write(".well-known/amends/checkpoint", latest.note)
+        record.mark_published(latest, "on the public site")
     write(".well-known/amends/key", f"{record.verifier_key()}\n")
 
 
