@@ -42,6 +42,18 @@ def test_a_message_is_the_same_message_whatever_its_links_tags_and_case(ws):
     assert likeness(text, text) == 1.0
 
 
+@given(words, words)
+def test_the_quick_bounds_never_change_whether_two_wordings_are_the_same(a, b):
+    """The matcher skips the full comparison when a cheap upper bound is already below NEAR:
+    the decision is the full comparison's."""
+    from difflib import SequenceMatcher
+
+    from amends.text.similar import NEAR, likeness_of
+
+    full = SequenceMatcher(None, tuple(a), tuple(b), autojunk=False).ratio()
+    assert (likeness_of(tuple(a), tuple(b)) >= NEAR) == (full >= NEAR)
+
+
 def test_a_different_message_is_not_the_same():
     assert not same_message(WRONG, "Road closed on Mill Lane until Friday.")
     assert same_message(WRONG, WRONG.replace("Call 101", "Ring 101"))

@@ -11,9 +11,10 @@ from amends.desk.models import Incident, Post
 from amends.desk.roles import WRITERS
 from amends.errors import BadInput, Refused
 from amends.record import api as record
-from amends.text.similar import likeness, same_message
+from amends.text.similar import NEAR, likeness_of, words
 
 NEARBY = timedelta(days=3)
+CANDIDATES = 500  # the force's posts around the first one, newest first, compared at most
 
 
 def suggestions(incident: Incident, limit: int = 10) -> list[tuple[Post, float]]:
@@ -26,12 +27,16 @@ def suggestions(incident: Incident, limit: int = 10) -> list[tuple[Post, float]]
         created_at__gte=first.created_at - NEARBY,
         created_at__lte=first.created_at + NEARBY,
     ).exclude(pk__in=taken)
-    found = []
-    for post in near.select_related("account").order_by("-created_at")[:500]:
-        if post.wording and same_message(first.wording, post.wording):
-            found.append((post, likeness(first.wording, post.wording)))
-    found.sort(key=lambda pair: -pair[1])
-    return found[:limit]
+    mine = words(first.wording)  # worked out once, not once per post
+    # Only the wording of the candidates is read; the few that match are loaded whole.
+    alike: dict[int, float] = {}
+    for pk, wording in near.order_by("-created_at").values_list("pk", "wording")[:CANDIDATES]:
+        score = likeness_of(mine, words(wording)) if wording else 0.0
+        if score >= NEAR:
+            alike[pk] = score
+    best = sorted(alike, key=lambda pk: -alike[pk])[:limit]
+    posts = Post.objects.select_related("account").in_bulk(best)
+    return [(posts[pk], alike[pk]) for pk in best]
 
 
 class AddToIncident(Action):
