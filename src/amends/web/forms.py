@@ -31,6 +31,8 @@ def perform(
             **context,
             "error": in_words(error.message),
             "error_field": error.field,
+            # The error summary links to the box to put right, where the forms name it alike.
+            "error_target": FIELD_IDS.get(error.field or ""),
             "form": request.POST,
         }
         return render(request, template, context, status=error.status)
@@ -38,6 +40,14 @@ def perform(
     return redirect(done(result))
 
 
+# The boxes the composers and decision forms share, by the field an action names.
+FIELD_IDS = {
+    "text": "text",
+    "reason": "reason",
+    "rationale": "rationale",
+    "explain": "explanation",
+    "statement": "statement",
+}
 PREFIX = re.compile(r"^([a-z_]+): ")
 # What a page calls the input a message is about, where the message does not say it itself.
 LABELS = {

@@ -95,6 +95,16 @@ def _facts(incident: Incident) -> dict:
         "time_to_correction": _since(report, "time_to_correction"),
         "post_status": post.status,
         "deleted": post.status == "deleted",
+        # Each of these changes only by a recorded action, so it is kept with the rest.
+        "pending": post.deletions.filter(status=Deletion.Status.PENDING).first(),
+        "protected": len(incident.protected_names()),
+        "redaction": post.redactions.first(),
+        "owner": incident.owner.username if incident.owner_id else None,
+        "notes": [
+            {"text": n.text, "by": n.written_by.username, "at": n.written_at}
+            for n in incident.notes.select_related("written_by").order_by("written_at", "pk")
+        ],
+        "writers": _writers() if incident.is_open else [],
     }
 
 
@@ -108,18 +118,14 @@ def detail(request, incident_id: int):
 
 def _detail(request, incident: Incident) -> dict:
     facts = versioned(key_for("incident", incident.pk, record.version()), lambda: _facts(incident))
+    writer = can_write(request.user)
     return {
         "incident": incident,
         "post": incident.post,
-        "can_write": can_write(request.user),
-        "pending": incident.post.deletions.filter(status=Deletion.Status.PENDING).first(),
-        "protected": len(incident.protected_names()),
-        "redaction": incident.post.redactions.first(),
-        "owner": incident.owner,
-        "writers": _writers() if can_write(request.user) and incident.is_open else [],
-        "notes": incident.notes.select_related("written_by").order_by("written_at", "pk"),
+        "can_write": writer,
         "can_note": bool(roles_of(request.user) & {"author", "supervisor", "auditor"}),
         **facts,
+        "writers": facts["writers"] if writer else [],
     }
 
 

@@ -95,6 +95,10 @@ def today(request):
         "can_review": "supervisor" in roles,
         "changes": unseen_changes()[:SHOWN],
         "needs": Later(lambda: needs.for_person(request.user)),
+        # Whose list it is: the same for everyone with the same roles, except that a
+        # supervisor is never asked to decide or review their own deletion.
+        "needs_for": ("-".join(sorted(roles)) or "none")
+        + (f"-{request.user.pk}" if "supervisor" in roles else ""),
         # The record's own state is for auditors and admins (everyone sees it if it fails).
         "can_audit": bool(roles & {"auditor", "admin"}),
     }
