@@ -626,6 +626,11 @@ def test_channels_and_the_rota_are_set_in_the_desk(people, client):
 # --- one decision, every channel ---------------------------------------------------------------
 
 SAME = "Named the man we arrested on Mill Lane before he was charged."
+HARM = {
+    "ground": "identified_person",
+    "explanation": "It identified a man who has not been charged.",
+    "rationale": "Contempt risk.",
+}
 
 
 def drain() -> None:
@@ -661,9 +666,7 @@ def test_an_urgent_removal_on_every_channel_takes_them_all_down_at_once(people, 
     lead = RemoveNow(
         people.sam,
         post=posts[0].pk,
-        ground="identified_person",
-        explanation="It identified a man who has not been charged.",
-        rationale="Contempt risk.",
+        **HARM,
         everywhere=True,
     ).run()
     drain()
@@ -690,9 +693,7 @@ def test_without_every_channel_only_the_one_post_comes_down(people, testbed):
     RemoveNow(
         people.sam,
         post=posts[0].pk,
-        ground="identified_person",
-        explanation="It identified a man who has not been charged.",
-        rationale="Contempt risk.",
+        **HARM,
     ).run()
     drain()
     assert [p.removal is not None for p in posts] == [True, False, False]
@@ -704,9 +705,7 @@ def test_a_request_on_every_channel_is_approved_once_for_all(people, testbed):
     lead = RequestDeletion(
         people.alice,
         post=posts[1].pk,
-        ground="identified_person",
-        explanation="It identified a man who has not been charged.",
-        rationale="Contempt risk.",
+        **HARM,
         everywhere=True,
     ).run()
     assert lead.as_json()["parts"] == [d.pk for d in lead.parts.order_by("pk")]
@@ -741,9 +740,7 @@ def test_withdrawing_or_rejecting_the_decision_covers_every_channel(people, test
     posts = three_channels(people, testbed)
     asked = dict(
         post=posts[0].pk,
-        ground="identified_person",
-        explanation="It identified a man who has not been charged.",
-        rationale="Contempt risk.",
+        **HARM,
         everywhere=True,
     )
     lead = RequestDeletion(people.alice, **asked).run()
