@@ -59,7 +59,9 @@ def test_a_note_is_for_the_team_and_its_words_are_the_entrys_content(people, inc
 def test_the_desk_hands_it_over_and_takes_notes(people, incident, client):
     client.force_login(people.alice)
     page = client.get(f"/desk/incidents/{incident.pk}/").content.decode()
-    assert "Named a witness on Mill Lane." in page  # what it said, on the incident
+    # Harmful words are not repeated on the incident page (they may name someone protected).
+    assert "Named a witness on Mill Lane." not in page
+    assert "Not shown here: it is harmful" in page
     assert '<option value="sam"' in page
     assert '<option value="fiona"' not in page
     done = client.post(f"/desk/incidents/{incident.pk}/owner/", {"owner": "sam"})
@@ -80,3 +82,13 @@ def test_the_command_line_assigns_and_notes(people, incident):
     out = run("incident", "note", incident.pk, "--text", "Called the family.", "--as", "sam")
     assert out.exit_code == 0, out.output
     assert "note" in out.output
+
+
+def test_the_incident_page_says_what_a_wrong_post_said(people, client):
+    post = Publish(people.alice, account="house:news", text="The appeal closes on 4 May.").run()
+    incident = OpenIncident(
+        people.alice, post=post.pk, kind="fact", severity="minor", summary="s", rationale="r"
+    ).run()
+    client.force_login(people.alice)
+    page = client.get(f"/desk/incidents/{incident.pk}/").content.decode()
+    assert "The appeal closes on 4 May." in page
