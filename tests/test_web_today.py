@@ -203,10 +203,10 @@ def test_what_needs_you_now_is_by_role_and_most_serious_first(people, client):
 
     minor = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
     grave = Publish(people.alice, account="house:news", text="Named a suspect.").run()
-    OpenIncident(
+    small = OpenIncident(
         people.alice, post=minor.pk, kind="fact", severity="minor", summary="s", rationale="r"
     ).run()
-    OpenIncident(
+    big = OpenIncident(
         people.alice, post=grave.pk, kind="harmful", severity="critical", summary="s", rationale="r"
     ).run()
     RequestDeletion(
@@ -214,13 +214,15 @@ def test_what_needs_you_now_is_by_role_and_most_serious_first(people, client):
     ).run()
 
     sam = _needs(client, people.sam)
-    assert sam.index(f"deletion of post {grave.pk}") < sam.index("Incident 1 (minor)")
+    assert sam.index(f"deletion of post {grave.pk}") < sam.index(f"Incident {small.pk} (minor)")
     assert "Decide:" in sam
     # The requester is never asked to decide her own request; an auditor is asked nothing.
     alice = _needs(client, people.alice)
     assert f"deletion of post {grave.pk}" not in alice
-    assert "Incident 2 (critical): explain deletion" in alice
-    assert alice.index("Incident 2 (critical)") < alice.index("Incident 1 (minor): apologise")
+    assert f"Incident {big.pk} (critical): explain deletion" in alice
+    assert alice.index(f"Incident {big.pk} (critical)") < alice.index(
+        f"Incident {small.pk} (minor): apologise"
+    )
     assert "Nothing needs you now." in _needs(client, people.fiona)
 
 
