@@ -27,8 +27,11 @@ from amends.actions import (
 from amends.connectors import CONNECTORS, guard, links
 from amends.delivery import outbox
 from amends.delivery.worker import Worker
+from amends.desk.models import Post
 from amends.errors import BadInput, Refused
+from amends.evidence import verify as verifier
 from amends.record import api as record
+from amends.record.log import RecordCorrupt
 from tests.support import bluesky as support
 from tests.support import recordings
 from tests.support.api import Api, token_for
@@ -133,7 +136,7 @@ def test_a_post_made_on_the_pds_is_adopted_corrected_and_removed(people, pds, bl
     assert post.wording == WRONG
     assert post.captured_at is not None
     assert post.copy.remote_id == post_uri
-    entry, captured = record.entries_about(post.subject)[:2]
+    entry, captured, signed = record.entries_about(post.subject)[:3]
     assert entry.kind == "post.adopted"
     assert record.read(entry.seq) == WRONG.encode()
     assert json.loads(entry.leaf)["data"]["url"] == link
@@ -155,6 +158,18 @@ def test_a_post_made_on_the_pds_is_adopted_corrected_and_removed(people, pds, bl
     assert any(WRONG.encode() in body for body in answers)  # the post as the PDS gave it
     assert b"accessJwt" not in warc  # the sign-in was never captured
     assert PASSWORD.encode() not in warc
+
+    # The post as its repository signed it: the CAR, checked against the key the PLC
+    # directory publishes for the account, proving the very wording recorded.
+    assert signed.kind == "post.signed"
+    facts = signed.read().data
+    assert facts["wording"] == entry.seq
+    assert facts["uri"] == post_uri
+    assert facts["did"] == bluesky["did"]
+    assert facts["key"].startswith("did:key:z")
+    checked = verifier.atproto_record(record.read(signed.seq), uri=post_uri, did_key=facts["key"])
+    assert checked["record"]["text"] == WRONG
+    assert checked["cid"] == facts["cid"] == post.copy.extra["cid"]
 
     # The same post again, by its at:// link: the same post, nothing new recorded.
     size = record.size()
@@ -181,6 +196,8 @@ def test_a_post_made_on_the_pds_is_adopted_corrected_and_removed(people, pds, bl
     # The capture held the wording: it is sealed with the rest of it.
     with pytest.raises(Refused, match="content is sealed"):
         record.read(captured.seq)
+    with pytest.raises(Refused, match="content is sealed"):
+        record.read(signed.seq)
 
 
 def test_a_changed_post_adopted_again_is_captured_again(people, pds, bluesky):
@@ -195,7 +212,9 @@ def test_a_changed_post_adopted_again_is_captured_again(people, pds, bluesky):
     AdoptPost(people.alice, url=uri).run()
     # The wording captured again, and what the platform answered with it.
     kinds = [e.kind for e in record.entries_about(post.subject)]
-    assert kinds[-2:] == ["post.recaptured", "post.captured"]
+    assert kinds[-3:] == ["post.recaptured", "post.captured", "post.signed"]
+    again, signed = record.entries_about(post.subject)[-3], record.entries_about(post.subject)[-1]
+    assert signed.read().data["wording"] == again.seq
 
 
 def test_another_accounts_post_is_refused(people, pds, bluesky):
@@ -230,12 +249,52 @@ def test_the_desk_takes_a_pasted_link(people, pds, bluesky, client):
     assert "adopted: its wording on" in text
     assert "Made outside Amends" in text
     assert "not known to Amends" in text
+    signed = record.entries_about(Post.objects.get(copy__remote_id=uri).subject)[-1]
+    assert "Bluesky signs its posts: the signed copy was checked" in text
+    assert f"from record entry {signed.seq}" in text
     # Words search the posts Amends knows; a link to nobody's account says so in words.
     words = client.post("/desk/posts/adopt/", {"url": "mill lane", "back": "today"})
     assert words.url == "/desk/posts/?q=mill+lane"
     elsewhere = {"url": "https://example.org/2026/05/appeal/", "back": "today"}
     wrong = client.post("/desk/posts/adopt/", elsewhere, follow=True)
     assert "This is not a post of any account connected" in wrong.content.decode()
+
+
+def test_the_signed_copy_travels_in_the_evidence_pack_and_is_checked(
+    people, pds, bluesky, tmp_path
+):
+    from amends.actions import ExportPack
+
+    uri = bluesky["post"](WRONG)
+    post = AdoptPost(people.alice, url=uri).run()
+    done = ExportPack(
+        people.fiona, output=tmp_path / "p.zip", post=post.pk, purpose="Complaint", reference="C/2"
+    ).run()
+    result = verifier.verify(str(done.path))
+    assert result["platform_signed"] == 1
+    assert "posts as their platform signed them (Bluesky): 1" in verifier.summary(result)
+
+    # A signed copy of another post, recorded as proving this post's wording: caught.
+    other = bluesky["post"]("Something else entirely.")
+    from amends.connectors import Remote, connector_for
+
+    connector = connector_for(post.account)
+    forged = connector.prove(Remote(id=other))
+    adopted = record.entries_about(post.subject)[0]
+    record.append(
+        "post.signed",
+        {"post": post.pk, "format": forged.format, "wording": adopted.seq, **forged.facts},
+        actor="alice",
+        subject=post.subject,
+        content=forged.data,
+    )
+    # The pack is checked before it is handed out: Amends refuses to make it.
+    forging = ExportPack(
+        people.fiona, output=tmp_path / "q.zip", post=post.pk, purpose="Complaint", reference="C/3"
+    )
+    with pytest.raises(RecordCorrupt, match=f"holds other words than entry {adopted.seq},"):
+        forging.run()
+    assert not (tmp_path / "q.zip").exists()
 
 
 # --- the real WordPress ----------------------------------------------------------------------

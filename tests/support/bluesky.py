@@ -46,7 +46,7 @@ def connect(pds, prefix: str = "a") -> Connected:
     AddAccount(
         None,
         key=f"bluesky:{handle}",
-        settings={"server": pds.url},
+        settings={"server": pds.url, "plc": f"http://127.0.0.1:{pds.plc_port}"},
         secrets={"password": PASSWORD},
         as_operator=True,
     ).run()

@@ -1,6 +1,7 @@
 """Adopting a post made outside Amends — in a platform's own app, or a scheduling suite — from
 its link, so that the five steps reach it like any other."""
 
+import hashlib
 from datetime import datetime
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.conf import settings
 from amends.actions.base import Action
 from amends.clock import now
 from amends.connectors import CONNECTORS, PlatformError, capture, connector_for, links
+from amends.connectors.base import Proof
 from amends.delivery.models import Copy
 from amends.desk.models import Account, Post, Revision
 from amends.desk.roles import WRITERS
@@ -32,6 +34,7 @@ class AdoptPost(Action):
         self.again = False
         self.pasted = False  # the words came from the person, the platform cannot be read
         self.capture: capture.Capture | None = None
+        self.proof: Proof | None = None
 
     def validate(self):
         if links.split(self.url) is None:
@@ -74,6 +77,8 @@ class AdoptPost(Action):
                         return
                     # A connector that had to read the post to place it hands it back whole.
                     fetched = remote if remote.text is not None else connector.fetch(remote)
+                    # Where the platform signs its posts (Bluesky), the signed copy, checked.
+                    self.proof = connector.prove(fetched) if fetched is not None else None
             except PlatformError as error:
                 raise Refused(f"url: {account} could not be asked: {error}", field="url") from None
             # What the platform answered, exactly, kept with the wording it gave.
@@ -112,6 +117,26 @@ class AdoptPost(Action):
             content=self.capture.warc,
         )
 
+    def _keep_proof(self, post: Post, wording: int) -> None:
+        """The platform's signed copy of the post, in the record beside the wording it proves
+        (entry ``wording``): anyone can check it against the signer's published key, without
+        trusting the force. Sealed with the post's wording if the post is taken down."""
+        if self.proof is None:
+            return
+        record.append(
+            "post.signed",
+            {
+                "post": post.pk,
+                "format": self.proof.format,
+                "wording": wording,
+                "sha256": hashlib.sha256(self.proof.data).hexdigest(),
+                **self.proof.facts,
+            },
+            actor=self.actor_name,
+            subject=post.subject,
+            content=self.proof.data,
+        )
+
     def _pasted(self, remote, account):
         from amends.connectors import Remote
 
@@ -143,7 +168,7 @@ class AdoptPost(Action):
             self.again = True
             post = copy.post
             if not copy.shows(connector.comparable(text)):
-                record.append(
+                again = record.append(
                     "post.recaptured",
                     {"post": post.pk, "account": str(account), "remote": remote.id},
                     actor=self.actor_name,
@@ -151,6 +176,7 @@ class AdoptPost(Action):
                     content=text,
                 )
                 self._keep_capture(post)
+                self._keep_proof(post, again.seq)
             return post
         post = Post.objects.create(
             account=account,
@@ -184,6 +210,7 @@ class AdoptPost(Action):
         )
         Revision.objects.create(post=post, n=1, seq=entry.seq, created_by=self.actor, created_at=at)
         self._keep_capture(post)
+        self._keep_proof(post, entry.seq)
         history = remote.extra.get("edit_history_tweet_ids") or []
         copy = Copy(
             post=post,

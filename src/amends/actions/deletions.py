@@ -242,7 +242,7 @@ def wording_of(post: Post) -> list[int]:
     captured = [
         e.seq
         for e in record.entries_about(post.subject)
-        if e.kind in ("post.recaptured", "post.captured")
+        if e.kind in ("post.recaptured", "post.captured", "post.signed")
     ]
     return [
         *post.revisions.values_list("seq", flat=True),

@@ -20,7 +20,7 @@ from typing import ClassVar
 from amends.connectors.errors import PlatformError
 from amends.connectors.http import Seam
 
-__all__ = ["Capabilities", "Connector", "Field", "Measure", "PlatformError", "Remote"]
+__all__ = ["Capabilities", "Connector", "Field", "Measure", "PlatformError", "Proof", "Remote"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,16 @@ class Remote:
     url: str = ""
     text: str | None = None
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Proof:
+    """A post as its platform signed it, checkable by anyone without trusting the force or
+    Amends: the signed bytes (``format`` names them) and what they were checked to say."""
+
+    data: bytes
+    format: str  # a media type: application/vnd.ipld.car for a Bluesky record proof
+    facts: dict  # what was checked: the signer's key, the record's address and hash...
 
 
 @dataclass(frozen=True)
@@ -169,6 +179,12 @@ class Connector:
     def locate(self, url: str) -> Remote | None:
         """The post ``url`` links to, named as :meth:`fetch` takes it, when the link is to a
         post of this account; None when it is not. May ask the platform (a slug, a handle)."""
+        return None
+
+    def prove(self, remote: Remote) -> Proof | None:
+        """The post ``remote`` (as just fetched) as its platform signed it, checked against the
+        signer's key and against the wording read; None where the platform signs nothing.
+        Raises PlatformError when the platform's proof does not check."""
         return None
 
     def by_hand(self, op: str, text: str, remote: Remote | None) -> str:

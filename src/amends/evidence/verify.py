@@ -61,7 +61,14 @@ ANCHOR = "data/checkpoint.txt"
 CONTENT_STATES = ("plain", "sealed", "withheld", "destroyed")
 INCLUDED = ("plain", "sealed")
 CUSTODY = ("content.sealed", "content.accessed", "retention.destroyed", "export.created")
-DATA_READ = ("content.sealed", "retention.destroyed", "export.created", "key.rotated")
+DATA_READ = (
+    "content.sealed",
+    "retention.destroyed",
+    "export.created",
+    "key.rotated",
+    "post.signed",
+)
+SIGNED = "post.signed"  # a platform's signed copy of a post (a Bluesky record proof)
 
 
 class PackError(Exception):
@@ -295,6 +302,304 @@ class Checkpoint:
                     self.signed_by = self.signed_by or key
         if self.signed_by is None:
             raise ValueError("no signature by a key this pack trusts")
+
+
+# --- a Bluesky post as its repository signed it (atproto) ----------------------------------
+#
+# A Bluesky post is a record in its account's repository. ``com.atproto.sync.getRecord`` answers
+# a CAR file holding the signed commit, the Merkle Search Tree nodes on the path to the record,
+# and the record. Checked here without trusting whoever kept it: every block's hash, the commit's
+# signature by the account's key (a ``did:key``, compare it with the account's DID document on
+# plc.directory), and the path from the signed tree root to the record.
+# https://atproto.com/specs/repository  https://ipld.io/specs/transport/car/carv1/
+
+
+class ProofError(ValueError):
+    """A Bluesky record proof does not check; the message says where."""
+
+
+CID_TAG = 42
+DAG_CBOR, RAW, SHA2_256 = 0x71, 0x55, 0x12
+BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+# did:key multicodecs, as varints: secp256k1-pub (0xe7) and p256-pub (0x1200).
+DID_KEY_CURVES = {b"\xe7\x01": "secp256k1", b"\x80\x24": "p256"}
+
+
+class Cid:
+    """An IPLD content identifier (v1, SHA-256), compared by its bytes."""
+
+    def __init__(self, raw: bytes):
+        version, at = _varint(raw, 0)
+        codec, at = _varint(raw, at)
+        code, at = _varint(raw, at)
+        size, at = _varint(raw, at)
+        if version != 1 or codec not in (DAG_CBOR, RAW) or code != SHA2_256 or size != 32:
+            raise ProofError("a CID that is not a v1 SHA-256 CID")
+        if len(raw) != at + size:
+            raise ProofError("a CID of the wrong length")
+        self.raw, self.codec, self.digest = raw, codec, raw[at:]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Cid) and other.raw == self.raw
+
+    def __hash__(self) -> int:
+        return hash(self.raw)
+
+    def __str__(self) -> str:
+        return "b" + base64.b32encode(self.raw).decode().lower().rstrip("=")
+
+    @classmethod
+    def of(cls, block: bytes, codec: int = DAG_CBOR) -> Cid:
+        return cls(bytes([1, codec, SHA2_256, 32]) + hashlib.sha256(block).digest())
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        if at >= len(data) or shift > 56:
+            raise ProofError("a truncated or overlong varint")
+        byte = data[at]
+        value |= (byte & 0x7F) << shift
+        at, shift = at + 1, shift + 7
+        if not byte & 0x80:
+            return value, at
+
+
+def cbor_decode(data: bytes):
+    """DAG-CBOR as atproto uses it: integers, strings, bytes, lists, maps with string keys,
+    booleans, null, and CIDs (tag 42). Anything else, or bytes left over, is refused."""
+    value, at = _cbor_item(data, 0, 0)
+    if at != len(data):
+        raise ProofError("bytes after the end of a DAG-CBOR block")
+    return value
+
+
+def _cbor_head(data: bytes, at: int) -> tuple[int, int, int]:
+    if at >= len(data):
+        raise ProofError("a truncated DAG-CBOR block")
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if info < 24:
+        return major, info, at
+    sizes = {24: 1, 25: 2, 26: 4, 27: 8}
+    if info not in sizes or at + sizes[info] > len(data):
+        raise ProofError("an indefinite or truncated DAG-CBOR item")
+    if major == 7:
+        raise ProofError("a float in a DAG-CBOR block (atproto data has none)")
+    return major, int.from_bytes(data[at : at + sizes[info]], "big"), at + sizes[info]
+
+
+def _cbor_item(data: bytes, at: int, depth: int):
+    if depth > 128:
+        raise ProofError("DAG-CBOR nested too deep")
+    major, arg, at = _cbor_head(data, at)
+    if major == 0:
+        return arg, at
+    if major == 1:
+        return -1 - arg, at
+    if major in (2, 3):
+        if at + arg > len(data):
+            raise ProofError("a truncated DAG-CBOR string")
+        raw = data[at : at + arg]
+        if major == 2:
+            return raw, at + arg
+        try:
+            return raw.decode("utf-8"), at + arg
+        except UnicodeDecodeError:
+            raise ProofError("a DAG-CBOR text string that is not UTF-8") from None
+    if major == 4:
+        items = []
+        for _ in range(arg):
+            item, at = _cbor_item(data, at, depth + 1)
+            items.append(item)
+        return items, at
+    if major == 5:
+        mapping: dict = {}
+        for _ in range(arg):
+            key, at = _cbor_item(data, at, depth + 1)
+            if not isinstance(key, str) or key in mapping:
+                raise ProofError("a DAG-CBOR map key that is not a unique string")
+            mapping[key], at = _cbor_item(data, at, depth + 1)
+        return mapping, at
+    if major == 6:
+        if arg != CID_TAG:
+            raise ProofError(f"a DAG-CBOR tag {arg} (only CIDs, tag 42, are allowed)")
+        raw, at = _cbor_item(data, at, depth + 1)
+        if not isinstance(raw, bytes) or raw[:1] != b"\x00":
+            raise ProofError("a DAG-CBOR CID that is not bytes with a leading zero")
+        return Cid(raw[1:]), at
+    simple = {20: False, 21: True, 22: None}
+    if arg not in simple:
+        raise ProofError(f"a DAG-CBOR simple value {arg}")
+    return simple[arg], at
+
+
+def cbor_encode(value) -> bytes:
+    """The canonical DAG-CBOR of ``value`` (map keys by length, then bytewise)."""
+    if value is None or isinstance(value, bool):
+        return bytes([0xF6 if value is None else 0xF5 if value else 0xF4])
+    if isinstance(value, int):
+        return _cbor_encode_head(0, value) if value >= 0 else _cbor_encode_head(1, -1 - value)
+    if isinstance(value, bytes):
+        return _cbor_encode_head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _cbor_encode_head(3, len(raw)) + raw
+    if isinstance(value, list):
+        return _cbor_encode_head(4, len(value)) + b"".join(cbor_encode(v) for v in value)
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda k: (len(k.encode()), k.encode()))
+        body = b"".join(cbor_encode(k) + cbor_encode(value[k]) for k in keys)
+        return _cbor_encode_head(5, len(value)) + body
+    if isinstance(value, Cid):
+        return _cbor_encode_head(6, CID_TAG) + cbor_encode(b"\x00" + value.raw)
+    raise ProofError(f"cannot encode {type(value).__name__} as DAG-CBOR")
+
+
+def _cbor_encode_head(major: int, arg: int) -> bytes:
+    if arg < 24:
+        return bytes([major << 5 | arg])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if arg < 1 << (8 * size):
+            return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
+    raise ProofError("an integer too large for DAG-CBOR")
+
+
+def car_blocks(car: bytes) -> tuple[Cid, dict[Cid, bytes]]:
+    """The root and the blocks of a CAR v1 file, each block's hash checked against its CID."""
+    size, at = _varint(car, 0)
+    header = cbor_decode(car[at : at + size])
+    at += size
+    if not isinstance(header, dict):
+        raise ProofError("the CAR header is not a map")
+    roots = header.get("roots")
+    if header.get("version") != 1 or not isinstance(roots, list) or len(roots) != 1:
+        raise ProofError("the CAR header is not version 1 with one root")
+    blocks: dict[Cid, bytes] = {}
+    while at < len(car):
+        size, at = _varint(car, at)
+        section, at = car[at : at + size], at + size
+        if len(section) != size:
+            raise ProofError("the CAR file is truncated")
+        cid_size = 4 + 32  # v1, codec, sha2-256, 32: each one byte
+        cid = Cid(section[:cid_size])
+        block = section[cid_size:]
+        if hashlib.sha256(block).digest() != cid.digest:
+            raise ProofError(f"block {cid} does not match its hash (it was changed)")
+        blocks[cid] = block
+    root = roots[0]
+    if not isinstance(root, Cid) or root not in blocks:
+        raise ProofError("the CAR file does not hold its root block")
+    return root, blocks
+
+
+def _base58(text: str) -> bytes:
+    number = 0
+    for char in text:
+        if char not in BASE58:
+            raise ProofError("a key that is not base58btc")
+        number = number * 58 + BASE58.index(char)
+    raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
+    return b"\x00" * (len(text) - len(text.lstrip("1"))) + raw
+
+
+def did_key_verifies(did_key: str, message: bytes, signature: bytes) -> bool:
+    """Whether ``signature`` (64 bytes, r then s, low-S as atproto requires) over ``message``
+    verifies with the P-256 or secp256k1 key ``did:key:z…``."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    if not did_key.startswith("did:key:z"):
+        raise ProofError("the signing key is not a did:key")
+    raw = _base58(did_key[len("did:key:z") :])
+    curve_name = DID_KEY_CURVES.get(raw[:2])
+    if curve_name is None:
+        raise ProofError("the signing key is neither P-256 nor secp256k1")
+    curve = ec.SECP256K1() if curve_name == "secp256k1" else ec.SECP256R1()
+    try:
+        public = ec.EllipticCurvePublicKey.from_encoded_point(curve, raw[2:])
+    except ValueError:
+        raise ProofError("the signing key is not a point on its curve") from None
+    if len(signature) != 64:
+        return False
+    r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+    order = {
+        "secp256k1": 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141,
+        "p256": 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
+    }[curve_name]
+    if not 0 < s <= order // 2:
+        return False  # a high-S signature: atproto refuses the malleable twin
+    try:
+        public.verify(encode_dss_signature(r, s), message, ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature:
+        return False
+    return True
+
+
+def _tree_node(blocks: dict[Cid, bytes], cid: Cid) -> dict:
+    if cid not in blocks:
+        raise ProofError(f"the proof lacks tree node {cid} on the path to the record")
+    node = cbor_decode(blocks[cid])
+    entries = node.get("e") if isinstance(node, dict) else None
+    if not isinstance(entries, list) or not isinstance(node.get("l"), (Cid, type(None))):
+        raise ProofError(f"block {cid} is not a repository tree node")
+    return node
+
+
+def mst_find(blocks: dict[Cid, bytes], root: Cid, key: str) -> Cid | None:
+    """The value stored under ``key`` in the Merkle Search Tree at ``root``, or None."""
+    wanted, cid = key.encode(), root
+    while True:
+        node = _tree_node(blocks, cid)
+        below, previous = node["l"], b""
+        for entry in node["e"]:
+            ok = isinstance(entry, dict) and isinstance(entry.get("p"), int)
+            ok = ok and isinstance(entry.get("k"), bytes) and isinstance(entry.get("v"), Cid)
+            if not ok or entry["p"] > len(previous):
+                raise ProofError(f"block {cid} holds a malformed tree entry")
+            full = previous[: entry["p"]] + entry["k"]
+            if full == wanted:
+                return entry["v"]
+            if full > wanted:
+                break
+            below, previous = entry.get("t"), full
+        if below is None:
+            return None
+        if not isinstance(below, Cid):
+            raise ProofError(f"block {cid} holds a malformed subtree link")
+        cid = below
+
+
+def atproto_record(car: bytes, *, uri: str, did_key: str) -> dict:
+    """Check a ``com.atproto.sync.getRecord`` CAR for the record at ``uri``
+    (``at://DID/COLLECTION/RKEY``) signed by ``did_key``; the record, its CID and the commit's
+    revision. Raises ProofError saying what does not check."""
+    parts = uri.split("/")
+    if len(parts) != 5 or parts[:2] != ["at:", ""] or not parts[2].startswith("did:"):
+        raise ProofError(f"{uri!r} is not an at:// address of a record")
+    did, path = parts[2], f"{parts[3]}/{parts[4]}"
+    root, blocks = car_blocks(car)
+    commit = cbor_decode(blocks[root])
+    ok = isinstance(commit, dict) and commit.get("version") == 3
+    ok = ok and isinstance(commit.get("data"), Cid) and isinstance(commit.get("sig"), bytes)
+    if not ok:
+        raise ProofError("the CAR's root is not a version 3 repository commit")
+    if commit.get("did") != did:
+        raise ProofError(f"the commit is by {commit.get('did')}, not {did}")
+    unsigned = {k: v for k, v in commit.items() if k != "sig"}
+    if not did_key_verifies(did_key, cbor_encode(unsigned), commit["sig"]):
+        raise ProofError(f"the commit's signature does not verify with {did_key}")
+    found = mst_find(blocks, commit["data"], path)
+    if found is None:
+        raise ProofError(f"the signed repository holds no record at {path}")
+    if found not in blocks:
+        raise ProofError(f"the proof lacks the record block {found}")
+    record = cbor_decode(blocks[found])
+    if not isinstance(record, dict):
+        raise ProofError("the record is not a map")
+    return {"record": record, "cid": str(found), "commit": str(root), "rev": commit.get("rev")}
 
 
 # --- reading the pack ---------------------------------------------------------------------
@@ -625,6 +930,47 @@ def _content(bag: _Bag, row: dict, leaf: dict) -> None:
         )
 
 
+def _signed(bag: _Bag, row: dict, leaf: dict) -> str | None:
+    """A platform's signed copy of a post, checked on its own: the signature by the key the
+    entry names, the path to the record. The record's words, to compare with the wording."""
+    seq, data = row["seq"], leaf["data"]
+    name = content_path(seq)
+    if data.get("format") != "application/vnd.ipld.car":
+        raise PackError(name, "is a signed copy in a format this verifier does not know", seq)
+    uri, key = data.get("uri"), data.get("key")
+    _require(
+        isinstance(uri, str) and isinstance(key, str),
+        entry_path(seq),
+        "names no record or key",
+        seq,
+    )
+    try:
+        checked = atproto_record(bag.read(name), uri=uri, did_key=key)
+    except ProofError as error:
+        raise PackError(name, f"is not the signed record it claims to be: {error}", seq) from None
+    _require(
+        checked["cid"] == data.get("cid"), name, "proves another record than its entry names", seq
+    )
+    text = checked["record"].get("text")
+    return text if isinstance(text, str) else None
+
+
+def _signed_words(bag: _Bag, rows: dict[int, dict], leaves: dict[int, dict], signed: dict) -> None:
+    """Each signed copy holds the very words of the entry it proves, where the pack holds them."""
+    for seq, text in signed.items():
+        wording = leaves[seq]["data"].get("wording")
+        row = rows.get(wording) if isinstance(wording, int) else None
+        _require(row is not None, entry_path(seq), "proves wording the pack does not hold", seq)
+        assert row is not None
+        if row["content"] in INCLUDED:
+            _require(
+                text is not None and bag.read(content_path(wording)) == text.encode(),
+                content_path(seq),
+                f"holds other words than entry {wording}, whose wording it proves",
+                seq,
+            )
+
+
 def _named(leaf: dict) -> list[int]:
     entries = leaf["data"].get("entries")
     ok = isinstance(entries, list) and all(isinstance(s, int) for s in entries)
@@ -825,9 +1171,12 @@ def _verify(bag: _Bag, key_text: str | None) -> dict:
     anchor = _anchor(bag, index, key)
     leaves: dict[int, dict] = {}
     contents = {state: 0 for state in CONTENT_STATES}
+    signed: dict[int, str | None] = {}
     for row in rows:
         leaf = _leaf(bag, row, anchor)
         _content(bag, row, leaf)
+        if leaf["kind"] == SIGNED and row["content"] in INCLUDED:
+            signed[row["seq"]] = _signed(bag, row, leaf)
         if row["content"] is not None:
             contents[row["content"]] += 1
         # Kept for the checks below; the data only where they read it (a whole account's pack
@@ -854,6 +1203,7 @@ def _verify(bag: _Bag, key_text: str | None) -> dict:
         f"the export entry counted {counted}",
     )
     heads = _complete(bag, index, leaves, export)
+    _signed_words(bag, {row["seq"]: row for row in rows}, leaves, signed)
     _states(rows, leaves, export)
     keys = _keys(bag, key, leaves)
     signatures = 1 + _checkpoints(bag, index, rows, anchor, keys)
@@ -888,6 +1238,7 @@ def _verify(bag: _Bag, key_text: str | None) -> dict:
         },
         "checkpoints": len(index["checkpoints"]),
         "signatures": signatures,
+        "platform_signed": len(signed),
         "files": bag.checked,
     }
 
@@ -918,6 +1269,12 @@ def summary(result: dict) -> str:
         f"{result['entries']}, commitments: {c['plain'] + c['sealed']}, signatures: "
         f"{result['signatures']}, consistency proofs: {result['checkpoints']}",
     ]
+    if result.get("platform_signed"):
+        lines.append(
+            f"  platforms    posts as their platform signed them (Bluesky): "
+            f"{result['platform_signed']}, each checked against the key its entry names "
+            "(compare it with the account's DID document)"
+        )
     return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ KINDS: dict[str, str] = {
     "delivery.confirmed_by_hand": "Delivery done by hand, confirmed by a person",
     "post.recaptured": "Adopted post's wording captured again",
     "post.captured": "What the platform answered, kept exactly (WARC)",
+    "post.signed": "The post as its platform signed it (a Bluesky record proof), checked",
     "post.revised": "Post corrected",
     "post.deleted": "Post deleted",
     "post.changed_outside": "Post changed outside Amends",

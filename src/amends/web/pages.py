@@ -54,7 +54,17 @@ def detail_context(request, post: Post) -> dict:
         "changes": post.outside_changes.order_by("found_at"),
         # Whether Amends can read the post's platform at all (not Nextdoor).
         "readable": CONNECTORS[post.account.platform].reads,
+        "signed": signed_copy(post),
     }
+
+
+def signed_copy(post: Post):
+    """The newest record entry holding the platform's signed copy of an adopted post (Bluesky
+    signs its posts), or None: the desk says what the capture proves and what it does not."""
+    if post.captured_at is None:
+        return None
+    found = [e for e in record.entries_about(post.subject) if e.kind == "post.signed"]
+    return found[-1] if found else None
 
 
 STEPS = {

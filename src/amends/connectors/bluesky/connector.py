@@ -19,15 +19,28 @@ from atproto_client import Client
 from atproto_client import exceptions as sdk
 from atproto_client.models.common import XrpcError
 from atproto_client.request import Request, RequestBase
+from atproto_core.did_doc import DidDocument
 from atproto_core.exceptions import AtProtocolError
 from atproto_core.uri import AtUri
+from atproto_identity.did.atproto_data import AtprotoData
 
 from amends.connectors import links
-from amends.connectors.base import Capabilities, Connector, Field, Measure, PlatformError, Remote
+from amends.connectors.base import (
+    Capabilities,
+    Connector,
+    Field,
+    Measure,
+    PlatformError,
+    Proof,
+    Remote,
+)
 from amends.connectors.bluesky import counting, richtext
+from amends.evidence import verify
 
 POST = "app.bsky.feed.post"
 WEB = "https://bsky.app"
+PLC = "https://plc.directory"
+CAR = "application/vnd.ipld.car"
 
 # Errors Bluesky documents as permanent, by the XRPC method that answers them: the same request
 # cannot succeed later. Anything else, including an unknown 4xx, is worth trying again.
@@ -96,6 +109,12 @@ class Bluesky(Connector):
     fields = (
         Field("server", "the PDS URL, e.g. https://bsky.social"),
         Field("password", "an app password", secret=True),
+        Field(
+            "plc",
+            f"the PLC directory that publishes accounts' keys (default {PLC})",
+            required=False,
+            label="PLC directory",
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -198,6 +217,57 @@ class Bluesky(Connector):
         if who not in {self.handle.lower(), self._shown_as.lower(), did.lower()}:
             return None
         return Remote(id=f"at://{did}/{POST}/{rkey}")
+
+    def prove(self, remote: Remote) -> Proof:
+        """The record as its repository signed it: ``com.atproto.sync.getRecord``'s CAR (the
+        signed commit, the tree path, the record), checked against the account's signing key as
+        its DID document publishes it (from the PLC directory, not the PDS), and against the
+        wording read. See :func:`amends.evidence.verify.atproto_record`."""
+        uri = AtUri.from_str(remote.id)
+        did = uri.hostname
+        key = self._signing_key(did)
+        server = (self.settings.get("server") or "https://bsky.social").rstrip("/")
+        params = {"did": did, "collection": uri.collection, "rkey": uri.rkey}
+        car = self.seam.request(
+            "GET", f"{server}/xrpc/com.atproto.sync.getRecord", params=params
+        ).content
+        try:
+            checked = verify.atproto_record(car, uri=remote.id, did_key=key)
+        except verify.ProofError as error:
+            raise PlatformError(
+                f"bluesky: the post's signed copy does not check: {error}", permanent=True
+            ) from None
+        text = checked["record"].get("text")
+        if remote.text is not None and text != remote.text:
+            raise PlatformError(
+                "bluesky: the signed copy of the post does not hold the words read", permanent=True
+            )
+        facts = {"uri": remote.id, "did": did, "key": key}
+        facts.update({k: checked[k] for k in ("cid", "commit", "rev")})
+        return Proof(data=car, format=CAR, facts=facts)
+
+    def _signing_key(self, did: str) -> str:
+        """The account's signing key (a did:key) from its DID document: the PLC directory's for
+        did:plc, the host's ``/.well-known/did.json`` for did:web."""
+        if did.startswith("did:plc:"):
+            where = f"{(self.settings.get('plc') or PLC).rstrip('/')}/{did}"
+        elif did.startswith("did:web:"):
+            where = f"https://{did.removeprefix('did:web:')}/.well-known/did.json"
+        else:
+            raise PlatformError(f"bluesky: cannot look up the keys of {did}", permanent=True)
+        answer = self.seam.request("GET", where)
+        try:
+            document = DidDocument.from_dict(answer.json())
+            key = AtprotoData.from_did_doc(document).signing_key
+        except (ValueError, AtProtocolError, KeyError, TypeError) as error:
+            raise PlatformError(
+                f"bluesky: {where} is not a DID document: {error}", permanent=True
+            ) from None
+        if document.id != did or not key:
+            raise PlatformError(
+                f"bluesky: {where} does not publish a signing key for {did}", permanent=True
+            )
+        return key
 
     # How.
 
