@@ -392,3 +392,40 @@ class IncidentNote(models.Model):
 
     def __str__(self) -> str:
         return f"note {self.pk} on incident {self.incident_id}"
+
+
+class Archive(models.Model):
+    """A platform's own archive of an account, imported: known by its SHA-256, so that the same
+    file imported again adds nothing."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="archives")
+    seq = models.BigIntegerField(unique=True)  # the archive.imported entry
+    name = models.CharField(max_length=255)  # the file's name, as given
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField()
+    posts = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"archive {self.sha256[:12]} of {self.account}"
+
+
+class ImportedPost(models.Model):
+    """A post brought in from an archive: where in which archive, under the id that makes it the
+    same post in a later archive (the platform's id, or its time and words where there is none)."""
+
+    post = models.OneToOneField(Post, on_delete=models.PROTECT, related_name="imported")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    archive = models.ForeignKey(Archive, on_delete=models.PROTECT, related_name="imported")
+    ident = models.CharField(max_length=500)
+    path = models.CharField(max_length=500)  # inside the archive
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "ident"], name="desk_imported_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} of {self.archive}"

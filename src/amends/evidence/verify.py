@@ -538,7 +538,7 @@ def did_key_verifies(did_key: str, message: bytes, signature: bytes) -> bool:
     return True
 
 
-def _tree_node(blocks: dict[Cid, bytes], cid: Cid) -> dict:
+def tree_node(blocks: dict[Cid, bytes], cid: Cid) -> dict:
     if cid not in blocks:
         raise ProofError(f"the proof lacks tree node {cid} on the path to the record")
     node = cbor_decode(blocks[cid])
@@ -552,7 +552,7 @@ def mst_find(blocks: dict[Cid, bytes], root: Cid, key: str) -> Cid | None:
     """The value stored under ``key`` in the Merkle Search Tree at ``root``, or None."""
     wanted, cid = key.encode(), root
     while True:
-        node = _tree_node(blocks, cid)
+        node = tree_node(blocks, cid)
         below, previous = node["l"], b""
         for entry in node["e"]:
             ok = isinstance(entry, dict) and isinstance(entry.get("p"), int)

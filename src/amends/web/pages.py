@@ -11,7 +11,7 @@ from amends.connectors import CONNECTORS
 from amends.delivery.models import OutsideChange
 from amends.desk import incidents as rules
 from amends.desk import policy
-from amends.desk.models import Deletion, Incident, Post
+from amends.desk.models import Deletion, ImportedPost, Incident, Post
 from amends.desk.reports import post_history
 from amends.desk.roles import can_write
 from amends.record import api as record
@@ -33,6 +33,7 @@ def history(post: Post) -> list[dict]:
 
 def detail_context(request, post: Post) -> dict:
     incident = rules.incident_for(post)
+    about = record.entries_about(post.subject)
     return {
         "post": post,
         "status": post.status,
@@ -54,16 +55,20 @@ def detail_context(request, post: Post) -> dict:
         "changes": post.outside_changes.order_by("found_at"),
         # Whether Amends can read the post's platform at all (not Nextdoor).
         "readable": CONNECTORS[post.account.platform].reads,
-        "signed": signed_copy(post),
+        "signed": signed_copy(post, about),
+        "imported": ImportedPost.objects.filter(post=post).select_related("archive").first(),
+        "discrepancies": [
+            {"seq": e.seq, "time": e.read().at} for e in about if e.kind == "post.discrepancy"
+        ],
     }
 
 
-def signed_copy(post: Post):
+def signed_copy(post: Post, about):
     """The newest record entry holding the platform's signed copy of an adopted post (Bluesky
     signs its posts), or None: the desk says what the capture proves and what it does not."""
     if post.captured_at is None:
         return None
-    found = [e for e in record.entries_about(post.subject) if e.kind == "post.signed"]
+    found = [e for e in about if e.kind == "post.signed"]
     return found[-1] if found else None
 
 

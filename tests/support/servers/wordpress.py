@@ -393,6 +393,19 @@ class Site:
         response.raise_for_status()
         return response.json()
 
+    def export(self) -> bytes:
+        """The site's WXR export, as Tools → Export → All content makes it."""
+        result = subprocess.run(
+            ["php", str(HERE / "export.php"), str(self.docroot)],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        if result.returncode != 0 or b"<rss" not in result.stdout:
+            said = result.stderr.decode(errors="replace")[-2000:]
+            raise ServerError(f"export.php failed: {said}")
+        return result.stdout
+
     def post(self, post_id: int | str) -> dict | None:
         """The post as WordPress holds it (context=edit), or None when gone or in the trash."""
         response = self.client.get(f"posts/{post_id}", params={"context": "edit"})

@@ -202,7 +202,7 @@ class Bluesky(Connector):
         return self._get(uri.hostname, uri.collection, uri.rkey)
 
     def find(self, key: str, text: str) -> Remote | None:
-        return self._get(self._own_did(), POST, rkey_for(key))
+        return self._get(self.own_did(), POST, rkey_for(key))
 
     adopts = True
 
@@ -213,7 +213,7 @@ class Bluesky(Connector):
         if found is None:
             return None
         who, rkey = found[0].lower(), found[1]
-        did = self._own_did()  # logs in: the handle as the PDS spells it is known after
+        did = self.own_did()  # logs in: the handle as the PDS spells it is known after
         if who not in {self.handle.lower(), self._shown_as.lower(), did.lower()}:
             return None
         return Remote(id=f"at://{did}/{POST}/{rkey}")
@@ -225,7 +225,7 @@ class Bluesky(Connector):
         wording read. See :func:`amends.evidence.verify.atproto_record`."""
         uri = AtUri.from_str(remote.id)
         did = uri.hostname
-        key = self._signing_key(did)
+        key = self.signing_key(did)
         server = (self.settings.get("server") or "https://bsky.social").rstrip("/")
         params = {"did": did, "collection": uri.collection, "rkey": uri.rkey}
         car = self.seam.request(
@@ -246,7 +246,7 @@ class Bluesky(Connector):
         facts.update({k: checked[k] for k in ("cid", "commit", "rev")})
         return Proof(data=car, format=CAR, facts=facts)
 
-    def _signing_key(self, did: str) -> str:
+    def signing_key(self, did: str) -> str:
         """The account's signing key (a did:key) from its DID document: the PLC directory's for
         did:plc, the host's ``/.well-known/did.json`` for did:web."""
         if did.startswith("did:plc:"):
@@ -285,7 +285,7 @@ class Bluesky(Connector):
         self._client = client
         return client
 
-    def _own_did(self) -> str:
+    def own_did(self) -> str:
         """The account's DID, logging in first if need be."""
         self._login()
         assert self.did is not None  # set by every successful login
@@ -336,7 +336,7 @@ class Bluesky(Connector):
             if error.permanent:
                 raise
             try:
-                existing = self._get(self._own_did(), POST, rkey)
+                existing = self._get(self.own_did(), POST, rkey)
             except PlatformError:
                 raise error from None
             if existing is None:
