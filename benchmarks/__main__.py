@@ -7,7 +7,7 @@ AMENDS_BENCH_POSTGRES_URL (default the server on 127.0.0.1:5432) for the Postgre
     python -m benchmarks              every section
     python -m benchmarks desk site    only the sections named (verification, proofs, appends,
                                       site, slow, desk, delivery,
-                                      removal, evidence)
+                                      removal, evidence, imports)
 """
 
 import json
@@ -318,6 +318,7 @@ SECTIONS = (
     "delivery",
     "removal",
     "evidence",
+    "imports",
 )
 
 
@@ -356,6 +357,10 @@ def main() -> None:
         from benchmarks import evidence
 
         print(evidence.bench(WORK, table))
+    if "imports" in chosen:
+        from benchmarks import imports
+
+        print(imports.bench(WORK, table, step, env_for))
 
 
 if __name__ == "__main__":
