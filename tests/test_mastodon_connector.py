@@ -161,7 +161,7 @@ def test_check_reads_a_larger_limit_and_measure_then_uses_it(mastodon):
     learnt = connect(mastodon).check()
     assert (learnt["limit"], learnt["url_length"]) == (5000, 30)
     masto = connect(mastodon, **learnt)
-    long = "x" * 4000 + " https://police.example/" + "y" * 200
+    long = "x" * 4000 + " https://police.uk/" + "y" * 200
     assert masto.measure(long).counts == ((4000 + 1 + 30, 5000, "characters"),)
     assert masto.measure(long).fits
     assert not connect(mastodon).measure(long).fits
@@ -177,7 +177,7 @@ def test_a_server_before_4_0_is_read_from_the_first_instance_api(mastodon):
 
 def test_measure_counts_links_as_23_and_remote_mentions_by_their_local_part():
     masto = Mastodon("testuser", {"server": "https://mastodon.example"}, {"token": "t"})
-    text = "@sam@police.example see https://police.example/" + "a" * 100
+    text = "@sam@police.uk see https://police.uk/" + "a" * 100
     assert masto.measure(text).counts == ((len("@sam see ") + 23, 500, "characters"),)
     assert str(masto.measure(text)) == "32 of 500 characters"
 

@@ -19,7 +19,7 @@ label = st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,20}[a-z0-9])?", fullmatch=True)
 host = st.builds(
     lambda parts, tld: ".".join([*parts, tld]),
     st.lists(label, min_size=1, max_size=3),
-    st.sampled_from(["uk", "com", "social", "police"]),
+    st.sampled_from(["uk", "com", "social", "org"]),  # top-level domains twitter-text knows
 )
 path = st.text(
     alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyz0123456789/-_")), max_size=300
@@ -86,3 +86,53 @@ def test_entities_never_overlap_and_stay_in_order(text):
 )
 def test_mastodons_own_edge_cases(text, count):
     assert length(text) == count
+
+
+# Mastodon's own cases (spec/validators/status_length_validator_spec.rb), as lengths.
+@pytest.mark.parametrize(
+    ("text", "fits"),
+    [
+        ("a" * 476 + " http://" + "b" * 30 + ".com/example", True),  # a link counts 23
+        ("a" * 475 + " @alice@" + "b" * 30 + ".com", True),  # only @alice counts
+        ("http://example.com/valid?" + "#foo?" * 1000, False),  # over 4,096: not a link
+        ("@alice@" + "b" * 500 + ".com", False),  # not a domain name: not a mention
+        ("a" * 520, False),
+    ],
+)
+def test_mastodons_status_length_validator_spec(text, fits):
+    assert (length(text) <= 500) is fits
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("https://police.invalidtld/appeal", 32),  # an unknown top-level domain: no link
+        ('https://police.uk/a?b="c"', 23 + 3),  # a query stops at a quote
+        ("https://police.uk/a?b={c}", 23 + 3),  # and at braces
+        ('https://police.uk/a"b"', 23 + 1),  # a path reads past it; the last one is not the link's
+        ("https://पुलिस.भारत/अपील", 23),  # an Indic host name is all link
+        ("police.uk/appeal", 16),  # no protocol: Mastodon counts the letters
+        ("क्षत्रिय", 5),  # Ruby's Unicode 15.0: each conjunct is two clusters
+        ("@sam@" + "a" * 64 + ".uk", 5 + 64 + 3),  # a label over 63: not a mention
+        ("@sam@" + ".".join(["a" * 50] * 5) + ".uk", 5 + 254 + 3),  # over 253: not one
+        ("@sam@" + ".".join(["a" * 50] * 4) + ".uk", 4),  # 206: a mention
+    ],
+)
+def test_links_mentions_and_clusters_as_mastodon_finds_them(text, count):
+    assert length(text) == count
+
+
+def _tld_cases():
+    import yaml
+
+    from tests.support.conformance import conformance_dir
+
+    data = yaml.safe_load((conformance_dir() / "twitter-text" / "tlds.yml").read_text())
+    return [case["text"] for group in data["tests"].values() for case in group]
+
+
+def test_every_top_level_domain_twitter_text_knows_makes_a_link():
+    cases = _tld_cases()
+    assert len(cases) > 1500
+    missed = [text for text in cases if length(f"see {text}") != 4 + URL_LENGTH]
+    assert missed == []

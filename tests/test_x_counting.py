@@ -1,8 +1,6 @@
 """How X counts a post: weighted characters of 280, links as 23 (twitter-text's rules)."""
 
-import os
 import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -10,6 +8,7 @@ from hypothesis import strategies as st
 
 from amends.connectors.x.connector import X
 from amends.connectors.x.counting import LIMIT, URL_LENGTH, weighted_length, without_links
+from tests.support.conformance import conformance_dir
 
 pytestmark = pytest.mark.once  # the same whatever the database
 
@@ -96,21 +95,10 @@ def test_xs_documented_examples(text, weight):
 
 
 # twitter-text's own conformance suite (validate.yml), read in place from the shared copy.
-def _conformance() -> Path:
-    for place in (
-        os.environ.get("AMENDS_CONFORMANCE_DIR"),
-        Path(__file__).resolve().parents[2] / "shared" / "conformance",
-        "/work/shared/conformance",
-    ):
-        if place and (Path(place) / "twitter-text" / "validate.yml").exists():
-            return Path(place)
-    raise AssertionError("twitter-text's conformance data is missing (../shared/conformance)")
-
-
 def _weighted_cases() -> list:
     import yaml
 
-    suite = yaml.safe_load((_conformance() / "twitter-text" / "validate.yml").read_text())
+    suite = yaml.safe_load((conformance_dir() / "twitter-text" / "validate.yml").read_text())
     # X counts by twitter-text's current configuration (v3, emoji discounted); the suite's
     # WeightedTweetsCounterTest is the older v2 configuration.
     groups = ("WeightedTweetsWithDiscountedEmojiCounterTest", "UnicodeDirectionalMarkerCounterTest")
