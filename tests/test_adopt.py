@@ -272,6 +272,12 @@ def test_the_signed_copy_travels_in_the_evidence_pack_and_is_checked(
     ).run()
     result = verifier.verify(str(done.path))
     assert result["platform_signed"] == 1
+    # The report says what the capture proves.
+    with zipfile.ZipFile(done.path) as z:
+        (name,) = [n for n in z.namelist() if n.endswith("data/report.html")]
+        report = z.read(name).decode()
+    assert "Made outside Amends: captured from Bluesky at" in report
+    assert "Bluesky signs its posts: its signed copy (record entry" in report
     assert "posts as their platform signed them (Bluesky): 1" in verifier.summary(result)
 
     # A signed copy of another post, recorded as proving this post's wording: caught.
@@ -423,6 +429,10 @@ def test_what_x_answered_is_kept_and_travels_in_the_evidence_pack(people, monkey
     with zipfile.ZipFile(done.path) as z:
         (name,) = [n for n in z.namelist() if n.endswith(verifier.content_path(captured.seq))]
         assert z.read(name) == warc  # the platform's answers, byte for byte
+        (report,) = [n for n in z.namelist() if n.endswith("data/report.html")]
+        assert "X does not sign posts: the capture rests on this record alone" in (
+            z.read(report).decode()
+        )
     assert verifier.verify(str(done.path))["ok"]
 
 

@@ -187,6 +187,15 @@ def test_a_later_archive_adds_only_new_posts_and_never_overwrites(people, tmp_pa
     page = client.get(f"/desk/posts/{known.pk}/").content.decode()
     assert "Imported from X's own archive of the account (twitter.zip" in page
     assert "shows this post with other words than Amends holds" in page
+    # And so does the evidence pack's report.
+    from amends.actions import ExportPack
+
+    done = ExportPack(
+        people.fiona, output=tmp_path / "p.zip", post=known.pk, purpose="Complaint", reference="C"
+    ).run()
+    with zipfile.ZipFile(done.path) as z:
+        (name,) = [n for n in z.namelist() if n.endswith("data/report.html")]
+        assert "Imported from X&#39;s own archive of the account (SHA-256" in z.read(name).decode()
     assert f"record entry {found.seq}" in page
 
 

@@ -146,6 +146,10 @@ def _published(
         removed.update(done.values_list("post_id", flat=True))
     wordings = _wordings([r for rs in revisions.values() for r in rs], contents)
     apologies = {e.subject: e for e in entries.values() if e.kind == "apology.published"}
+    origins: dict[str | None, list[Logged]] = defaultdict(list)
+    for e in entries.values():
+        if e.kind in ORIGINS:
+            origins[e.subject].append(e)
     out = []
     for post in sorted(posts, key=lambda p: p.pk):
         versions = _versions(revisions[post.pk], wordings)
@@ -162,8 +166,46 @@ def _published(
         )
         if post.kind == Post.Kind.APOLOGY:
             _findings(found, apologies.get(post.subject))
+        found.origin = _origin(post, origins.get(post.subject, []))
         out.append(found)
     return out
+
+
+ORIGINS = ("post.adopted", "post.signed", "post.imported")
+
+
+def _origin(post: Post, logged: list[Logged]) -> str:
+    """Where a post made outside Amends came from, and what that proves, in words; empty for a
+    post Amends published."""
+    platform = post.account.get_platform_display()
+    kinds = {e.kind: e for e in sorted(logged, key=lambda e: e.seq)}
+    if "post.adopted" in kinds:
+        adopted = kinds["post.adopted"]
+        if adopted.data.get("captured") == "pasted":
+            return (
+                f"Made outside Amends: its words were pasted by {adopted.actor} at "
+                f"{when(adopted.at)}. Amends cannot read {platform}, so it could not check them."
+            )
+        said = (
+            f"Made outside Amends: captured from {platform} at {when(adopted.at)} (record entry "
+            f"{adopted.seq}); what it said before then is not known to Amends."
+        )
+        signed = kinds.get("post.signed")
+        if signed is not None:
+            return (
+                f"{said} {platform} signs its posts: its signed copy (record entry {signed.seq}) "
+                f"was checked against the account's key {signed.data.get('key')}, and verify.py "
+                "checks it again."
+            )
+        return f"{said} {platform} does not sign posts: the capture rests on this record alone."
+    if "post.imported" in kinds:
+        imported = kinds["post.imported"]
+        return (
+            f"Imported from {platform}'s own archive of the account (SHA-256 "
+            f"{imported.data.get('archive')}) at {when(imported.at)}; its wording is as the "
+            "archive gives it."
+        )
+    return ""
 
 
 def _removals(posts: list[int]) -> list[Removal]:

@@ -60,6 +60,8 @@ class Published:
     findings: list[Finding] | None = None
     findings_recorded: bool = False  # read from the apology.published entry, as the author saw
     anyway: bool = False  # published despite the checker or the tone guard
+    # Where the post came from, when not from Amends: adopted, pasted, imported; in words.
+    origin: str = ""
 
 
 @dataclass

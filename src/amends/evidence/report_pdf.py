@@ -300,6 +300,8 @@ class Document(FPDF):
         if post.in_reply_to:
             said += f", in reply to post {post.in_reply_to}"
         self.para(f"{said}. Status: {post.status}.")
+        if post.origin:
+            self.para(post.origin)
 
 
 def _about(doc: Document, report: Report):
