@@ -45,6 +45,11 @@ def verify_with(home, variables: dict) -> subprocess.CompletedProcess:
             "AMENDS_DATABASE_URL must start with sqlite:/// or postgres:// (got 'mysql')",
         ),
         ("AMENDS_RECORD_ORIGIN", "my log", "AMENDS_RECORD_ORIGIN must contain no spaces"),
+        (
+            "AMENDS_OIDC_ISSUER",
+            "https://login.example/tenant/v2.0",
+            "AMENDS_OIDC_ISSUER is set: AMENDS_OIDC_CLIENT_ID and AMENDS_OIDC_CLIENT_SECRET",
+        ),
     ],
 )
 def test_a_bad_setting_stops_the_command_with_one_clear_line(tmp_path, variable, value, message):
@@ -52,6 +57,23 @@ def test_a_bad_setting_stops_the_command_with_one_clear_line(tmp_path, variable,
     assert result.returncode == 1
     assert result.stderr.startswith(f"error: configuration: {message}")
     assert result.stderr.count("\n") == 1
+
+
+def test_a_role_map_that_names_no_role_stops_the_command(tmp_path):
+    result = verify_with(
+        tmp_path,
+        {
+            "AMENDS_OIDC_ISSUER": "https://login.example/tenant/v2.0",
+            "AMENDS_OIDC_CLIENT_ID": "amends",
+            "AMENDS_OIDC_CLIENT_SECRET": "s",
+            "AMENDS_OIDC_ROLE_MAP": "Amends.Author=boss",
+        },
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: configuration: AMENDS_OIDC_ROLE_MAP: 'Amends.Author=boss' is not VALUE=ROLE with "
+        "ROLE one of admin|supervisor|auditor|author\n"
+    )
 
 
 def test_a_secret_can_come_from_a_file(tmp_path, monkeypatch):

@@ -92,7 +92,7 @@ PAGES = [
 # is begun from the settings page, which the bare address sends you back to.
 ANSWER = {"me-second-factor": 302}
 # Open to anyone: signing in and out.
-PUBLIC = {"sign-in", "sign-in-code", "sign-out"}
+PUBLIC = {"sign-in", "sign-in-code", "sign-out", "oidc-start", "oidc-callback"}  # see test_oidc
 
 
 @pytest.fixture

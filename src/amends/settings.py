@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Sends a person signed in through the force's identity provider back to it now and then.
+    "amends.web.oidc.Refresh",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -158,6 +160,50 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
+# Signing in with the force's own identity provider (OpenID Connect; amends.web.oidc), beside
+# local passwords. On when AMENDS_OIDC_ISSUER is set.
+OIDC_ISSUER = env_str("AMENDS_OIDC_ISSUER")
+if OIDC_ISSUER:
+    from amends.desk.provider_roles import library_settings, parse_map
+
+    _client_id = env_str("AMENDS_OIDC_CLIENT_ID")
+    _client_secret = env_secret("AMENDS_OIDC_CLIENT_SECRET")
+    if not _client_id or not _client_secret:
+        raise ImproperlyConfigured(
+            "AMENDS_OIDC_ISSUER is set: AMENDS_OIDC_CLIENT_ID and AMENDS_OIDC_CLIENT_SECRET (or "
+            "AMENDS_OIDC_CLIENT_SECRET_FILE) must be set too, as the provider registered Amends"
+        )
+    _algo = env_str("AMENDS_OIDC_SIGN_ALGO", "RS256")
+    if _algo[:2] not in ("RS", "ES", "PS"):
+        raise ImproperlyConfigured(
+            f"AMENDS_OIDC_SIGN_ALGO must be an RS, PS or ES algorithm (got {_algo!r})"
+        )
+    try:
+        _role_map = parse_map(
+            env_str(
+                "AMENDS_OIDC_ROLE_MAP",
+                "author=author,supervisor=supervisor,auditor=auditor,admin=admin",
+            )
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(f"AMENDS_OIDC_ROLE_MAP: {error}") from None
+    globals().update(
+        library_settings(
+            issuer=OIDC_ISSUER,
+            client_id=_client_id,
+            client_secret=_client_secret,
+            role_map=_role_map,
+            roles_claim=env_str("AMENDS_OIDC_ROLES_CLAIM", "roles"),
+            username_claim=env_str("AMENDS_OIDC_USERNAME_CLAIM", "preferred_username"),
+            name=env_str("AMENDS_OIDC_NAME", "your organisation's account"),
+            refresh_seconds=env_int(
+                "AMENDS_OIDC_REFRESH_SECONDS", 900, minimum=60, maximum=24 * 3600
+            ),
+            sign_algo=_algo,
+        )
+    )
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "amends.web.oidc.Backend"]
 # Password guessing is slowed per name and per address, never locked out (amends.desk.throttle):
 # after SIGN_IN_ATTEMPTS failures each further try waits longer, up to the caps (in seconds).
 SIGN_IN_ATTEMPTS = env_int("AMENDS_SIGN_IN_ATTEMPTS", 5, minimum=1, maximum=100)

@@ -396,3 +396,49 @@ class RemoveSecondFactor(Action):
             actor=self.actor.username,
             subject=subject_of(self.actor),
         )
+
+
+class SignedInByProvider(Action):
+    """The force's identity provider vouched for a person: add them if Amends does not know
+    them yet, and give them the role its claim maps to. Runs as the system; the record says
+    which provider. A person an admin deactivated in Amends stays out."""
+
+    def __init__(self, actor, *, name: str, role: str, issuer: str):
+        super().__init__(actor)
+        self.name, self.role, self.issuer = name, role, issuer
+
+    def validate(self):
+        from amends.desk.names import check_user_name
+
+        check_user_name(self.name)
+        if self.role not in ROLES:
+            raise BadInput(f"role: must be {'|'.join(ROLES)} (got {self.role!r})", field="role")
+
+    def authorize(self):  # the provider vouched; nobody signed in acts
+        pass
+
+    def apply(self) -> User:
+        user = User.objects.filter(username__iexact=self.name).first()
+        if user is None:
+            user = User.objects.create_user(self.name)
+            user.set_unusable_password()
+            user.save()
+            user.groups.add(Group.objects.get_or_create(name=self.role)[0])
+            record.append(
+                "user.added",
+                {"user": user.username, "role": self.role, "via": self.issuer},
+                subject=subject_of(user),
+            )
+            return user
+        if not user.is_active:
+            raise Refused(f"name: {user.username} was deactivated in Amends", field="name")
+        had = sorted(set(user.groups.values_list("name", flat=True)) & set(ROLES))
+        if had != [self.role]:
+            user.groups.remove(*Group.objects.filter(name__in=ROLES))
+            user.groups.add(Group.objects.get_or_create(name=self.role)[0])
+            record.append(
+                "user.role_set",
+                {"user": user.username, "role": self.role, "was": had, "via": self.issuer},
+                subject=subject_of(user),
+            )
+        return user

@@ -92,7 +92,12 @@ def _slowed(request, next_url, username: str, wait: int) -> HttpResponse:
 
 
 def _sign_in_page(request, next_url, *, wrong=None, username="", status=200) -> HttpResponse:
-    context = {"next": next_url, "problem": wrong, "username": username}
+    from django.conf import settings
+
+    from amends.web import oidc
+
+    provider = settings.OIDC_NAME if oidc.enabled() else None
+    context = {"next": next_url, "problem": wrong, "username": username, "provider": provider}
     return render(request, "desk/auth/sign_in.html", context, status=status)
 
 
