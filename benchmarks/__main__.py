@@ -7,7 +7,8 @@ AMENDS_BENCH_POSTGRES_URL (default the server on 127.0.0.1:5432) for the Postgre
     python -m benchmarks              every section
     python -m benchmarks desk site    only the sections named (verification, proofs, appends,
                                       site, slow, desk, delivery,
-                                      removal, evidence, imports)
+                                      removal, evidence, imports,
+                                      operations)
 """
 
 import json
@@ -319,6 +320,7 @@ SECTIONS = (
     "removal",
     "evidence",
     "imports",
+    "operations",
 )
 
 
@@ -361,6 +363,12 @@ def main() -> None:
         from benchmarks import imports
 
         print(imports.bench(WORK, table, step, env_for))
+    if "operations" in chosen:
+        from benchmarks import operations
+
+        site_home, site_info = built_site()
+        site = (site_home / "site", f"/posts/{site_info['sample_post']}/")
+        print(operations.bench(table, site, built_log(), env_for))
 
 
 if __name__ == "__main__":

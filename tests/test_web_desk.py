@@ -222,6 +222,32 @@ def test_the_correction_preview_shows_the_public_rendering_and_the_plain_words(p
     assert post.revisions.count() == 1  # a preview changes nothing
 
 
+def test_check_before_you_publish_works_without_javascript(people, client):
+    post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
+    client.force_login(people.alice)
+    size = record.size()
+    # The Preview button sends the form itself (no script): the page comes back checked.
+    page = client.post(
+        f"/desk/posts/{post.pk}/correct/",
+        {"text": "Closes on 14 May.", "reason": "Wrong date", "preview": "1"},
+    )
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "<del>" in body
+    assert "Wrong date" in body
+    assert body.index("Check before you publish") < body.index("Publish correction</button>")
+    assert record.size() == size
+    assert post.revisions.count() == 1
+    # The apology is checked the same way, and nothing is published.
+    page = client.post(
+        f"/desk/posts/{post.pk}/apologise/",
+        {"text": "We apologise if anyone was offended.", "preview": "1"},
+    )
+    assert page.status_code == 200
+    assert "if anyone was offended" in page.content.decode()
+    assert record.size() == size
+
+
 def test_a_refused_correction_says_why_and_changes_nothing(people, client):
     post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
     client.force_login(people.alice)

@@ -60,7 +60,7 @@ PAGES = [
         302,
     ),
     ("post", "/desk/people/{alice}/role/", {"role": "supervisor"}, 302),
-    ("post", "/desk/people/{alice}/active/", {"active": "no"}, 302),
+    ("post", "/desk/people/{alice}/active/", {"active": "no", "confirmed": "1"}, 302),
     ("post", "/desk/people/{alice}/password/", {"password": PASSWORD}, 302),
     ("post", "/desk/people/{alice}/second-factor/remove/", {}, 302),
 ]
@@ -222,7 +222,9 @@ def test_deactivating_someone_ends_their_sessions_at_once(people, admin):
     browser = Client()
     browser.post("/desk/sign-in/", {"username": "alice", "password": PASSWORD})
     assert browser.get("/desk/me/").status_code == 200
-    response = admin.post(f"/desk/people/{people.alice.pk}/active/", {"active": "no"}, follow=True)
+    response = admin.post(
+        f"/desk/people/{people.alice.pk}/active/", {"active": "no", "confirmed": "1"}, follow=True
+    )
     assert "alice is deactivated and has been signed out everywhere." in response.content.decode()
     assert not [
         s
@@ -262,8 +264,8 @@ def test_an_admin_cannot_deactivate_or_demote_themselves(people, admin):
 
 def test_deactivating_someone_twice_is_refused(people, admin):
     url = f"/desk/people/{people.alice.pk}/active/"
-    admin.post(url, {"active": "no"})
-    response = admin.post(url, {"active": "no"})
+    admin.post(url, {"active": "no", "confirmed": "1"})
+    response = admin.post(url, {"active": "no", "confirmed": "1"})
     assert response.status_code == 409
     assert "alice is already deactivated" in form_error(response.content.decode(), "active")
 
@@ -442,3 +444,20 @@ def test_an_admin_checks_an_account_against_its_platform(people, pds):
     assert "does not work" in page
     assert "a wrong one" not in page
     assert admin.post("/desk/people/accounts/999/check/").status_code == 404
+
+
+def test_deactivating_a_person_is_confirmed_on_a_page_of_its_own(people, client):
+    client.force_login(people.adam)
+    size = record.size()
+    asked = client.post(f"/desk/people/{people.alice.pk}/active/", {"active": "no"})
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert "Deactivate <bdi>alice</bdi>?" in page
+    assert "Warning: </span>They are signed out everywhere at once" in page
+    assert User.objects.get(username="alice").is_active  # nothing changed yet
+    assert record.size() == size
+    done = client.post(
+        f"/desk/people/{people.alice.pk}/active/", {"active": "no", "confirmed": "1"}
+    )
+    assert done.status_code == 302
+    assert not User.objects.get(username="alice").is_active

@@ -21,9 +21,14 @@ def perform(
 ) -> HttpResponse:
     """Run ``action``; on success say ``said(result)`` and go to ``done(result)``.
 
+    A form sent with its Preview button shows the same page again, checked, and runs nothing.
     A refusal shows the same form again with the one-line error beside it, the person's input
     kept, and the status that names the kind of refusal. Nothing was changed.
     """
+    if request.POST.get("preview"):
+        # "Check before you publish", without JavaScript: the same page, the person's words
+        # kept and checked, nothing published.
+        return render(request, template, {**context, "form": request.POST, "checked": True})
     try:
         result = action.run()
     except AmendsError as error:

@@ -184,6 +184,12 @@ def set_role(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def set_active(request: HttpRequest, user_id: int) -> HttpResponse:
     active = request.POST.get("active") == "yes"
+    if not active and request.POST.get("confirmed") != "1":
+        # Deactivating signs a person out everywhere: asked once more, on a page of its own.
+        person = User.objects.filter(pk=user_id).first()
+        # Yourself, someone already deactivated, nobody: the action says why not.
+        if person is not None and person != request.user and person.is_active:
+            return render(request, "desk/people/deactivate.html", {"person": person})
     action = SetActive(request.user, user=user_id, active=active)
 
     def said(user):
