@@ -24,6 +24,7 @@ from tests.support.desk import browser, desk  # noqa: E402, F401  (the desk serv
 from tests.support.servers.fixtures_pds import pds  # noqa: E402, F401  (real servers)
 from tests.support.servers.fixtures_wordpress import wordpress  # noqa: E402, F401
 from tests.support.servers.mastodon import mastodon, mastodon_server  # noqa: E402, F401
+from tests.support.world import world  # noqa: E402, F401  (one of everything on the desk)
 
 ROOT = Path(__file__).resolve().parent.parent
 

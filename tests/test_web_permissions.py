@@ -6,20 +6,8 @@ desk URL has a row. Pages that only take a form (POST) are sent an empty form: a
 person gets the page's own answer (an error message, a redirect on to the desk), never a refusal.
 """
 
-from datetime import timedelta
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
-
-from amends.actions import (
-    AddChannel,
-    AddShift,
-    OpenIncident,
-    PlaceHold,
-    Publish,
-    RequestDeletion,
-)
 
 pytestmark = pytest.mark.once  # the same whatever the database
 
@@ -93,59 +81,6 @@ PAGES = [
 ANSWER = {"me-second-factor": 302}
 # Open to anyone: signing in and out.
 PUBLIC = {"sign-in", "sign-in-code", "sign-out", "oidc-start", "oidc-callback"}  # see test_oidc
-
-
-@pytest.fixture
-def world(people, testbed):
-    """A post with an open incident and a hold, a plain post, a deletion awaiting approval, a
-    failed delivery with a change seen on its platform, and a token of the visitor's own."""
-    from amends.connectors import PlatformError
-    from amends.delivery.models import OutsideChange
-    from amends.delivery.worker import Worker
-
-    failing = Publish(people.alice, account="testbed:police", text="Not sent.").run()
-    testbed.BOARD.fail_next.append(PlatformError("testbed: 401 bad token", permanent=True))
-    Worker("test").step()
-    post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
-    plain = Publish(people.alice, account="house:news", text="Plain.").run()
-    doomed = Publish(people.andy, account="house:news", text="Rude.").run()
-    deletion = RequestDeletion(
-        people.andy,
-        post=doomed.pk,
-        ground="offensive",
-        explanation="Rude.",
-        rationale="Asked for in the test.",
-    ).run()
-    incident = OpenIncident(
-        people.alice,
-        post=post.pk,
-        kind="fact",
-        severity="minor",
-        summary="Date",
-        rationale="Opened for the test.",
-    ).run()
-    hold = PlaceHold(people.fiona, post=post.pk, reference="FOI/1").run()
-    # As the watch leaves it when the post was edited on its platform (a row only: the seen
-    # button reads nothing else).
-    change = OutsideChange.objects.create(
-        post=post, kind=OutsideChange.Kind.CHANGED, seq=10**9, found_at=timezone.now()
-    )
-    channel = AddChannel(people.alice, kind="email", address="alice@police.example").run()
-    at = timezone.now()
-    shift = AddShift(people.adam, user="sally", starts=at, ends=at + timedelta(hours=8)).run()
-    return {
-        "channel": channel.pk,
-        "shift": shift.pk,
-        "post": post.pk,
-        "plain": plain.pk,
-        "deletion": deletion.pk,
-        "incident": incident.pk,
-        "hold": hold.pk,
-        "delivery": failing.deliveries.get().pk,
-        "change": change.pk,
-        "account": post.account_id,
-        "alice": people.alice.pk,
-    }
 
 
 def _token_of(user):
