@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from amends.actions import ApproveDeletion, Correct, Publish, RequestDeletion
+from amends.site.render import render_all
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -310,3 +311,43 @@ def test_a_page_that_is_not_there_is_the_sites_own_not_found_page(people, site, 
     assert "Page not found" in body
     assert "See our latest posts" in body
     assert '<html lang="en-GB">' in body  # the site's own page, not the framework's
+
+
+def test_the_site_speaks_for_the_force(people, site, client, settings, tmp_path):
+    logo = tmp_path / "crest.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"></svg>')
+    settings.SITE_LOGO = str(logo)
+    settings.SITE_TITLE = "Example Police"
+    post = Publish(
+        people.alice, account="house:news", text="Have you seen this bike? https://police.uk/a."
+    ).run()
+    render_all()
+    _, html = page(client, f"/posts/{post.pk}/")
+    # Titled by its first words; its link a link (without the full stop); the force's mark.
+    assert "<title>Have you seen this bike? https://police.uk/a. · Example Police</title>" in html
+    assert '<a href="https://police.uk/a" rel="nofollow noopener">https://police.uk/a</a>.' in html
+    assert '<img src="/logo.svg" alt="" height="32"> Example Police</a>' in html
+    assert '<link rel="icon" href="/favicon.svg" type="image/svg+xml">' in html
+    assert (site / "logo.svg").read_bytes() == logo.read_bytes()
+    assert (site / "favicon.svg").read_text().startswith("<svg")
+    status, policy = page(client, "/policy/")
+    assert status == 200
+    assert "How we correct and delete posts" in policy
+    assert "it could have prejudiced an investigation or court proceedings" in policy
+
+
+def test_the_corrections_page_names_each_corrected_post_by_its_words_never_a_deleted_one(
+    people, site, client
+):
+    kept = Publish(people.alice, account="house:news", text="Road closed on Mill Lane.").run()
+    Correct(people.alice, post=kept.pk, text="Road closed on Mill Road.", reason="Wrong road").run()
+    gone = Publish(people.alice, account="house:news", text="Named the wrong man.").run()
+    Correct(people.alice, post=gone.pk, text="Named the wrong person.", reason="Wording").run()
+    deletion = RequestDeletion(
+        people.alice, post=gone.pk, ground="offensive", explanation="Wrong.", rationale="R"
+    ).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="Agreed.").run()
+    _, html = page(client, "/corrections/")
+    assert "(“<bdi>Road closed on Mill Road.</bdi>”) corrected" in html
+    assert "wrong person" not in html
+    assert "wrong man" not in html

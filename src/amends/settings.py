@@ -361,6 +361,15 @@ for _name, _path in (
             "to the public; choose a folder of its own, such as $AMENDS_HOME/site"
         )
 SITE_TITLE = env_str("AMENDS_SITE_TITLE", "News")
+# The force's logo on the public site: a PNG, SVG or JPEG file, copied into the site.
+SITE_LOGO = env_str("AMENDS_SITE_LOGO")
+if SITE_LOGO:
+    _logo = Path(SITE_LOGO).expanduser()
+    if _logo.suffix.lower() not in (".png", ".svg", ".jpg", ".jpeg") or not _logo.is_file():
+        raise ImproperlyConfigured(
+            f"AMENDS_SITE_LOGO must name a PNG, SVG or JPEG file (got {SITE_LOGO!r})"
+        )
+    SITE_LOGO = str(_logo.resolve())
 # Without AMENDS_SITE_URL, the address `amends serve` was last started on (see amends.served).
 SITE_URL_SET = bool(env_str("AMENDS_SITE_URL"))
 SITE_URL = (env_str("AMENDS_SITE_URL") or served.read(HOME)).rstrip("/")

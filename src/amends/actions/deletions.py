@@ -153,7 +153,7 @@ def take_down(action: Action, deletion: Deletion) -> None:
         wording_of(post), actor=action.actor_name, reason=f"post deleted: {deletion.ground}"
     )
     outbox.remove(post, notice_for(post, deletion.ground, deletion.explanation, now()))
-    action.touch(f"post:{post.pk}", "index", "feed", "corrections")
+    action.touch(f"post:{post.pk}", "index", "feed", "corrections:all")
 
 
 class RemoveNow(RequestDeletion):

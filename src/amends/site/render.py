@@ -21,6 +21,7 @@ from amends.desk import policy
 from amends.desk.models import Deletion, Post, Revision
 from amends.record import api as record
 from amends.text import when
+from amends.text.linkify import linkify
 from amends.text.render import correction_html, json_ld, plain_correction
 
 PAGE_SIZE = 50
@@ -53,6 +54,10 @@ def _linebreaksbr(text: str) -> Markup:
     return Markup("<br>\n").join(escape(text).split("\n"))
 
 
+def _linked(text: str) -> Markup:
+    return Markup(linkify(text))  # noqa: S704  (escaped there; only http(s) addresses link)
+
+
 TEMPLATES = Environment(
     loader=PackageLoader("amends.site", "templates/public"),
     autoescape=True,
@@ -60,11 +65,14 @@ TEMPLATES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-TEMPLATES.filters.update(when=_when, iso=_iso, linebreaksbr=_linebreaksbr)
+TEMPLATES.filters.update(when=_when, iso=_iso, linebreaksbr=_linebreaksbr, linked=_linked)
 
 
 def render_to_string(name: str, context: dict) -> str:
-    return TEMPLATES.get_template(name.removeprefix("site/")).render(context)
+    from amends.site.pages import logo_url
+
+    template = TEMPLATES.get_template(name.removeprefix("site/"))
+    return template.render({"site_logo": logo_url(), **context})
 
 
 def write(relative: str, content: str | bytes) -> None:
@@ -130,6 +138,7 @@ def post_context(post: Post) -> dict:
     return {
         "post": post,
         "text": texts[revisions[-1].n],
+        "title": title_of(texts[revisions[-1].n]),
         "latest": corrections[-1] if corrections else None,
         "corrections": corrections,
         "responses": responses,
@@ -213,17 +222,33 @@ class Notice:
     at: datetime
     post_id: int
     reason: str
+    snippet: str = ""  # a corrected post's first words, as it reads now; never a deleted one's
 
 
 def _notices(newest: int | None = None) -> tuple[int, list[Notice]]:
     """How many corrections and deletions there are, and the ``newest`` of them (all if None),
     oldest first: archive pages stay put as the list grows."""
-    corrections = Revision.objects.filter(n__gt=1).order_by("-created_at", "-pk")
+    corrections = (
+        Revision.objects.filter(n__gt=1).select_related("post").order_by("-created_at", "-pk")
+    )
     deletions = Deletion.objects.filter(status=Deletion.Status.DONE).order_by("-decided_at")
     total = corrections.count() + deletions.count()
     if newest is not None:
         corrections, deletions = corrections[:newest], deletions[:newest]
-    notices = [Notice("correction", r.created_at, r.post_id, r.reason) for r in corrections] + [
+    corrections = list(corrections)
+    # Each correction named by the words it put right, read from the record (so an archive page
+    # never changes); a post since deleted is named by its number alone.
+    words = record.read_many(r.seq for r in corrections if r.post.wording)
+    notices = [
+        Notice(
+            "correction",
+            r.created_at,
+            r.post_id,
+            r.reason,
+            title_of(words[r.seq].decode("utf-8")) if r.seq in words else "",
+        )
+        for r in corrections
+    ] + [
         Notice("deletion", d.decided_at, d.post_id, policy.ground_in_words(d.ground))
         for d in deletions
     ]
@@ -318,6 +343,10 @@ def update(pages: set[str]) -> None:
         write("site.css", CSS)
     if not (root / "corrections" / "index.html").exists():
         pages = {*pages, "corrections"}
+    if not (root / "policy" / "index.html").exists():
+        from amends.site import pages as own
+
+        own.render_pages()
     for page in sorted(pages):
         if page.startswith("post:"):
             post = Post.objects.select_related("account").filter(pk=int(page[5:])).first()
@@ -329,6 +358,8 @@ def update(pages: set[str]) -> None:
             render_feed()
         elif page == "corrections":
             render_corrections()
+        elif page == "corrections:all":  # a deletion: no archive page may name the post's words
+            render_corrections(every_page=True)
     render_well_known()
 
 
@@ -343,4 +374,7 @@ def render_all() -> int:
     render_feed()
     render_corrections(every_page=True)
     render_well_known()
+    from amends.site import pages
+
+    pages.render_pages()
     return count
