@@ -48,7 +48,9 @@ def test_the_words_are_kept_and_nothing_else_becomes_markup(text):
     # Taken apart again, the page says exactly the post's words.
     words = re.sub(r"<a [^>]*>|</a>", "", html).replace("<br>\n", "\n")
     assert unescape(words) == text
-    assert "<" not in words and ">" not in words  # no tag but the links and line breaks
+    # No tag but the links and line breaks.
+    assert "<" not in words
+    assert ">" not in words
     for href in re.findall(r'href="([^"]*)"', html):
         assert unescape(href).startswith(("http://", "https://"))
         assert unescape(href) in text
