@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     # stores the secret encrypted (desk migration 0005).
     "django_otp.plugins.otp_totp",
     "django_htmx",
+    # The API's interactive documentation: Swagger UI's files, served from the package.
+    "ninja",
     "amends.record",
     "amends.desk",
     "amends.delivery",

@@ -45,9 +45,11 @@ api = AmendsApi(
     description=(
         "The mistake-recovery desk's REST API. Authenticate with `Authorization: Bearer "
         "<token>` (create a token with `amends token add` or at /desk/me/tokens/). Every error "
-        'is `{"field": ..., "message": ...}`.'
+        'is `{"field": ..., "message": ...}`. Try it here: choose Authorize and paste a token.'
     ),
-    docs_url=None,
+    # Swagger UI from the files django-ninja ships (the "ninja" app), no CDN, no inline script:
+    # it works under the desk's strict Content-Security-Policy.
+    docs_url="/docs/",
     openapi_url="/openapi.json",
     auth=TokenAuth(),
     urls_namespace="api",
