@@ -145,6 +145,11 @@ def test_json_ld_parses_back_and_cannot_close_its_script_element(data):
         "We are sorry. The date we gave for the appeal was wrong; it closes on 14 May.",
         "We apologise: our post named the wrong street. It was Elm Road, not Oak Road.",
         "Apologies \u2014 we got this wrong and should not have shared that photo.",
+        # Welsh: we are sorry, the date was wrong; we apologise, we should not have shared it.
+        "Mae\u2019n ddrwg gennym: roedd y dyddiad a roesom yn anghywir. Mae\u2019r ap\u00eal yn "
+        "cau ar 14 Mai.",
+        "Ymddiheurwn: ni ddylem fod wedi rhannu\u2019r llun hwnnw.",
+        "Mae'n wir ddrwg gennym am y camgymeriad yn ein neges.",
     ],
 )
 def test_a_plain_specific_apology_passes(text):
@@ -160,6 +165,17 @@ def test_a_plain_specific_apology_passes(text):
         ("We are sorry you feel that our post was wrong.", "conditional"),
         ("Sorry: mistakes were made and the post was wrong.", "passive"),
         ("We are sorry, the post was published in error.", "passive"),
+        # Welsh: no apology; sorry if anyone was offended; any offence caused; sorry if; mistakes
+        # were made; published in error.
+        ("Roedd y dyddiad yn ein neges yn anghywir.", "no_apology"),
+        (
+            "Mae'n ddrwg gennym os oedd unrhyw un wedi'i dramgwyddo gan y neges anghywir.",
+            "conditional",
+        ),
+        ("Ymddiheurwn am unrhyw dramgwydd a achoswyd gan y llun anghywir.", "conditional"),
+        ("Sori os oedd y neges yn anghywir.", "conditional"),
+        ("Mae\u2019n ddrwg gennym: gwnaed camgymeriadau.", "passive"),
+        ("Ymddiheurwn, cyhoeddwyd y neges mewn camgymeriad.", "passive"),
     ],
 )
 def test_non_apologies_are_errors(text, code):
@@ -174,6 +190,8 @@ def test_non_apologies_are_errors(text, code):
         ("Sorry, a technical error meant the wrong date went out.", "blame"),
         ("Sorry, autocorrect changed the date, which was wrong.", "blame"),
         ("We are sorry about our earlier post.", "not_specific"),
+        ("Sori, gwall technegol a roddodd y dyddiad anghywir.", "blame"),
+        ("Mae'n ddrwg gennym am ein neges gynharach.", "not_specific"),
     ],
 )
 def test_blame_and_vagueness_are_warnings(text, code):
@@ -202,6 +220,8 @@ def test_an_apology_over_the_platform_limit_is_an_error():
         "\U0001f605 sorry",
         "LOL",
         "ok ;-)",
+        "Wps! Sori",  # Welsh
+        "wpsi \U0001f602",
     ],
 )
 def test_humour_markers_are_found(text):

@@ -1,5 +1,10 @@
 """The apology checker: does an apology apologise, plainly, for something named?
 
+English and Welsh: the four Welsh forces apologise in both ("mae'n ddrwg gennym", "ymddiheurwn"),
+and the same evasions have Welsh forms ("os oedd unrhyw un wedi'i dramgwyddo", "gwnaed
+camgymeriadau"). The Welsh patterns allow both apostrophes (' and ’) and the mutated forms a
+word takes after another (tramgwyddo, dramgwyddo, thramgwyddo).
+
 Findings have a severity: an ``error`` blocks publishing unless the author insists (and that is
 recorded); a ``warning`` is shown.
 """
@@ -24,7 +29,19 @@ def _any(patterns: list[str]) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
-EXPLICIT = _any([r"\bsorry\b", r"\bapologi[sz]e[sd]?\b", r"\bapologies\b", r"\bapology\b"])
+_AP = "['\u2019]"  # an apostrophe, straight or curly
+EXPLICIT = _any(
+    [
+        r"\bsorry\b",
+        r"\bapologi[sz]e[sd]?\b",
+        r"\bapologies\b",
+        r"\bapology\b",
+        # Welsh: we are sorry, I am sorry; we apologise, apologies; sorry.
+        rf"\bmae{_AP}?n (?:wir |fawr )?ddrwg (?:gennym|gennyn ni|gen i|gennyf|iawn gennym)\b",
+        r"\bymddiheur\w*",
+        r"\bsori\b",
+    ]
+)
 CONDITIONAL = _any(
     [
         r"\bif (?:anyone|anybody|people|you|some(?:one|body)?|any of you)\b[^.!?]{0,40}?"
@@ -36,6 +53,11 @@ CONDITIONAL = _any(
         r"\bsorry (?:that )?you (?:feel|felt|think|were offended|are offended|took)\b",
         r"\bsorry if\b",
         r"\bto (?:those|anyone) who (?:was|were|felt|may have been) (?:offended|upset)\b",
+        # Welsh: if anyone was offended / upset / hurt; sorry if; any offence caused.
+        r"\bos (?:oes |oedd |yw |ydy |cafodd |ydych |bu )?(?:unrhyw un|unrhyw rai|rhywun|pobl|chi)"
+        r"\b[^.!?]{0,40}?\b(?:[dt]h?ramgwydd\w*|ypset\w*|[cg]h?ynhyrf\w*|[bf]rif\w*|gofid\w*)",
+        r"\b(?:ddrwg (?:gennym|gen i)|sori) os\b",
+        r"\bunrhyw (?:dramgwydd|dramgwyddo|ofid|loes)\b[^.!?]{0,30}?\b(?:achoswyd|achosi)\b",
     ]
 )
 PASSIVE = _any(
@@ -46,6 +68,10 @@ PASSIVE = _any(
         r"\bregrettabl[ey] (?:a|an|the)\b",
         r"\bwas (?:posted|published|shared) in error\b",
         r"\bthings were said\b",
+        # Welsh: mistakes were made; posted / published in error; it is regrettable.
+        r"\bgwnaed camgymeriad\w*",
+        r"\b(?:postiwyd|cyhoeddwyd|rhannwyd)\b[^.!?]{0,30}?\bmewn camgymeriad\b",
+        rf"\bmae{_AP}?n anffodus\b",
     ]
 )
 BLAME = _any(
@@ -58,6 +84,11 @@ BLAME = _any(
         r"\bthe (?:app|platform|algorithm|scheduler|software)\b",
         r"\bmisinterpreted\b",
         r"\btaken out of context\b",
+        # Welsh: a technical error or fault; hacked; autocorrect; out of context.
+        r"\b(?:gwall|nam) technegol\b",
+        r"\b(?:hacio|haciwyd|hacwyr)\b",
+        r"\bcywiro awtomatig\b",
+        rf"\ballan o{_AP}i gyd-destun\b",
     ]
 )
 NAMES_WRONG = _any(
@@ -79,6 +110,18 @@ NAMES_WRONG = _any(
         r"\bfell short\b",
         r"\bgot (?:it|this|that) wrong\b",
         r"\bnot (?:true|right)\b",
+        # Welsh: wrong, mistake, error, misleading, unacceptable, inappropriate, offensive,
+        # untrue; we should not have; not true.
+        r"\b(?:yn )?anghywir\b",
+        r"\bgamgymeriad\w*|\bcamgymeriad\w*",
+        r"\b(?:g|ng)?wall\b",
+        r"\bgamarweiniol\b|\bcamarweiniol\b",
+        r"\bannerbyniol\b",
+        r"\bamhriodol\b",
+        r"\bsarhaus\b",
+        r"\banwir\b",
+        r"\bni ddylem (?:fod wedi|fod)\b",
+        r"\bddim yn wir\b",
     ]
 )
 

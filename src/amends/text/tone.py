@@ -1,4 +1,5 @@
-"""The tone guard: humour has no place in anything said about a serious or critical incident."""
+"""The tone guard: humour has no place in anything said about a serious or critical incident.
+English and Welsh markers (Welsh says "wps" for oops; lol, haha and emoji are the same)."""
 
 import re
 
@@ -11,6 +12,7 @@ HUMOUR = [
     r"\bw?hoops(?:ie|y)?\b",
     r"\boops(?:ie|y)?\b",
     r"\bmy bad\b",
+    r"\bwps(?:[yi]e?)?\b",  # Welsh "oops"
     r"\bxd\b",
     "\U0001f602",
     "\U0001f923",
