@@ -101,27 +101,77 @@ class _Counted(Action):
         return result
 
 
+LANGUAGES = {"en": "English", "cy": "Welsh"}
+OTHER = {"en": "cy", "cy": "en"}
+
+
 class Publish(Action):
+    """Publish a post; with ``twin_text``, a bilingual pair: the same message in the other
+    language (English and Welsh), published together on the same account or on the twin
+    account, each recorded, each pointing to the other."""
+
     roles = WRITERS
     verb = "publish posts"
 
-    def __init__(self, actor, *, account: str, text: str):
+    def __init__(
+        self,
+        actor,
+        *,
+        account: str,
+        text: str,
+        language: str = "en",
+        twin_text: str = "",
+        twin_account: str = "",
+    ):
         super().__init__(actor)
-        self.account_key, self.text = account, text
+        self.account_key, self.text, self.language = account, text, language
+        self.twin_text, self.twin_account = twin_text or "", twin_account or ""
 
     def validate(self):
         required_text(self.text, "text")
-        if not isinstance(self.account_key, str) or ":" not in self.account_key:
+        for key, field in ((self.account_key, "account"), (self.twin_account, "twin_account")):
+            if field == "twin_account" and not key:
+                continue
+            if not isinstance(key, str) or ":" not in key:
+                raise BadInput(
+                    f"{field}: must be PLATFORM:HANDLE, for example house:news", field=field
+                )
+        if self.language not in LANGUAGES:
+            raise BadInput("language: must be en (English) or cy (Welsh)", field="language")
+        if self.twin_account and not self.twin_text.strip():
             raise BadInput(
-                "account: must be PLATFORM:HANDLE, for example house:news", field="account"
+                "twin_text: give the wording in the other language for the twin account",
+                field="twin_text",
             )
+        if self.twin_text.strip():
+            required_text(self.twin_text, "twin_text")
 
     def apply(self) -> Post:
         account = account_by_key(self.account_key)
-        measure = rules_for(account).measure(self.text)
-        if not measure.fits:
-            raise BadInput(f"text: is {measure} on {account}; shorten it", field="text")
-        return publish_post(self, account, self.text, kind=Post.Kind.POST, data={})
+        twin_account = account_by_key(self.twin_account) if self.twin_account else account
+        texts = [(account, self.text, self.language, "text")]
+        if self.twin_text.strip():
+            texts.append((twin_account, self.twin_text, OTHER[self.language], "twin_text"))
+        for where, words, _, field in texts:
+            measure = rules_for(where).measure(words)
+            if not measure.fits:
+                raise BadInput(f"{field}: is {measure} on {where}; shorten it", field=field)
+        posts: list[Post] = []
+        for where, words, language, _ in texts:
+            data = {"language": language}
+            if posts:
+                data["twin_of"] = posts[0].pk
+            post = publish_post(self, where, words, kind=Post.Kind.POST, data=data)
+            post.language = language
+            post.save(update_fields=["language"])
+            posts.append(post)
+        if len(posts) == 2:
+            first, second = posts
+            first.pair, second.pair = second, first
+            first.save(update_fields=["pair"])
+            second.save(update_fields=["pair"])
+            self.touch(f"post:{first.pk}", f"post:{second.pk}")
+        return posts[0]
 
 
 class Correct(_Counted):

@@ -74,11 +74,21 @@ class PublishIn(Body):
         description="The exact wording; sealed into the record as published.",
         json_schema_extra=rules(length=100_000),
     )
+    language: Text = Field(default="en", description="The language of text: en or cy (Welsh)")
+    twin_text: Text = Field(
+        default="",
+        description="The same message in the other language, published with it as a bilingual pair",
+        json_schema_extra=rules(length=100_000),
+    )
+    twin_account: Text = Field(
+        default="", description="PLATFORM:HANDLE for the twin; default: the same account"
+    )
 
 
 class Published(Schema):
     post: int
     url: str
+    twin: int | None = None
 
 
 class AdoptIn(Body):

@@ -16,19 +16,54 @@ def _url(post) -> str:
 @click.command()
 @click.argument("account_key", metavar="ACCOUNT")
 @click.option("--text", required=True, help="The wording (- reads standard input).")
+@click.option(
+    "--language",
+    type=click.Choice(["en", "cy"]),
+    default="en",
+    show_default=True,
+    help="The language of --text: en (English) or cy (Welsh).",
+)
+@click.option(
+    "--twin-text",
+    default="",
+    help="The same message in the other language, published with it as a bilingual pair.",
+)
+@click.option(
+    "--twin-account",
+    default="",
+    help="Publish --twin-text on this account (PLATFORM:HANDLE), for forces with one account "
+    "per language; default: the same account.",
+)
 @as_option
 @command
-def post(account_key, text, as_user):
+def post(account_key, text, language, twin_text, twin_account, as_user):
     """Publish a post. Its exact wording is sealed into the record as it is published.
 
     Example: amends post house:news --text "Appeal closes on 4 May." --as alice
+
+    A bilingual pair (English and Welsh), published together:
+
+    amends post house:news --text "Appeal closes on 4 May." --twin-text "Mae'r apêl yn cau ar 4
+    Mai." --as alice
     """
     from amends.actions import Publish
 
     text = text_or_stdin(text)
     warn_personal(text)
-    published = Publish(user_named(as_user), account=account_key, text=text).run()
-    return {"post": published.pk, "url": _url(published)}, f"post {published.pk}: {_url(published)}"
+    published = Publish(
+        user_named(as_user),
+        account=account_key,
+        text=text,
+        language=language,
+        twin_text=twin_text,
+        twin_account=twin_account,
+    ).run()
+    payload = {"post": published.pk, "url": _url(published)}
+    said = f"post {published.pk}: {_url(published)}"
+    if published.pair_id:
+        payload["twin"] = published.pair_id
+        said += f"\ntwin post {published.pair_id}: {_url(published.pair)}"
+    return payload, said
 
 
 @click.command()

@@ -151,6 +151,12 @@ class Post(models.Model):
     # A post made outside Amends and adopted from its link: when its wording was captured
     # (what it said before then is not known to Amends).
     captured_at = models.DateTimeField(null=True, blank=True)
+    # The language the post is written in (BCP 47: en, cy), and, for a bilingual pair, the
+    # same message in the other language (each points to the other).
+    language = models.CharField(max_length=8, default="en")
+    pair = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # A redacted version of a post taken down for harmful content: the removed post.
     redacts = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, related_name="redactions"

@@ -42,8 +42,8 @@ time{white-space:nowrap}
 """
 
 
-def _when(moment: datetime) -> str:
-    return when.said(moment, timezone.get_default_timezone())
+def _when(moment: datetime, language: str = "en") -> str:
+    return when.said(moment, timezone.get_default_timezone(), language)
 
 
 def _iso(moment: datetime) -> str:
@@ -70,9 +70,13 @@ TEMPLATES.filters.update(when=_when, iso=_iso, linebreaksbr=_linebreaksbr, linke
 
 def render_to_string(name: str, context: dict) -> str:
     from amends.site.pages import logo_url
+    from amends.site.words import word
 
     template = TEMPLATES.get_template(name.removeprefix("site/"))
-    return template.render({"site_logo": logo_url(), **context})
+    language = context.get("lang", "en")
+    return template.render(
+        {"site_logo": logo_url(), "lang": language, "t": lambda key: word(key, language), **context}
+    )
 
 
 def write(relative: str, content: str | bytes) -> None:
@@ -139,6 +143,8 @@ def post_context(post: Post) -> dict:
         "post": post,
         "text": texts[revisions[-1].n],
         "title": title_of(texts[revisions[-1].n]),
+        "lang": post.language if post.language in ("en", "cy") else "en",
+        "pair": post.pair if post.pair_id and post.pair and post.pair.status != "deleted" else None,
         "latest": corrections[-1] if corrections else None,
         "corrections": corrections,
         "responses": responses,

@@ -11,23 +11,66 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
 
+# Welsh: the months, "am" for "at", "yb" and "yh" (y bore, yr hwyr) for am and pm.
+MONTHS = {
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "cy": [
+        "Ionawr",
+        "Chwefror",
+        "Mawrth",
+        "Ebrill",
+        "Mai",
+        "Mehefin",
+        "Gorffennaf",
+        "Awst",
+        "Medi",
+        "Hydref",
+        "Tachwedd",
+        "Rhagfyr",
+    ],
+}
+WORDS = {
+    "en": {"at": "at", "midnight": "midnight", "midday": "midday", "am": "am", "pm": "pm"},
+    "cy": {"at": "am", "midnight": "hanner nos", "midday": "hanner dydd", "am": "yb", "pm": "yh"},
+}
 
-def clock(moment: datetime) -> str:
-    """``6:49pm``, ``7pm``, ``midnight``, ``midday`` (the moment's own wall-clock time)."""
+
+def clock(moment: datetime, language: str = "en") -> str:
+    """``6:49pm``, ``7pm``, ``midnight``, ``midday`` (the moment's own wall-clock time); in
+    Welsh ``6:49yh``, ``7yh``, ``hanner nos``, ``hanner dydd``."""
+    words = WORDS[language]
     if (moment.hour, moment.minute) == (0, 0):
-        return "midnight"
+        return words["midnight"]
     if (moment.hour, moment.minute) == (12, 0):
-        return "midday"
+        return words["midday"]
     hour = moment.hour % 12 or 12
-    half = "am" if moment.hour < 12 else "pm"
+    half = words["am"] if moment.hour < 12 else words["pm"]
     return f"{hour}{half}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{half}"
 
 
-def said(moment: datetime, zone: tzinfo) -> str:
-    """``3 December 2026 at 6:49pm GMT``: the moment in ``zone``, as people read it."""
+def said(moment: datetime, zone: tzinfo, language: str = "en") -> str:
+    """``3 December 2026 at 6:49pm GMT`` (Welsh: ``3 Rhagfyr 2026 am 6:49yh GMT``): the moment
+    in ``zone``, as people read it."""
     local = moment.astimezone(zone)
     name = local.tzname() or ""
-    return f"{local.day} {local:%B %Y} at {clock(local)}" + (f" {name}" if name else "")
+    month = MONTHS[language][local.month - 1]
+    at = WORDS[language]["at"]
+    return f"{local.day} {month} {local.year} {at} {clock(local, language)}" + (
+        f" {name}" if name else ""
+    )
 
 
 def machine(moment: datetime) -> str:

@@ -52,11 +52,16 @@ FIELD_IDS = {
     "rationale": "rationale",
     "explain": "explanation",
     "statement": "statement",
+    "twin_text": "twin_text",
+    "twin_account": "twin_account",
+    "account": "account",
 }
 PREFIX = re.compile(r"^([a-z_]+): ")
 # What a page calls the input a message is about, where the message does not say it itself.
 LABELS = {
     "text": "The wording",
+    "twin_text": "The wording in the other language",
+    "twin_account": "The account for the other language",
     "reason": "The reason",
     "rationale": "Why you decided this",
     "explain": "The public explanation",

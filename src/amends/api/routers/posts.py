@@ -22,8 +22,15 @@ def _url(post_id: int) -> str:
 @router.post("/posts", response={201: s.Published, **ERRORS}, summary="Publish a post")
 def publish(request, payload: s.PublishIn):
     """Publish a post. Its exact wording is sealed into the record as it is published."""
-    post = Publish(request.auth, account=payload.account, text=payload.text).run()
-    return Status(201, {"post": post.pk, "url": _url(post.pk)})
+    post = Publish(
+        request.auth,
+        account=payload.account,
+        text=payload.text,
+        language=payload.language,
+        twin_text=payload.twin_text,
+        twin_account=payload.twin_account,
+    ).run()
+    return Status(201, {"post": post.pk, "url": _url(post.pk), "twin": post.pair_id})
 
 
 @router.post(

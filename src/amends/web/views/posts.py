@@ -111,7 +111,12 @@ def publish(request):
     if request.method == "GET":
         return render(request, "desk/posts/publish.html", context)
     action = Publish(
-        request.user, account=request.POST.get("account", ""), text=request.POST.get("text", "")
+        request.user,
+        account=request.POST.get("account", ""),
+        text=request.POST.get("text", ""),
+        language=request.POST.get("language", "en"),
+        twin_text=request.POST.get("twin_text", ""),
+        twin_account=request.POST.get("twin_account", ""),
     )
     return perform(
         request,
@@ -119,7 +124,10 @@ def publish(request):
         template="desk/posts/publish.html",
         context=context,
         done=lambda post: reverse("desk:post", args=[post.pk]),
-        said=lambda post: f"Published post {post.pk} on {post.account}.",
+        said=lambda post: (
+            f"Published post {post.pk} on {post.account}."
+            + (f" Its twin in the other language is post {post.pair_id}." if post.pair_id else "")
+        ),
     )
 
 
@@ -234,9 +242,18 @@ def correct(request, post_id: int):
         context=context,
         done=after.url,
         said=lambda revision: (
-            f"Corrected post {post.pk}: revision {revision.n} is public.{after.next}"
+            f"Corrected post {post.pk}: revision {revision.n} is public.{_twin(post)}{after.next}"
         ),
     )
+
+
+def _twin(post: Post) -> str:
+    """For one of a bilingual pair: a reminder that the other language says the same."""
+    twin = post.pair
+    if twin is None or twin.status == "deleted":
+        return ""
+    language = {"cy": "Welsh", "en": "English"}.get(twin.language, "other")
+    return f" Its {language} twin, post {twin.pk}, still says the same: correct it too."
 
 
 @desk_page("author", "supervisor")

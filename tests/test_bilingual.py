@@ -1,0 +1,97 @@
+"""English and Welsh: a bilingual pair published together, each recorded and pointing to the
+other; the public site shows each post in its own language with a switch to the other; a
+correction of one reminds the person to correct the other."""
+
+import json
+
+from amends.actions import Correct, Publish
+from amends.record import api as record
+from amends.record.models import Entry
+from tests.support.cli import run
+
+ENGLISH = "The appeal closes on 4 May. Call 101."
+WELSH = "Mae'r apêl yn cau ar 4 Mai. Ffoniwch 101."
+
+
+def page(client, path):
+    response = client.get(path)
+    return response.status_code, b"".join(response.streaming_content).decode()
+
+
+def test_a_bilingual_pair_is_published_together_and_each_page_speaks_its_language(people, client):
+    english = Publish(people.alice, account="house:news", text=ENGLISH, twin_text=WELSH).run()
+    welsh = english.pair
+    assert welsh.pair == english
+    assert (english.language, welsh.language) == ("en", "cy")
+    assert welsh.wording == WELSH
+    recorded = json.loads(Entry.objects.get(seq=welsh.revisions.get().seq).leaf)["data"]
+    assert recorded["language"] == "cy"
+    assert recorded["twin_of"] == english.pk
+
+    _, html = page(client, f"/posts/{welsh.pk}/")
+    assert '<html lang="cy">' in html
+    assert "Neges, <time" in html
+    assert "Cywiriadau a dileadau" in html
+    assert (
+        f'<a href="/posts/{english.pk}/" hreflang="en" lang="en">Read this in English</a>' in html
+    )
+    _, html = page(client, f"/posts/{english.pk}/")
+    assert '<html lang="en-GB">' in html
+    assert (
+        f'<a href="/posts/{welsh.pk}/" hreflang="cy" lang="cy">Darllenwch hwn yn Gymraeg</a>'
+        in html
+    )
+
+    # Corrected in Welsh: the page dates it in Welsh.
+    Correct(
+        people.alice, post=welsh.pk, text=WELSH.replace("4 Mai", "14 Mai"), reason="Dyddiad"
+    ).run()
+    _, html = page(client, f"/posts/{welsh.pk}/")
+    assert "Cywirwyd <time" in html
+    assert any(
+        month in html
+        for month in (
+            "Ionawr",
+            "Chwefror",
+            "Mawrth",
+            "Ebrill",
+            "Mai",
+            "Mehefin",
+            "Gorffennaf",
+            "Awst",
+            "Medi",
+            "Hydref",
+            "Tachwedd",
+            "Rhagfyr",
+        )
+    )
+
+
+def test_a_correction_of_one_language_reminds_you_of_the_other(people, client):
+    english = Publish(people.alice, account="house:news", text=ENGLISH, twin_text=WELSH).run()
+    client.force_login(people.alice)
+    done = client.post(
+        f"/desk/posts/{english.pk}/correct/",
+        {"text": ENGLISH.replace("4 May", "14 May"), "reason": "Wrong date"},
+        follow=True,
+    )
+    said = done.content.decode()
+    assert f"Its Welsh twin, post {english.pair_id}, still says the same: correct it too" in said
+
+
+def test_the_desk_the_command_line_and_the_api_publish_a_pair(people, client):
+    client.force_login(people.alice)
+    sent = client.post(
+        "/desk/posts/new/",
+        {"account": "house:news", "text": WELSH, "language": "cy", "twin_text": ENGLISH},
+        follow=True,
+    )
+    assert "Its twin in the other language is post" in sent.content.decode()
+    out = run("post", "house:news", "--text", ENGLISH, "--twin-text", WELSH, "--as", "alice",
+              "--json")  # fmt: skip
+    made = json.loads(out.stdout)
+    assert made["twin"] == made["post"] + 1
+    size = record.size()
+    refused = run("post", "house:news", "--text", ENGLISH, "--language", "fr", "--as", "alice")
+    assert refused.exit_code != 0
+    assert record.size() == size
