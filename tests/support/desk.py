@@ -58,6 +58,11 @@ class Checker:
             if violation["impact"] in ("serious", "critical"):
                 nodes = [n["target"] for n in violation["nodes"]][:3]
                 self.problems.append(f"{page.url}: {violation['id']} {nodes}")
+        # No page scrolls sideways, at the phone's width or the desktop's.
+        width = page.viewport_size["width"] if page.viewport_size else 1280
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > width:
+            self.problems.append(f"{page.url}: {wide} px wide at {width} px")
         self.checked.append(page.url)
         if shot:
             page.screenshot(path=str(self.shots / f"desk-{shot}.png"), full_page=True)
