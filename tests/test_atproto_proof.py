@@ -135,7 +135,9 @@ def test_tampering_is_refused_saying_what_does_not_check(repo, pds):
     with pytest.raises(v.ProofError, match="signature does not verify"):
         check(car, uri=uri, did_key=stranger)
     # The proof of one record is no proof of another (whichever way the tree path runs out).
-    with pytest.raises(v.ProofError, match=r"lacks tree node|lacks the record block|holds no record"):
+    with pytest.raises(
+        v.ProofError, match=r"lacks tree node|lacks the record block|holds no record"
+    ):
         check(car, uri=repo["uris"][30], did_key=repo["key"])
     # A commit by another repository.
     with pytest.raises(v.ProofError, match="the commit is by"):
