@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import amends
-from tests.support.desk import ORIGINAL, PASSWORD, Checker, sign_in
+from tests.support.desk import ORIGINAL, Checker, sign_in
 from tests.support.serve import fetch
 
 pytestmark = [pytest.mark.browser, pytest.mark.once]
@@ -181,55 +181,6 @@ def test_the_desk_can_be_read_without_javascript(desk, browser):
     expect(page.get_by_role("link", name="Post 1", exact=True)).to_be_visible()
     page.goto(f"{desk}/desk/posts/1/")
     expect(page.get_by_text(ORIGINAL)).to_be_visible()
-    context.close()
-
-
-def _tab_to(page, selector: str, limit: int = 60) -> None:
-    """Press Tab until ``selector`` has the focus, as a person without a mouse would."""
-    for _ in range(limit):
-        if page.evaluate(f"document.activeElement.matches({selector!r})"):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"{selector} was never reached with the Tab key")
-
-
-def test_a_correction_by_keyboard_alone_on_a_phone_without_javascript(desk, browser, tmp_path):
-    """No mouse, no script, 390 px: sign in, a correction sent back with an error (the focus
-    lands on the error summary), previewed, then published; no page scrolls sideways."""
-    axe = Checker(tmp_path)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"{desk}/desk/sign-in/")
-    _tab_to(page, "#sign-in-username")
-    page.keyboard.type("alice")
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{desk}/desk/")
-    axe.check(page)
-    page.goto(f"{desk}/desk/posts/1/correct/")
-    _tab_to(page, "#text")
-    page.keyboard.press("Control+A")
-    page.keyboard.type(ORIGINAL.replace("4 May", "14 May"))
-    # Published without a reason: sent back, and the focus is on what to put right.
-    _tab_to(page, "button:not(.secondary)[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert page.evaluate("document.activeElement.className") == "error-summary"
-    axe.check(page, "keyboard-error")
-    _tab_to(page, "#reason")
-    page.keyboard.type("The appeal closes on 14 May, not 4 May.")
-    _tab_to(page, "button[name=preview]")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert "\u201c14\u201d, not \u201c4\u201d" in page.locator("#preview").inner_text()
-    axe.check(page, "keyboard-preview")
-    _tab_to(page, "button:not(.secondary)[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert "is public" in page.content()
-    axe.check(page)
-    assert axe.problems == []
     context.close()
 
 
