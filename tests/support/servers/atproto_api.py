@@ -5,41 +5,18 @@ and the same list of top-level domains) into ``$AMENDS_TEST_SERVERS/atproto-api`
 machine's Node. Not a server: :func:`facets` runs it over a batch of texts.
 """
 
-import fcntl
-import hashlib
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
-from tests.support.servers import cache_root
+from tests.support.servers import npm_install
 
 HERE = Path(__file__).parent / "atproto-api"
 FILES = ("package.json", "package-lock.json", "facets.mjs")
 
 
 def install() -> Path:
-    root = cache_root() / "atproto-api"
-    root.mkdir(parents=True, exist_ok=True)
-    stamp_text = hashlib.sha256(b"".join((HERE / f).read_bytes() for f in FILES)).hexdigest()
-    with open(root.parent / "atproto-api.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        stamp = root / "installed"
-        if stamp.exists() and stamp.read_text() == stamp_text:
-            return root
-        stamp.unlink(missing_ok=True)
-        shutil.rmtree(root / "node_modules", ignore_errors=True)
-        for name in FILES:
-            shutil.copy(HERE / name, root / name)
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-            cwd=root,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-        stamp.write_text(stamp_text)
-    return root
+    return npm_install("atproto-api", HERE, FILES)
 
 
 def _ask(request: dict):

@@ -4,41 +4,18 @@ Installed once (``npm ci`` from the lock beside this file) into ``$AMENDS_TEST_S
 and run with the machine's Java over a folder of pages in one go. Not a server.
 """
 
-import fcntl
-import hashlib
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
-from tests.support.servers import cache_root
+from tests.support.servers import npm_install
 
 HERE = Path(__file__).parent / "vnu"
 FILES = ("package.json", "package-lock.json")
 
 
 def install() -> Path:
-    root = cache_root() / "vnu"
-    root.mkdir(parents=True, exist_ok=True)
-    stamp_text = hashlib.sha256(b"".join((HERE / f).read_bytes() for f in FILES)).hexdigest()
-    with open(root.parent / "vnu.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        stamp = root / "installed"
-        if stamp.exists() and stamp.read_text() == stamp_text:
-            return root
-        stamp.unlink(missing_ok=True)
-        shutil.rmtree(root / "node_modules", ignore_errors=True)
-        for name in FILES:
-            shutil.copy(HERE / name, root / name)
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-            cwd=root,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-        stamp.write_text(stamp_text)
-    return root
+    return npm_install("vnu", HERE, FILES)
 
 
 def errors(folder: Path) -> list[str]:
