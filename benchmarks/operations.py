@@ -96,7 +96,7 @@ def nginx_ratio(site_dir: Path, path: str) -> tuple[float, float]:
             server = _nginx(main.parent, main)
             try:
                 wait_for(port)
-                results[name] = max(wrk(f"https://127.0.0.1:{port}{path}") for _ in range(2))
+                results[name] = max(wrk(f"https://127.0.0.1:{port}{path}")[0] for _ in range(2))
             finally:
                 os.killpg(server.pid, signal.SIGTERM)
                 server.wait(timeout=30)
