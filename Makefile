@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run test bench lint format lock docs screenshots clean
+.PHONY: install install-dev run test bench lint format lock docs messages screenshots clean
 
 # Installing never resolves against the index: every lock holds the complete set of packages
 # (extras included), pip installs each with --no-deps and checks its hash, and Amends itself is
@@ -61,6 +61,15 @@ format: install-dev
 
 docs: install-dev
 	$(BIN)/python -m amends.devtools.clidocs --write
+
+# The Welsh catalogue: gather every string the desk shows into src/amends/locale/cy (new ones
+# untranslated, for a translator), then compile it. Needs GNU gettext (apt-get install gettext);
+# the compiled catalogue is checked in, so running Amends never does.
+messages: install-dev
+	cd src/amends && DJANGO_SETTINGS_MODULE=amends.settings AMENDS_HOME=$$(mktemp -d) \
+		../../$(BIN)/python -m django makemessages -l cy --no-location --no-wrap
+	cd src/amends && DJANGO_SETTINGS_MODULE=amends.settings AMENDS_HOME=$$(mktemp -d) \
+		../../$(BIN)/python -m django compilemessages -l cy
 
 # Pictures of the desk for the README and docs: the browser test's screenshots, and a page of
 # an evidence pack's PDF report.

@@ -51,6 +51,14 @@ def test_every_desk_page_and_every_public_page_is_valid_html(
     client.force_login(people.adam)
     asked = client.post(f"/desk/people/{people.alice.pk}/active/", {"active": "no"})
     keep("deactivate-confirm", asked)
+    # The officer's path in Welsh: the same pages, other words.
+    client.force_login(people.alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    keep("today-cy", client.get("/desk/"))
+    keep("incident-cy", client.get(f"/desk/incidents/{world['incident']}/"))
+    keep("post-cy", client.get(f"/desk/posts/{world['post']}/"))
+    keep("correct-cy", client.get(f"/desk/posts/{world['post']}/correct/"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en-gb"
     client.logout()
     keep("sign-in", client.get("/desk/sign-in/"))
 

@@ -80,7 +80,8 @@ PAGES = [
 # is begun from the settings page, which the bare address sends you back to.
 ANSWER = {"me-second-factor": 302}
 # Open to anyone: signing in and out.
-PUBLIC = {"sign-in", "sign-in-code", "sign-out", "oidc-start", "oidc-callback"}  # see test_oidc
+# Open to anyone: signing in (see test_oidc) and the English/Welsh switch (test_welsh_desk).
+PUBLIC = {"sign-in", "sign-in-code", "sign-out", "oidc-start", "oidc-callback", "language"}
 
 
 def _token_of(user):

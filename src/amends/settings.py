@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,15 +135,25 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "amends.web.context.desk",
             ],
-            # Every time people read on the desk is written one way: {{ moment|when }}.
-            "builtins": ["amends.web.templatetags.when"],
+            # Every time people read on the desk is written one way, {{ moment|when }}, and every
+            # page speaks the person's language: {% translate %} needs no {% load i18n %}.
+            "builtins": [
+                "amends.web.templatetags.when",
+                "amends.web.templatetags.words",
+                "django.templatetags.i18n",
+            ],
         },
     }
 ]
 
+# English and Welsh (Welsh Language Standards): the desk follows the person's choice (the switch
+# in its header, else the browser's languages); the public site follows each post's language.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("AMENDS_TIME_ZONE", "Europe/London")
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 # The staff desk: sign-in, sessions and the browser's own defences.
@@ -385,7 +396,7 @@ if not SITE_URL.startswith(("http://", "https://")):
 HTTPS = SITE_URL.startswith("https://")
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
 if HTTPS:
-    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     # A load balancer or monitor checks health over plain HTTP on the inside: never redirected.

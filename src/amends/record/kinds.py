@@ -1,80 +1,89 @@
 """The closed list of record event kinds. Each is registered once, with its label.
 
 An entry of any other kind is refused. Later parts of Amends add their kinds here, never
-elsewhere, so that an auditor can read the whole vocabulary of the record in one place.
+elsewhere, so that an auditor can read the whole vocabulary of the record in one place. The
+labels are English in the record and its evidence packs; the desk shows them in Welsh too.
 """
+
+from django.utils.translation import gettext_noop
 
 KINDS: dict[str, str] = {
     # posts
-    "post.published": "Post published",
-    "post.adopted": "Post made outside Amends adopted from its link",
-    "incident.assigned": "Incident handed to a new owner",
-    "incident.noted": "Internal note written on an incident",
-    "delivery.by_hand": "Delivery waiting for a person to do it in the platform's app",
-    "delivery.confirmed_by_hand": "Delivery done by hand, confirmed by a person",
-    "post.recaptured": "Adopted post's wording captured again",
-    "post.captured": "What the platform answered, kept exactly (WARC)",
-    "post.signed": "The post as its platform signed it (a Bluesky record proof), checked",
-    "archive.imported": "A platform's own archive of an account imported",
-    "post.imported": "Post brought in from a platform's own archive",
-    "post.discrepancy": "An archive shows other words than the record holds for a post",
-    "post.revised": "Post corrected",
-    "post.deleted": "Post deleted",
-    "post.changed_outside": "Post changed outside Amends",
-    "post.deleted_outside": "Post deleted outside Amends",
-    "apology.published": "Apology published",
-    "reply.published": "Reply published",
-    "statement.published": "Final statement published",
+    "post.published": gettext_noop("Post published"),
+    "post.adopted": gettext_noop("Post made outside Amends adopted from its link"),
+    "incident.assigned": gettext_noop("Incident handed to a new owner"),
+    "incident.noted": gettext_noop("Internal note written on an incident"),
+    "delivery.by_hand": gettext_noop(
+        "Delivery waiting for a person to do it in the platform's app"
+    ),
+    "delivery.confirmed_by_hand": gettext_noop("Delivery done by hand, confirmed by a person"),
+    "post.recaptured": gettext_noop("Adopted post's wording captured again"),
+    "post.captured": gettext_noop("What the platform answered, kept exactly (WARC)"),
+    "post.signed": gettext_noop(
+        "The post as its platform signed it (a Bluesky record proof), checked"
+    ),
+    "archive.imported": gettext_noop("A platform's own archive of an account imported"),
+    "post.imported": gettext_noop("Post brought in from a platform's own archive"),
+    "post.discrepancy": gettext_noop(
+        "An archive shows other words than the record holds for a post"
+    ),
+    "post.revised": gettext_noop("Post corrected"),
+    "post.deleted": gettext_noop("Post deleted"),
+    "post.changed_outside": gettext_noop("Post changed outside Amends"),
+    "post.deleted_outside": gettext_noop("Post deleted outside Amends"),
+    "apology.published": gettext_noop("Apology published"),
+    "reply.published": gettext_noop("Reply published"),
+    "statement.published": gettext_noop("Final statement published"),
     # deletions
-    "deletion.requested": "Deletion requested",
-    "deletion.approved": "Deletion approved",
-    "deletion.rejected": "Deletion rejected",
-    "deletion.withdrawn": "Deletion request withdrawn",
-    "deletion.urgent": "Post removed urgently",
-    "deletion.reviewed": "Urgent removal reviewed",
+    "deletion.requested": gettext_noop("Deletion requested"),
+    "deletion.approved": gettext_noop("Deletion approved"),
+    "deletion.rejected": gettext_noop("Deletion rejected"),
+    "deletion.withdrawn": gettext_noop("Deletion request withdrawn"),
+    "deletion.urgent": gettext_noop("Post removed urgently"),
+    "deletion.reviewed": gettext_noop("Urgent removal reviewed"),
     # incidents
-    "incident.opened": "Incident opened",
-    "incident.closed": "Incident closed",
-    "incident.names_protected": "Protected names set",
-    "incident.post_added": "Another channel's post added to the incident",
+    "incident.opened": gettext_noop("Incident opened"),
+    "incident.closed": gettext_noop("Incident closed"),
+    "incident.names_protected": gettext_noop("Protected names set"),
+    "incident.post_added": gettext_noop("Another channel's post added to the incident"),
     # holds and retention
-    "hold.placed": "Hold placed",
-    "hold.released": "Hold released",
-    "retention.destroyed": "Content destroyed at the end of retention",
+    "hold.placed": gettext_noop("Hold placed"),
+    "hold.released": gettext_noop("Hold released"),
+    "retention.destroyed": gettext_noop("Content destroyed at the end of retention"),
     # content custody
-    "content.sealed": "Content sealed",
-    "content.accessed": "Sealed content accessed",
-    "export.created": "Evidence pack exported",
+    "content.sealed": gettext_noop("Content sealed"),
+    "content.accessed": gettext_noop("Sealed content accessed"),
+    "export.created": gettext_noop("Evidence pack exported"),
     # delivery to the platforms
-    "delivery.sent": "Delivered to the platform",
-    "delivery.failed": "Delivery failed",
-    "delivery.retried": "Failed delivery sent again",
-    "post.outside_change_seen": "Change made outside Amends acknowledged",
+    "delivery.sent": gettext_noop("Delivered to the platform"),
+    "delivery.failed": gettext_noop("Delivery failed"),
+    "delivery.retried": gettext_noop("Failed delivery sent again"),
+    "post.outside_change_seen": gettext_noop("Change made outside Amends acknowledged"),
     # people and accounts
-    "user.added": "User added",
-    "user.role_set": "Role changed",
-    "user.deactivated": "User deactivated",
-    "user.reactivated": "User reactivated",
-    "user.password_set": "Password set",
-    "user.second_factor_added": "Second factor turned on",
-    "user.second_factor_removed": "Second factor turned off",
-    "token.created": "API token created",
-    "token.revoked": "API token revoked",
-    "account.added": "Account added",
-    "account.connected": "Account credentials set",
-    "account.checked": "Account checked with its platform",
+    "user.added": gettext_noop("User added"),
+    "user.role_set": gettext_noop("Role changed"),
+    "user.deactivated": gettext_noop("User deactivated"),
+    "user.reactivated": gettext_noop("User reactivated"),
+    "user.password_set": gettext_noop("Password set"),
+    "user.second_factor_added": gettext_noop("Second factor turned on"),
+    "user.second_factor_removed": gettext_noop("Second factor turned off"),
+    "token.created": gettext_noop("API token created"),
+    "token.revoked": gettext_noop("API token revoked"),
+    "account.added": gettext_noop("Account added"),
+    "account.connected": gettext_noop("Account credentials set"),
+    "account.checked": gettext_noop("Account checked with its platform"),
     # sending to the platforms, stopped and started again
-    "sending.paused": "All sending paused",
-    "sending.resumed": "Sending resumed",
+    "sending.paused": gettext_noop("All sending paused"),
+    "sending.resumed": gettext_noop("Sending resumed"),
     # telling the people on call
-    "notification.sent": "Notification sent",
-    "channel.added": "Notification channel added",
-    "channel.removed": "Notification channel removed",
-    "shift.added": "On-call shift added",
-    "shift.removed": "On-call shift removed",
+    "notification.sent": gettext_noop("Notification sent"),
+    "channel.added": gettext_noop("Notification channel added"),
+    "channel.removed": gettext_noop("Notification channel removed"),
+    "shift.added": gettext_noop("On-call shift added"),
+    "shift.removed": gettext_noop("On-call shift removed"),
     # the log itself
-    "key.rotated": "Signing key rotated",
-    "record.note": "Note",
+    "key.rotated": gettext_noop("Signing key rotated"),
+    "record.note": gettext_noop("Note"),
 }
 
 

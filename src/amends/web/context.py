@@ -2,22 +2,32 @@
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from amends.desk.roles import roles_of
 
 SECTIONS = [
     # (label, URL name, roles that see it)
-    ("Today", "desk:today", None),
-    ("Posts", "desk:posts", None),
-    ("Incidents", "desk:incidents", None),
-    ("Approvals", "desk:approvals", ("supervisor",)),
-    ("On call", "desk:rota", ("supervisor", "admin")),
-    ("Deliveries", "desk:deliveries", None),
-    ("Sealed originals", "desk:sealed", ("auditor",)),
-    ("Holds", "desk:holds", ("auditor",)),
-    ("Evidence packs", "desk:exports", ("auditor",)),
-    ("People and accounts", "desk:people", ("admin",)),
+    (_("Today"), "desk:today", None),
+    (_("Posts"), "desk:posts", None),
+    (_("Incidents"), "desk:incidents", None),
+    (_("Approvals"), "desk:approvals", ("supervisor",)),
+    (_("On call"), "desk:rota", ("supervisor", "admin")),
+    (_("Deliveries"), "desk:deliveries", None),
+    (_("Sealed originals"), "desk:sealed", ("auditor",)),
+    (_("Holds"), "desk:holds", ("auditor",)),
+    (_("Evidence packs"), "desk:exports", ("auditor",)),
+    (_("People and accounts"), "desk:people", ("admin",)),
 ]
+
+
+# The roles as the desk names them, in the person's language.
+ROLE_NAMES = {
+    "author": _("author"),
+    "supervisor": _("supervisor"),
+    "auditor": _("auditor"),
+    "admin": _("admin"),
+}
 
 
 def desk(request: HttpRequest) -> dict:
@@ -36,4 +46,9 @@ def desk(request: HttpRequest) -> dict:
             sections.append((label, url, here))
     from amends.delivery.models import Pause
 
-    return {"roles": roles, "sections": sections, "paused": Pause.standing()}
+    return {
+        "roles": roles,
+        "role_names": [ROLE_NAMES.get(r, r) for r in sorted(roles)],
+        "sections": sections,
+        "paused": Pause.standing(),
+    }

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 
 from amends.clock import now
 from amends.connectors import CONNECTORS
@@ -28,12 +29,12 @@ BROKEN, OVERDUE = -2, -1
 RANK = {"critical": 0, "serious": 1, "minor": 2}
 NONE = 3
 BY_HAND = {
-    "publish": "publish post",
-    "edit": "edit post",
-    "thread": "reply to post",
-    "quote": "quote post",
-    "delete": "delete post",
-    "notice": "post the notice for post",
+    "publish": gettext_noop("publish post"),
+    "edit": gettext_noop("edit post"),
+    "thread": gettext_noop("reply to post"),
+    "quote": gettext_noop("quote post"),
+    "delete": gettext_noop("delete post"),
+    "notice": gettext_noop("post the notice for post"),
 }
 
 
@@ -73,14 +74,15 @@ def for_person(user) -> list[Need]:
 
     health = record.health()
     if not health.ok:
-        fix = "run amends verify" if "admin" in roles else "tell an admin at once"
+        fix = gettext("run amends verify") if "admin" in roles else gettext("tell an admin at once")
         needs.append(
             Need(
                 BROKEN,
                 at,
-                f"The record does not verify ({health.problem}): {fix}.",
+                gettext("The record does not verify (%(problem)s): %(fix)s.")
+                % {"problem": health.problem, "fix": fix},
                 reverse("desk:today") + "#h-record",
-                "See the record",
+                gettext("See the record"),
                 urgent=True,
             )
         )
@@ -94,10 +96,18 @@ def for_person(user) -> list[Need]:
                 Need(
                     OVERDUE if overdue else RANK["serious"],
                     d.decided_at or at,
-                    f"Review the urgent removal of post {d.post_id} on {d.post.account} "
-                    + ("(overdue)" if overdue else "(due soon)"),
+                    (
+                        gettext(
+                            "Review the urgent removal of post %(post)s on %(account)s (overdue)"
+                        )
+                        if overdue
+                        else gettext(
+                            "Review the urgent removal of post %(post)s on %(account)s (due soon)"
+                        )
+                    )
+                    % {"post": d.post_id, "account": d.post.account},
                     reverse("desk:decide", args=[d.pk]),
-                    "Review it",
+                    gettext("Review it"),
                     urgent=overdue,
                 )
             )
@@ -109,10 +119,16 @@ def for_person(user) -> list[Need]:
                 Need(
                     ranks.get(d.post_id, NONE),
                     d.requested_at,
-                    f"Approve or reject the deletion of post {d.post_id} on {d.post.account}: "
-                    f"{policy.ground_in_words(d.ground)}",
+                    gettext(
+                        "Approve or reject the deletion of post %(post)s on %(account)s: %(ground)s"
+                    )
+                    % {
+                        "post": d.post_id,
+                        "account": d.post.account,
+                        "ground": gettext(policy.ground_in_words(d.ground)),
+                    },
                     reverse("desk:decide", args=[d.pk]),
-                    "Decide",
+                    gettext("Decide"),
                 )
             )
 
@@ -126,20 +142,25 @@ def for_person(user) -> list[Need]:
                 Need(
                     ranks.get(d.post_id, NONE),
                     d.created_at,
-                    f"Do by hand on {label}: {BY_HAND[d.op]} {d.post_id}",
+                    gettext("Do by hand on %(platform)s: %(what)s %(post)s")
+                    % {"platform": label, "what": gettext(BY_HAND[d.op]), "post": d.post_id},
                     reverse("desk:delivery", args=[d.pk]),
-                    "Do it",
+                    gettext("Do it"),
                 )
             )
         for change in unseen_changes()[:SHOWN]:
-            what = "deleted" if change.kind == "deleted" else "changed"
+            said = (
+                gettext("Post %(post)s was deleted on %(account)s outside Amends")
+                if change.kind == "deleted"
+                else gettext("Post %(post)s was changed on %(account)s outside Amends")
+            )
             needs.append(
                 Need(
                     RANK["serious"],
                     change.found_at,
-                    f"Post {change.post_id} was {what} on {change.post.account} outside Amends",
+                    said % {"post": change.post_id, "account": change.post.account},
                     reverse("desk:post", args=[change.post_id]),
-                    "Look at it",
+                    gettext("Look at it"),
                 )
             )
         incidents = list(
@@ -157,10 +178,13 @@ def for_person(user) -> list[Need]:
                     Need(
                         rank,
                         incident.opened_at,
-                        f"Close incident {incident.pk} ({incident.severity}): its response "
-                        "budget is spent",
+                        gettext(
+                            "Close incident %(incident)s (%(severity)s): its response budget is "
+                            "spent"
+                        )
+                        % {"incident": incident.pk, "severity": gettext(incident.severity)},
                         href,
-                        "Close it",
+                        gettext("Close it"),
                     )
                 )
                 continue
@@ -171,9 +195,14 @@ def for_person(user) -> list[Need]:
                 Need(
                     rank,
                     incident.opened_at,
-                    f"Incident {incident.pk} ({incident.severity}): {STEPS[todo.step][0].lower()}",
+                    gettext("Incident %(incident)s (%(severity)s): %(step)s")
+                    % {
+                        "incident": incident.pk,
+                        "severity": gettext(incident.severity),
+                        "step": str(STEPS[todo.step][0]).lower(),
+                    },
                     href,
-                    "Open it",
+                    gettext("Open it"),
                 )
             )
 
@@ -184,10 +213,14 @@ def for_person(user) -> list[Need]:
                 Need(
                     RANK["serious"],
                     d.done_at or d.created_at,
-                    f"Delivery to {d.account} failed: {d.get_op_display().lower()} of "
-                    f"post {d.post_id}",
+                    gettext("Delivery to %(account)s failed: %(what)s of post %(post)s")
+                    % {
+                        "account": d.account,
+                        "what": gettext(d.get_op_display()).lower(),
+                        "post": d.post_id,
+                    },
                     reverse("desk:delivery", args=[d.pk]),
-                    "Retry",
+                    gettext("Retry"),
                 )
             )
 

@@ -5,6 +5,8 @@ from datetime import datetime
 from functools import cached_property
 
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from amends.clock import now
 from amends.connectors import CONNECTORS
@@ -45,9 +47,11 @@ def detail_context(request, post: Post) -> dict:
         "holds": record.active_holds(post.subject),
         "incident": incident,
         "open_incident": incident if incident is not None and incident.is_open else None,
-        "grounds": [(g, policy.ground_in_words(g)) for g in policy.grounds()],
-        "severities": [(s, policy.SEVERITY_HINTS[s]) for s in Incident.Severity.values],
-        "kinds": [(k, label, policy.KIND_HINTS[k]) for k, label in Incident.Kind.choices],
+        "grounds": [(g, gettext(policy.ground_in_words(g))) for g in policy.grounds()],
+        "severities": [(s, gettext(policy.SEVERITY_HINTS[s])) for s in Incident.Severity.values],
+        "kinds": [
+            (k, gettext(label), gettext(policy.KIND_HINTS[k])) for k, label in Incident.Kind.choices
+        ],
         "sealed": post.status == "deleted",
         "can_write": can_write(request.user),
         "deliveries": post.deliveries.select_related("account").order_by("pk"),
@@ -73,11 +77,11 @@ def signed_copy(post: Post, about):
 
 
 STEPS = {
-    "apologise": ("Apologise", "Say sorry plainly, on the same channel."),
-    "amend": ("Make amends", "Correct the post visibly: strike through, say when and why."),
-    "explain": ("Explain deletion", "Only for what is illegal, offensive or prejudicial."),
-    "laugh": ("Laugh at yourself", "A light word after a harmless slip, and only then."),
-    "move_on": ("Move on", "Close with a final statement; then stop responding."),
+    "apologise": (_("Apologise"), _("Say sorry plainly, on the same channel.")),
+    "amend": (_("Make amends"), _("Correct the post visibly: strike through, say when and why.")),
+    "explain": (_("Explain deletion"), _("Only for what is illegal, offensive or prejudicial.")),
+    "laugh": (_("Laugh at yourself"), _("A light word after a harmless slip, and only then.")),
+    "move_on": (_("Move on"), _("Close with a final statement; then stop responding.")),
 }
 
 
@@ -139,6 +143,11 @@ class AfterStep:
         todo = [s for s in rules.steps(self.incident) if s.status == "to do"]
         first = next((s for s in todo if s.step != "move_on"), None)
         if first is None:
-            return " Every other step is done: when nothing more is needed, close the incident."
+            return " " + gettext(
+                "Every other step is done: when nothing more is needed, close the incident."
+            )
         title, hint = STEPS[first.step]
-        return f" Next: {title.lower()}. {hint}"
+        return " " + gettext("Next: %(step)s. %(hint)s") % {
+            "step": str(title).lower(),
+            "hint": hint,
+        }

@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from amends.web.views import (
     approvals,
@@ -16,6 +17,8 @@ app_name = "desk"
 
 urlpatterns = [
     path("", today.today, name="today"),
+    # English or Welsh: the switch in every page's header (a cookie; no sign-in needed).
+    path("language/", set_language, name="language"),
     path("posts/", posts.index, name="posts"),
     path("posts/new/", posts.publish, name="publish"),
     path("posts/adopt/", posts.adopt, name="adopt"),

@@ -2,6 +2,7 @@
 each combination of values (the record's version first), with :mod:`amends.web.fragments`."""
 
 from django import template
+from django.utils.translation import get_language
 
 from amends.web.fragments import key_for, versioned
 
@@ -13,7 +14,9 @@ class VersionedNode(template.Node):
         self.nodelist, self.name, self.values = nodelist, name, values
 
     def render(self, context):
-        key = key_for(self.name, *(value.resolve(context) for value in self.values))
+        # Kept per language too: a Welsh page never shows a part rendered in English.
+        values = (value.resolve(context) for value in self.values)
+        key = key_for(self.name, get_language(), *values)
         # What the node list renders is already escaped where it must be (a SafeString).
         return versioned(key, lambda: self.nodelist.render(context))
 

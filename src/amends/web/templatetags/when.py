@@ -1,10 +1,11 @@
 """``{{ moment|when }}``: a time as people read it (``3 December 2026 at 6:49pm GMT``, in the
-configured zone) inside ``<time>`` with its machine-readable value. A builtin of the desk's
-templates (settings.TEMPLATES)."""
+configured zone and the page's language) inside ``<time>`` with its machine-readable value. A
+builtin of the desk's templates (settings.TEMPLATES)."""
 
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from amends.text.when import machine, said
 
@@ -16,4 +17,6 @@ def when(moment):
     if not moment:
         return ""
     zone = timezone.get_current_timezone()
-    return format_html('<time datetime="{}">{}</time>', machine(moment), said(moment, zone))
+    language = "cy" if get_language() == "cy" else "en"
+    said_here = said(moment, zone, language)
+    return format_html('<time datetime="{}">{}</time>', machine(moment), said_here)

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amends.actions import (
@@ -51,7 +52,7 @@ def open_incident(request, post_id: int):
         template="desk/posts/detail.html",
         context=detail_context(request, get_object_or_404(Post, pk=post_id)),
         done=lambda incident: reverse("desk:incident", args=[incident.pk]),
-        said=lambda incident: f"Incident {incident.pk} opened.",
+        said=lambda incident: gettext("Incident %(n)s opened.") % {"n": incident.pk},
     )
 
 
@@ -73,7 +74,9 @@ def _since(report: dict, key: str) -> str | None:
         return None
     minutes, _ = divmod(seconds, 60)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+    if hours:
+        return gettext("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+    return gettext("%(minutes)s min") % {"minutes": minutes}
 
 
 def _facts(incident: Incident) -> dict:
@@ -117,7 +120,8 @@ def detail(request, incident_id: int):
 
 
 def _detail(request, incident: Incident) -> dict:
-    facts = versioned(key_for("incident", incident.pk, record.version()), lambda: _facts(incident))
+    key = key_for("incident", incident.pk, record.version(), get_language())
+    facts = versioned(key, lambda: _facts(incident))
     writer = can_write(request.user)
     return {
         "incident": incident,
@@ -185,7 +189,9 @@ def close(request, incident_id: int):
         template="desk/incidents/close.html",
         context=context,
         done=lambda closed: reverse("desk:incident", args=[closed.pk]),
-        said=lambda closed: f"Incident {closed.pk} closed. Move on: no more replies.",
+        said=lambda closed: (
+            gettext("Incident %(n)s closed. Move on: no more replies.") % {"n": closed.pk}
+        ),
     )
 
 
@@ -202,8 +208,14 @@ def protect(request, incident_id: int):
         context=_detail(request, incident),
         done=lambda done: reverse("desk:incident", args=[done.pk]),
         said=lambda done: (
-            f"{len(names)} protected name{'s' if len(names) != 1 else ''} saved. Nothing about "
-            "this incident can be published with one of them in it."
+            ngettext(
+                "%(n)s protected name saved. Nothing about this incident can be published with "
+                "it in it.",
+                "%(n)s protected names saved. Nothing about this incident can be published with "
+                "one of them in it.",
+                len(names),
+            )
+            % {"n": len(names)}
         ),
     )
 
@@ -221,7 +233,10 @@ def add_post(request, incident_id: int):
     except AmendsError as error:
         messages.error(request, in_words(error.message))
     else:
-        messages.success(request, f"Post {post} added: the five steps now cover it too.")
+        messages.success(
+            request,
+            gettext("Post %(post)s added: the five steps now cover it too.") % {"post": post},
+        )
     return redirect("desk:incident", incident_id=incident.pk)
 
 
@@ -245,7 +260,7 @@ def correct_everywhere(request, incident_id: int):
         template="desk/incidents/correct.html",
         context=context,
         done=lambda _: reverse("desk:incident", args=[incident.pk]),
-        said=lambda revisions: f"Corrected on {len(revisions)} channels.",
+        said=lambda revisions: gettext("Corrected on %(n)s channels.") % {"n": len(revisions)},
     )
 
 
@@ -261,7 +276,10 @@ def assign(request, incident_id: int):
         template="desk/incidents/detail.html",
         context=_detail(request, incident),
         done=lambda done: reverse("desk:incident", args=[done.pk]),
-        said=lambda done: f"{done.owner.username} now owns incident {done.pk}.",
+        said=lambda done: (
+            gettext("%(owner)s now owns incident %(n)s.")
+            % {"owner": done.owner.username, "n": done.pk}
+        ),
     )
 
 
@@ -276,5 +294,5 @@ def note(request, incident_id: int):
         template="desk/incidents/detail.html",
         context=_detail(request, incident),
         done=lambda done: reverse("desk:incident", args=[incident.pk]) + "#notes",
-        said=lambda done: "Note added. Only the team sees it; the record keeps it.",
+        said=lambda done: gettext("Note added. Only the team sees it; the record keeps it."),
     )

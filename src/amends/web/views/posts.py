@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amends.actions import (
@@ -125,8 +126,15 @@ def publish(request):
         context=context,
         done=lambda post: reverse("desk:post", args=[post.pk]),
         said=lambda post: (
-            f"Published post {post.pk} on {post.account}."
-            + (f" Its twin in the other language is post {post.pair_id}." if post.pair_id else "")
+            gettext("Published post %(post)s on %(account)s.")
+            % {"post": post.pk, "account": post.account}
+            + (
+                " "
+                + gettext("Its twin in the other language is post %(twin)s.")
+                % {"twin": post.pair_id}
+                if post.pair_id
+                else ""
+            )
         ),
     )
 
@@ -242,7 +250,10 @@ def correct(request, post_id: int):
         context=context,
         done=after.url,
         said=lambda revision: (
-            f"Corrected post {post.pk}: revision {revision.n} is public.{_twin(post)}{after.next}"
+            gettext("Corrected post %(post)s: revision %(n)s is public.")
+            % {"post": post.pk, "n": revision.n}
+            + _twin(post)
+            + after.next
         ),
     )
 
@@ -252,8 +263,11 @@ def _twin(post: Post) -> str:
     twin = post.pair
     if twin is None or twin.status == "deleted":
         return ""
-    language = {"cy": "Welsh", "en": "English"}.get(twin.language, "other")
-    return f" Its {language} twin, post {twin.pk}, still says the same: correct it too."
+    if twin.language == "cy":
+        reminder = gettext("Its Welsh twin, post %(twin)s, still says the same: correct it too.")
+    else:
+        reminder = gettext("Its English twin, post %(twin)s, still says the same: correct it too.")
+    return " " + reminder % {"twin": twin.pk}
 
 
 @desk_page("author", "supervisor")
@@ -301,7 +315,9 @@ def apologise(request, post_id: int):
         template="desk/posts/apologise.html",
         context=context,
         done=after.url,
-        said=lambda apology: f"Apology published as post {apology.pk}.{after.next}",
+        said=lambda apology: (
+            gettext("Apology published as post %(post)s.") % {"post": apology.pk} + after.next
+        ),
     )
 
 
@@ -339,7 +355,9 @@ def reply(request, post_id: int):
         template="desk/posts/reply.html",
         context=context,
         done=after.url,
-        said=lambda response: f"Reply published as post {response.pk}.{after.next}",
+        said=lambda response: (
+            gettext("Reply published as post %(post)s.") % {"post": response.pk} + after.next
+        ),
     )
 
 
@@ -351,11 +369,20 @@ def _other_channels(post) -> list:
     return [p for p in incident.posts() if p.pk != post.pk and p.removal is None]
 
 
+def _said(moment) -> str:
+    """A moment as a message says it, in the page's language."""
+    return said(moment, timezone.get_current_timezone(), "cy" if get_language() == "cy" else "en")
+
+
 def _taken(deletion) -> str:
     posts = [deletion.post_id, *deletion.parts.order_by("pk").values_list("post_id", flat=True)]
     if len(posts) == 1:
-        return f"Post {posts[0]} is"
-    return f"Posts {', '.join(map(str, posts[:-1]))} and {posts[-1]} are each"
+        return gettext("Post %(post)s is taken down") % {"post": posts[0]}
+    listed = ", ".join(map(str, posts[:-1]))
+    return gettext("Posts %(posts)s and %(last)s are each taken down") % {
+        "posts": listed,
+        "last": posts[-1],
+    }
 
 
 @desk_page("author", "supervisor")
@@ -365,7 +392,7 @@ def request_deletion(request, post_id: int):
     context = {
         "post": post,
         "grounds": [
-            (g, g.replace("_", " ").capitalize(), policy.ground_in_words(g))
+            (g, gettext(g.replace("_", " ").capitalize()), gettext(policy.ground_in_words(g)))
             for g in policy.grounds()
         ],
         "wording": post.wording,
@@ -391,11 +418,15 @@ def request_deletion(request, post_id: int):
         context=context,
         done=after.url,
         said=lambda deletion: (
-            f"{_taken(deletion)} taken down: its public page now says why, and it is being "
-            "deleted from the platform. Another supervisor must review your decision by "
-            f"{said(deletion.review_due, timezone.get_current_timezone())}.{after.next}"
+            gettext(
+                "%(taken)s: its public page now says why, and it is being deleted "
+                "from the platform. Another supervisor must review your decision by %(due)s."
+            )
+            % {"taken": _taken(deletion), "due": _said(deletion.review_due)}
+            + after.next
             if deletion.urgent
-            else f"Deletion {deletion.pk} requested; another supervisor must approve it."
+            else gettext("Deletion %(n)s requested; another supervisor must approve it.")
+            % {"n": deletion.pk}
         ),
     )
 
@@ -421,7 +452,9 @@ def redact(request, post_id: int):
         template="desk/posts/redact.html",
         context=context,
         done=lambda published: reverse("desk:post", args=[published.pk]),
-        said=lambda published: f"Redacted version published as post {published.pk}.",
+        said=lambda published: (
+            gettext("Redacted version published as post %(post)s.") % {"post": published.pk}
+        ),
     )
 
 
@@ -442,9 +475,13 @@ def adopt(request):
         messages.error(request, in_words(error.message))
         return redirect((request.POST.get("back") == "posts" and "desk:posts") or "desk:today")
     if action.again:
-        messages.success(request, f"Amends already knows this post: post {post.pk}.")
+        messages.success(
+            request, gettext("Amends already knows this post: post %(post)s.") % {"post": post.pk}
+        )
     else:
         messages.success(
-            request, f"Post {post.pk} adopted: its wording on {post.account} is captured."
+            request,
+            gettext("Post %(post)s adopted: its wording on %(account)s is captured.")
+            % {"post": post.pk, "account": post.account},
         )
     return redirect("desk:post", post_id=post.pk)

@@ -1,0 +1,168 @@
+"""The desk in Welsh (Welsh Language Standards: Welsh no less favourably than English).
+
+The catalogue is complete and compiled; the switch in every page's header changes the language
+and keeps it; and the pages of the officer's path at 11pm (sign-in, Today, the incident and its
+five steps, the post, every composer) read in Welsh: no text the page itself writes is left in
+English. People's own words (post wording, names, reasons) stay as written.
+"""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings as django_settings
+
+import amends
+
+CATALOGUE = Path(amends.__file__).parent / "locale" / "cy" / "LC_MESSAGES"
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def test_every_string_has_a_welsh_translation_and_the_compiled_catalogue_is_current():
+    po = polib.pofile(str(CATALOGUE / "django.po"))
+    assert po.metadata["Language"] == "cy"
+    assert [e.msgid for e in po.untranslated_entries()] == []
+    assert [e.msgid for e in po.fuzzy_entries()] == []
+    for entry in po.translated_entries():
+        said = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+        wanted = set(PLACEHOLDER.findall(entry.msgid + (entry.msgid_plural or "")))
+        for text in said:
+            # Every value the English fills in is filled in in Welsh too (the count may be
+            # implied by the plural form, as "%(counter)s" always is here).
+            assert set(PLACEHOLDER.findall(text)) == wanted, entry.msgid
+            # Markup in the message (a link, <bdi>, <strong>) survives translation.
+            assert sorted(re.findall(r"</?\w+", text)) == sorted(
+                re.findall(r"</?\w+", entry.msgid)
+            ), entry.msgid
+    mo = {(e.msgid, e.msgid_plural): e for e in polib.mofile(str(CATALOGUE / "django.mo"))}
+    for entry in po.translated_entries():
+        compiled = mo.get((entry.msgid, entry.msgid_plural))
+        assert compiled is not None, f"django.mo lacks {entry.msgid!r}: run make messages"
+        assert (compiled.msgstr, compiled.msgstr_plural) == (
+            entry.msgstr,
+            entry.msgstr_plural,
+        ), f"django.mo is older than django.po for {entry.msgid!r}: run make messages"
+
+
+class Words(HTMLParser):
+    """The text a page writes itself: every text node outside the elements that hold people's
+    own words or machine values."""
+
+    OWN = {"bdi", "pre", "q", "code", "textarea", "time", "script", "style", "option"}
+    VOID = {"br", "input", "img", "meta", "link", "hr"}
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+        self.own = [False]  # per open element: inside people's own words?
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            wording = "wording" in (dict(attrs).get("class") or "")
+            self.own.append(self.own[-1] or tag in self.OWN or wording)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and len(self.own) > 1:
+            self.own.pop()
+
+    def handle_data(self, data):
+        text = " ".join(data.split())
+        if text and not self.own[-1]:
+            self.found.append(text)
+
+
+# What is the same in both languages: names of things, numbers, marks, and the switch itself.
+SAME = re.compile(
+    r"^([\W\d_]+|Amends|English|Cymraeg|Nextdoor|Testbed|#?\d+\.?|\(.*\)|.*[@:/].*|[a-z]+:\S+)$"
+)
+
+
+def words(html: str) -> list[str]:
+    parser = Words()
+    parser.feed(html)
+    return [w for w in parser.found if not SAME.match(w)]
+
+
+@pytest.fixture
+def welsh(client):
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "cy"
+    return client
+
+
+def test_the_switch_in_the_header_changes_the_language_and_keeps_it(client, people):
+    client.force_login(people.alice)
+    english = client.get("/desk/").content.decode()
+    assert '<html lang="en-GB">' in english
+    assert 'lang="cy">Cymraeg</button>' in english
+    switched = client.post("/desk/language/", {"language": "cy", "next": "/desk/posts/"})
+    assert switched.status_code == 302 and switched["Location"] == "/desk/posts/"
+    page = client.get("/desk/").content.decode()
+    assert '<html lang="cy">' in page
+    assert "<h1>Heddiw</h1>" in page
+    assert 'lang="en-GB">English</button>' in page
+    # A switch to somewhere else than the desk is not followed.
+    away = client.post("/desk/language/", {"language": "en-gb", "next": "https://evil.example/"})
+    assert away["Location"] == "/"
+    assert "<h1>Today</h1>" in client.get("/desk/").content.decode()
+
+
+def test_the_sign_in_page_reads_in_welsh_before_anyone_signs_in(welsh):
+    page = welsh.get("/desk/sign-in/").content.decode()
+    assert '<html lang="cy">' in page
+    assert "Mewngofnodi i'r ddesg" in page
+    assert not {"Sign in", "Password", "Name", "Skip to content"} & set(words(page))
+
+
+def officer_pages(world) -> list[tuple[str, str]]:
+    post, incident = world["post"], world["incident"]
+    return [
+        ("alice", "/desk/"),
+        ("sally", "/desk/"),
+        ("fiona", "/desk/"),
+        ("alice", f"/desk/incidents/{incident}/"),
+        ("sally", f"/desk/incidents/{incident}/"),
+        ("alice", f"/desk/posts/{post}/"),
+        ("fiona", f"/desk/posts/{post}/"),
+        ("alice", f"/desk/posts/{post}/correct/"),
+        ("alice", f"/desk/posts/{post}/apologise/"),
+        ("alice", f"/desk/posts/{post}/reply/"),
+        ("alice", f"/desk/posts/{post}/reply/?laugh=1"),
+        ("alice", f"/desk/posts/{post}/delete/"),
+        ("sally", f"/desk/posts/{post}/delete/"),
+        ("alice", "/desk/posts/new/"),
+    ]
+
+
+def test_the_officers_path_leaves_no_english_the_desk_wrote(client, people, world):
+    """Each page rendered in English and in Welsh: any text the page writes that reads the same
+    in both was not translated."""
+    language = django_settings.LANGUAGE_COOKIE_NAME
+    left: dict[str, list[str]] = {}
+    for persona, url in [(None, "/desk/sign-in/"), *officer_pages(world)]:
+        if persona is None:
+            client.logout()
+        else:
+            client.force_login(getattr(people, persona))
+        client.cookies[language] = "en-gb"
+        english = client.get(url)
+        client.cookies[language] = "cy"
+        welsh = client.get(url)
+        assert english.status_code == welsh.status_code == 200, url
+        page = welsh.content.decode()
+        assert '<html lang="cy">' in page, url
+        same = set(words(english.content.decode())) & set(words(page))
+        if same:
+            left[f"{persona} {url}"] = sorted(same)
+    assert left == {}
+
+
+def test_times_on_a_welsh_page_are_said_in_welsh(welsh, people, world):
+    welsh.force_login(people.alice)
+    page = welsh.get(f"/desk/posts/{world['post']}/").content.decode()
+    said = re.findall(r'<time datetime="[^"]+">([^<]+)</time>', page)
+    assert said, page
+    months = ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf")
+    months += ("Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr")
+    assert all(any(m in s for m in months) and " am " in s for s in said), said
