@@ -97,7 +97,8 @@ def test_the_switch_in_the_header_changes_the_language_and_keeps_it(client, peop
     assert '<html lang="en-GB">' in english
     assert 'lang="cy">Cymraeg</button>' in english
     switched = client.post("/desk/language/", {"language": "cy", "next": "/desk/posts/"})
-    assert switched.status_code == 302 and switched["Location"] == "/desk/posts/"
+    assert switched.status_code == 302
+    assert switched["Location"] == "/desk/posts/"
     page = client.get("/desk/").content.decode()
     assert '<html lang="cy">' in page
     assert "<h1>Heddiw</h1>" in page
