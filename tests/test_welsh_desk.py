@@ -2,7 +2,8 @@
 
 The catalogue is complete and compiled; the switch in every page's header changes the language
 and keeps it; and the pages of the officer's path at 11pm (sign-in, Today, the incident and its
-five steps, the post, every composer) read in Welsh: no text the page itself writes is left in
+five steps, the post, every composer, and the supervisor's approvals, pause and close) read in
+Welsh: no text the page itself writes is left in
 English. People's own words (post wording, names, reasons) stay as written.
 """
 
@@ -133,6 +134,12 @@ def officer_pages(world) -> list[tuple[str, str]]:
         ("alice", f"/desk/posts/{post}/delete/"),
         ("sally", f"/desk/posts/{post}/delete/"),
         ("alice", "/desk/posts/new/"),
+        # The supervisor at home: approvals, decisions, pausing everything, closing.
+        ("sally", "/desk/approvals/"),
+        ("sally", f"/desk/approvals/{world['deletion']}/"),
+        ("andy", f"/desk/approvals/{world['deletion']}/"),
+        ("sally", "/desk/sending/"),
+        ("sally", f"/desk/incidents/{incident}/close/"),
     ]
 
 

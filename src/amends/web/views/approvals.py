@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from amends.actions import ApproveDeletion, RejectDeletion, ReviewRemoval, WithdrawDeletion
@@ -88,13 +89,18 @@ def decide(request, deletion_id: int):
 
 def _said(decided: Deletion) -> str:
     if decided.review:
-        return f"Urgent removal {decided.pk} reviewed: {decided.review}."
+        return gettext("Urgent removal %(n)s reviewed: %(review)s.") % {
+            "n": decided.pk,
+            "review": gettext(decided.review),
+        }
     if decided.status == Deletion.Status.DONE:
-        return (
-            f"Deletion {decided.pk} approved: post {decided.post_id} is removed and its "
-            "notice is public."
-        )
-    return f"Deletion {decided.pk} {decided.status}."
+        return gettext(
+            "Deletion %(n)s approved: post %(post)s is removed and its notice is public."
+        ) % {"n": decided.pk, "post": decided.post_id}
+    return gettext("Deletion %(n)s %(status)s.") % {
+        "n": decided.pk,
+        "status": gettext(decided.status),
+    }
 
 
 class _Invalid:

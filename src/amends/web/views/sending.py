@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from amends.actions import PauseSending, ResumeSending
@@ -23,10 +24,10 @@ def sending(request):
         return render(request, "desk/sending.html", context)
     if request.POST.get("resume") == "1":
         action = ResumeSending(request.user)
-        said = "Sending resumed: what waited is being sent."
+        said = gettext("Sending resumed: what waited is being sent.")
     else:
         action = PauseSending(request.user, reason=request.POST.get("reason", ""))
-        said = "All sending is paused. Nothing goes to any platform until someone resumes."
+        said = gettext("All sending is paused. Nothing goes to any platform until someone resumes.")
     return perform(
         request,
         action,
