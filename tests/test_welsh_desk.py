@@ -174,3 +174,16 @@ def test_times_on_a_welsh_page_are_said_in_welsh(welsh, people, world):
     months = ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf")
     months += ("Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr")
     assert all(any(m in s for m in months) and " am " in s for s in said), said
+
+
+def test_a_box_left_empty_is_named_in_welsh_with_what_to_do(welsh, people, world):
+    from amends.record import api as record
+
+    welsh.force_login(people.alice)
+    size = record.size()
+    sent = welsh.post(f"/desk/posts/{world['post']}/correct/", {"text": "On 14 May.", "reason": ""})
+    assert sent.status_code == 400
+    page = sent.content.decode()
+    assert "Mae problem" in page
+    assert '<a href="#reason">Rhowch y rheswm</a>' in page
+    assert record.size() == size

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from amends.errors import AmendsError
 
@@ -83,16 +84,34 @@ LABELS = {
     "position": "The order",
 }
 BARE = ("must ", "is ", "needs ", "may ", "cannot ")
+# What to do about a box left empty, as GOV.UK error messages say it, in the page's language.
+ENTER = {
+    "text": _("Enter the wording"),
+    "twin_text": _("Enter the wording in the other language"),
+    "reason": _("Enter the reason"),
+    "rationale": _("Enter why you decided this"),
+    "explain": _("Enter the public explanation"),
+    "explanation": _("Enter the public explanation"),
+    "summary": _("Describe what went wrong"),
+    "statement": _("Enter the final statement"),
+    "purpose": _("Enter the purpose"),
+    "reference": _("Enter the reference"),
+    "names": _("Enter each protected name"),
+    "address": _("Enter the address"),
+}
 
 
 def in_words(message: str) -> str:
     """An action's one-line message as a page shows it: without the ``field:`` prefix that the
     command line and the API keep, as a sentence that still names the input where the rest of
-    the message does not ("The reason must not be empty")."""
+    the message does not ("The wording must be at most 500 characters"), and for an empty box,
+    what to do ("Enter the reason")."""
     found = PREFIX.match(message)
     if found is None:
         return message[:1].upper() + message[1:]
     rest = message[found.end() :]
+    if rest == "must not be empty" and found.group(1) in ENTER:
+        return str(ENTER[found.group(1)])
     label = LABELS.get(found.group(1))
     if label and rest.startswith(BARE):
         return f"{label} {rest}"
