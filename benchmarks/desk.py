@@ -303,13 +303,28 @@ def sessions() -> dict:
 
 
 def queries(cookie: str, paths: list[str]) -> dict:
-    """Per page: the database queries one request makes."""
+    """Per page: the database queries one request makes, and what a browser downloads for it
+    (the HTML and every stylesheet and script it links, uncompressed, none cached)."""
+    import re
+
     import django
 
     django.setup()
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    def linked_bytes(html: str) -> int:
+        found = re.findall(r'<(?:link rel="stylesheet" href|script[^>]* src)="([^"]+)"', html)
+        total = 0
+        for url in found:
+            path = finders.find(url.removeprefix(settings.STATIC_URL).split("?")[0])
+            if path is None:
+                raise SystemExit(f"{url} is not a static file")
+            total += os.path.getsize(path)
+        return total
 
     client = Client(HTTP_HOST="127.0.0.1")
     name, _, key = cookie.partition("=")
@@ -321,7 +336,12 @@ def queries(cookie: str, paths: list[str]) -> dict:
             response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
-        out[path] = {"queries": len(captured)}
+        html = response.content.decode()
+        out[path] = {
+            "queries": len(captured),
+            "html_bytes": len(response.content),
+            "linked_bytes": linked_bytes(html),
+        }
     return out
 
 

@@ -18,6 +18,7 @@ from benchmarks.common import POSTGRES, WORK, env_for, free_port, step, table, v
 DESK_FORMAT = "1"  # bump when the seeded desk changes, to seed it again
 DESK_TARGET_MS = 150
 DESK_CLIENTS = 20
+WEIGHT_TARGET_KB = 60  # HTML, CSS and JavaScript of one page, uncompressed, nothing cached
 BUSY_EVERY = 1.0  # seconds between the posts an author publishes in the "busy" runs
 
 
@@ -241,6 +242,7 @@ def bench_desk() -> str:
             if busy:
                 page = f"{page} ({result['published']} posts in 13 s)"
             queries = sorted({counts[p]["queries"] for p in paths})
+            weight = max(counts[p]["html_bytes"] + counts[p]["linked_bytes"] for p in paths)
             p95 = result["p95_us"] / 1000
             rows.append(
                 [
@@ -252,8 +254,9 @@ def bench_desk() -> str:
                     f"{result['p99_us'] / 1000:.0f} ms",
                     f"{result['cpu_ms']:.0f} ms",
                     f"{queries[0]}–{queries[-1]}" if len(queries) > 1 else str(queries[0]),
-                    f"≤ {DESK_TARGET_MS} ms",
-                    verdict(p95 <= DESK_TARGET_MS),
+                    f"{weight / 1024:.0f} KB",
+                    f"≤ {DESK_TARGET_MS} ms, ≤ {WEIGHT_TARGET_KB} KB",
+                    verdict(p95 <= DESK_TARGET_MS and weight <= WEIGHT_TARGET_KB * 1024),
                 ]
             )
         seeded = (
@@ -281,7 +284,8 @@ def bench_desk() -> str:
             "p99",
             "server CPU per request",
             "queries",
-            "target p95",
+            "page weight",
+            "target p95, weight",
             "",
         ],
         rows,
@@ -290,7 +294,9 @@ def bench_desk() -> str:
         f"Load average: {load:.1f} when the section started, {os.getloadavg()[0]:.1f} when it "
         f"ended, on {os.cpu_count()} cores (the server and wrk themselves add about 3). "
         "Server CPU per request: user and system time of `amends serve` and its workers over "
-        "the 10 s, divided by the requests (PostgreSQL's own processes not included). wrk "
+        "the 10 s, divided by the requests (PostgreSQL's own processes not included). Page "
+        "weight: the HTML and every stylesheet and script it links, uncompressed, the largest "
+        "of the pages in the row. wrk "
         f"keeps all {DESK_CLIENTS} connections busy, so p50 is about {DESK_CLIENTS} × CPU per "
         "request ÷ cores."
     )

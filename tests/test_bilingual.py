@@ -95,3 +95,36 @@ def test_the_desk_the_command_line_and_the_api_publish_a_pair(people, client):
     refused = run("post", "house:news", "--text", ENGLISH, "--language", "fr", "--as", "alice")
     assert refused.exit_code != 0
     assert record.size() == size
+
+
+def test_a_welsh_post_taken_down_says_so_in_welsh_on_its_platform_and_its_page(people, client):
+    from amends.actions import RemoveNow
+    from amends.actions.deletions import notice_for
+    from amends.clock import now
+
+    english = Publish(people.alice, account="house:news", text=ENGLISH, twin_text=WELSH).run()
+    welsh = english.pair
+    RemoveNow(
+        people.sam,
+        post=welsh.pk,
+        ground="identified_person",
+        explanation="Roedd yn enwi tyst.",
+        rationale="A witness was named.",
+    ).run()
+    # What goes to the platform where the post was (the same words for every platform).
+    said = notice_for(welsh, "identified_person", "Roedd yn enwi tyst.", now())
+    assert said.startswith("Fe wnaethom ddileu un o'n negeseuon am ")
+    assert "oherwydd roedd yn datgelu pwy yw rhywun" in said
+    assert said.endswith("Roedd yn enwi tyst.")
+    assert notice_for(english, "offensive", "", now()).endswith("because it was offensive.")
+
+    status, html = page(client, f"/posts/{welsh.pk}/")
+    assert status == 410
+    assert '<html lang="cy">' in html
+    assert "<h1>Cafodd y neges hon ei dileu</h1>" in html
+    assert f"Fe wnaethom ddileu neges {welsh.pk} ar <time" in html
+    assert "oherwydd roedd yn datgelu pwy yw rhywun" in html
+    # The English twin is untouched, and in English.
+    status, html = page(client, f"/posts/{english.pk}/")
+    assert status == 200
+    assert '<html lang="en-GB">' in html

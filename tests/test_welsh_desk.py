@@ -134,6 +134,11 @@ def officer_pages(world) -> list[tuple[str, str]]:
         ("alice", f"/desk/posts/{post}/delete/"),
         ("sally", f"/desk/posts/{post}/delete/"),
         ("alice", "/desk/posts/new/"),
+        ("alice", "/desk/posts/"),
+        ("alice", "/desk/posts/?q=May"),
+        ("alice", "/desk/incidents/"),
+        ("alice", "/desk/incidents/?state=closed"),
+        ("alice", f"/desk/incidents/{incident}/correct/"),
         # The supervisor at home: approvals, decisions, pausing everything, closing.
         ("sally", "/desk/approvals/"),
         ("sally", f"/desk/approvals/{world['deletion']}/"),

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
@@ -156,6 +156,9 @@ def post_context(post: Post) -> dict:
 def render_post(post: Post) -> None:
     deletion = post.removal
     if deletion is not None:
+        language = "cy" if post.language == "cy" else "en"
+        with translation.override(language):
+            ground = translation.gettext(policy.ground_in_words(deletion.ground))
         write(
             f"posts/{post.pk}/gone.html",
             render_to_string(
@@ -164,8 +167,9 @@ def render_post(post: Post) -> None:
                     "post": post,
                     "deletion": deletion,
                     "site_title": settings.SITE_TITLE,
-                    "ground": policy.ground_in_words(deletion.ground),
+                    "ground": ground,
                     "redaction": post.redactions.first(),
+                    "lang": language,
                 },
             ),
         )

@@ -24,6 +24,21 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (English, Welsh)
     "corrected": ("Corrected", "Cywirwyd"),
     "responses": ("Our responses", "Ein hymatebion"),
     "other_language": ("Darllenwch hwn yn Gymraeg", "Read this in English"),
+    # A removed post's page.
+    "removed_title": ("Post {n} was removed", "Cafodd neges {n} ei dileu"),
+    "removed_heading": ("This post was removed", "Cafodd y neges hon ei dileu"),
+    "removed_when": ("We removed post {n} on", "Fe wnaethom ddileu neges {n} ar"),
+    "because": ("because", "oherwydd"),
+    "redacted_again": (
+        "We published the rest of the message again, without what had to be removed:",
+        "Fe wnaethom gyhoeddi gweddill y neges eto, heb yr hyn roedd rhaid ei dynnu:",
+    ),
+    "see_post": ("see post {n}", "gweler neges {n}"),
+    "sealed_kept": (
+        "We keep the original sealed, for complaints and legal proceedings only.",
+        "Rydym yn cadw'r gwreiddiol wedi'i selio, ar gyfer cwynion ac achosion cyfreithiol yn "
+        "unig.",
+    ),
 }
 INDEX = {"en": 0, "cy": 1}
 

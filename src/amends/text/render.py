@@ -5,6 +5,7 @@ import json
 from datetime import datetime, tzinfo
 from html import escape
 
+from amends.text import when
 from amends.text.diff import changes, word_diff
 
 DELETED_LABEL = "deleted text: "
@@ -61,11 +62,24 @@ def json_ld(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def deletion_notice(ground_in_words: str, explanation: str, *, at: datetime, zone: tzinfo) -> str:
+def deletion_notice(
+    ground_in_words: str, explanation: str, *, at: datetime, zone: tzinfo, language: str = "en"
+) -> str:
     """The public notice posted where a deleted post was: why, and when (as the clock reads in
-    ``zone``); never the content."""
+    ``zone``); never the content. In the post's language (``en`` or ``cy``): a Welsh post's
+    notice is in Welsh, ``ground_in_words`` too."""
     at = at.astimezone(zone)
-    text = f"We removed one of our posts at {at:%H:%M} on {at:%-d %B %Y} because {ground_in_words}."
+    if language == "cy":
+        day = f"{at.day} {when.MONTHS['cy'][at.month - 1]} {at.year}"
+        text = (
+            f"Fe wnaethom ddileu un o'n negeseuon am {at:%H:%M} ar {day} oherwydd "
+            f"{ground_in_words}."
+        )
+    else:
+        text = (
+            f"We removed one of our posts at {at:%H:%M} on {at:%-d %B %Y} because "
+            f"{ground_in_words}."
+        )
     explanation = explanation.strip()
     if explanation:
         text += " " + explanation if explanation.endswith((".", "!", "?")) else f" {explanation}."

@@ -6,14 +6,16 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from amends.desk.roles import STAFF, roles_of
 
 ROLE_NAMES = {
-    "author": "authors",
-    "supervisor": "supervisors",
-    "auditor": "auditors",
-    "admin": "admins",
+    "author": _("authors"),
+    "supervisor": _("supervisors"),
+    "auditor": _("auditors"),
+    "admin": _("admins"),
 }
 
 
@@ -32,8 +34,10 @@ def desk_page(*roles: str) -> Callable:
             if not user.is_authenticated or not user.is_active:
                 return redirect_to_login(request.get_full_path())
             if not roles_of(user) & set(allowed):
-                who = " and ".join(ROLE_NAMES[r] for r in allowed)
-                return refused(request, f"This page is for {who}.", status=403)
+                who = gettext(" and ").join(str(ROLE_NAMES[r]) for r in allowed)
+                return refused(
+                    request, gettext("This page is for %(who)s.") % {"who": who}, status=403
+                )
             return view(request, *args, **kwargs)
 
         wrapper.desk_roles = allowed
