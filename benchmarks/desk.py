@@ -8,11 +8,13 @@ python -m benchmarks.desk writer SECONDS EVERY     publish a post every EVERY se
 The database is the one the environment names (AMENDS_HOME, AMENDS_DATABASE_URL).
 """
 
+import gzip
 import json
 import os
 import random
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amends.settings")
 
@@ -316,15 +318,15 @@ def queries(cookie: str, paths: list[str]) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    def linked_bytes(html: str) -> int:
+    def linked(html: str) -> list[bytes]:
         found = re.findall(r'<(?:link rel="stylesheet" href|script[^>]* src)="([^"]+)"', html)
-        total = 0
+        files = []
         for url in found:
             path = finders.find(url.removeprefix(settings.STATIC_URL).split("?")[0])
             if path is None:
                 raise SystemExit(f"{url} is not a static file")
-            total += os.path.getsize(path)
-        return total
+            files.append(Path(path).read_bytes())
+        return files
 
     client = Client(HTTP_HOST="127.0.0.1")
     name, _, key = cookie.partition("=")
@@ -336,11 +338,12 @@ def queries(cookie: str, paths: list[str]) -> dict:
             response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
-        html = response.content.decode()
+        files = [response.content, *linked(response.content.decode())]
         out[path] = {
             "queries": len(captured),
-            "html_bytes": len(response.content),
-            "linked_bytes": linked_bytes(html),
+            "bytes": sum(len(f) for f in files),
+            # What a phone downloads: each file gzipped, as nginx and whitenoise send them.
+            "gzipped": sum(len(gzip.compress(f)) for f in files),
         }
     return out
 

@@ -242,7 +242,8 @@ def bench_desk() -> str:
             if busy:
                 page = f"{page} ({result['published']} posts in 13 s)"
             queries = sorted({counts[p]["queries"] for p in paths})
-            weight = max(counts[p]["html_bytes"] + counts[p]["linked_bytes"] for p in paths)
+            weight = max(counts[p]["bytes"] for p in paths)
+            gzipped = max(counts[p]["gzipped"] for p in paths)
             p95 = result["p95_us"] / 1000
             rows.append(
                 [
@@ -254,7 +255,7 @@ def bench_desk() -> str:
                     f"{result['p99_us'] / 1000:.0f} ms",
                     f"{result['cpu_ms']:.0f} ms",
                     f"{queries[0]}–{queries[-1]}" if len(queries) > 1 else str(queries[0]),
-                    f"{weight / 1024:.0f} KB",
+                    f"{weight / 1024:.0f} KB ({gzipped / 1024:.0f} KB gzipped)",
                     f"≤ {DESK_TARGET_MS} ms, ≤ {WEIGHT_TARGET_KB} KB",
                     verdict(p95 <= DESK_TARGET_MS and weight <= WEIGHT_TARGET_KB * 1024),
                 ]
@@ -295,8 +296,8 @@ def bench_desk() -> str:
         f"ended, on {os.cpu_count()} cores (the server and wrk themselves add about 3). "
         "Server CPU per request: user and system time of `amends serve` and its workers over "
         "the 10 s, divided by the requests (PostgreSQL's own processes not included). Page "
-        "weight: the HTML and every stylesheet and script it links, uncompressed, the largest "
-        "of the pages in the row. wrk "
+        "weight: the HTML and every stylesheet and script it links, uncompressed (and each file "
+        "gzipped, as it travels), the largest of the pages in the row. wrk "
         f"keeps all {DESK_CLIENTS} connections busy, so p50 is about {DESK_CLIENTS} × CPU per "
         "request ÷ cores."
     )

@@ -44,6 +44,17 @@ def _private_addresses_allowed(settings):
 
 
 @pytest.fixture(autouse=True)
+def _language_of_each_test_is_its_own():
+    """A request in Welsh leaves Welsh active in the thread, as a server's next request
+    would set its own: each test starts and ends in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with nothing cached (the desk caches fragments of its pages)."""
     from django.core.cache import cache

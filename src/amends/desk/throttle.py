@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 # Failures older than this, with none since, are forgotten.
 QUIET = timedelta(hours=1)
@@ -79,8 +80,9 @@ def _network(address: str) -> str:
 def say_wait(seconds: int) -> str:
     """``seconds`` in words: '1 second', '40 seconds', '3 minutes' (rounded up)."""
     if seconds < 120:
-        return f"{seconds} second{'' if seconds == 1 else 's'}"
-    return f"{math.ceil(seconds / 60)} minutes"
+        return ngettext("%(n)s second", "%(n)s seconds", seconds) % {"n": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
 
 
 def _key(kind: str, value: str) -> str:

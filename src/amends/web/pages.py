@@ -91,7 +91,8 @@ def step_rows(steps) -> list[dict]:
     for s in steps:
         step = s if isinstance(s, dict) else {"step": s.step, "status": s.status, "note": s.note}
         title, hint = STEPS[step["step"]]
-        rows.append({**step, "note": step.get("note", ""), "title": title, "hint": hint})
+        # Said now, in the page's language: kept as text, they cost nothing to read back.
+        rows.append({**step, "note": step.get("note", ""), "title": str(title), "hint": str(hint)})
     return rows
 
 

@@ -36,6 +36,14 @@ WORDS = [
     gettext_noop("sending"),
     gettext_noop("failed"),
     gettext_noop("cancelled"),
+    # How an attempt to deliver ended.
+    gettext_noop("started"),
+    gettext_noop("sent"),
+    gettext_noop("found"),
+    gettext_noop("retry"),
+    # What an evidence pack is about.
+    gettext_noop("account"),
+    gettext_noop("incident"),
     # A deletion's status and its review.
     gettext_noop("rejected"),
     gettext_noop("withdrawn"),
@@ -49,6 +57,18 @@ WORDS = [
     gettext_noop("Identified person"),
     # Why a delivery is made, where it is always the same.
     gettext_noop("a new post"),
+    # Platforms as the desk names them, where a name is words, and what their accounts need.
+    gettext_noop("Facebook Page"),
+    gettext_noop("The force's own site (served by Amends)"),
+    gettext_noop("Server"),
+    gettext_noop("Password"),
+    gettext_noop("PLC directory"),
+    gettext_noop("Page id"),
+    gettext_noop("Token"),
+    gettext_noop("Instagram account id"),
+    gettext_noop("User name"),
+    # Channels a person is told on.
+    gettext_noop("Email"),
     # What a delivery does.
     gettext_noop("Publish"),
     gettext_noop("Edit"),

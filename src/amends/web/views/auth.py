@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -58,9 +59,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if user is None:
         # One message for an unknown name, a wrong password and a deactivated person, so the
         # page never tells anyone which names exist.
-        text = "The name or password is wrong."
+        text = gettext("The name or password is wrong.")
         if wait:
-            text += f" Wait {throttle.say_wait(wait)} before you try again."
+            text += " " + gettext("Wait %(wait)s before you try again.") % {
+                "wait": throttle.say_wait(wait)
+            }
         wrong = Problem("sign-in", None, text)
         return _sign_in_page(request, next_url, wrong=wrong, username=username, status=400)
     throttle.succeeded(username, address)
@@ -79,11 +82,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 def _slowed(request, next_url, username: str, wait: int) -> HttpResponse:
     """Too many failures for this name or from this address: say how long to wait, and how to
     get in if the password is lost. The password was not checked."""
-    text = (
+    text = gettext(
         "There have been too many failed attempts to sign in with this name or from your "
-        f"network. Wait {throttle.say_wait(wait)}, then try again. If you have forgotten your "
-        "password, ask an admin to set a new one."
-    )
+        "network. Wait %(wait)s, then try again. If you have forgotten your password, ask an "
+        "admin to set a new one."
+    ) % {"wait": throttle.say_wait(wait)}
     page = _sign_in_page(
         request, next_url, wrong=Problem("sign-in", None, text), username=username, status=429
     )
@@ -108,7 +111,9 @@ def _pending(request: HttpRequest) -> tuple[User | None, dict]:
         return None, {}
     if time.time() - pending["at"] > PENDING_SECONDS:
         del request.session[PENDING]
-        messages.error(request, "That sign-in took longer than 5 minutes. Please sign in again.")
+        messages.error(
+            request, gettext("That sign-in took longer than 5 minutes. Please sign in again.")
+        )
         return None, {}
     return User.objects.filter(pk=pending["user"], is_active=True).first(), pending
 
@@ -137,5 +142,5 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
-    messages.success(request, "You have signed out.")
+    messages.success(request, gettext("You have signed out."))
     return redirect("desk:sign-in")

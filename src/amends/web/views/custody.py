@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amends.actions import PlaceHold, ReleaseHold, Unseal
@@ -77,7 +78,10 @@ def holds(request):
         template="desk/custody/holds.html",
         context=context,
         done=lambda hold: reverse("desk:holds"),
-        said=lambda hold: f"Hold {hold.reference} placed on {hold.subject}.",
+        said=lambda hold: (
+            gettext("Hold %(reference)s placed on %(subject)s.")
+            % {"reference": hold.reference, "subject": hold.subject}
+        ),
     )
 
 
@@ -94,5 +98,8 @@ def release(request, hold_id: int):
         template="desk/custody/holds.html",
         context=context,
         done=lambda hold: reverse("desk:holds"),
-        said=lambda hold: f"Hold {hold.reference} on {hold.subject} released.",
+        said=lambda hold: (
+            gettext("Hold %(reference)s on %(subject)s released.")
+            % {"reference": hold.reference, "subject": hold.subject}
+        ),
     )

@@ -4,6 +4,7 @@ desk to acknowledge."""
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from amends.actions import ConfirmByHand, RetryDelivery, SeeOutsideChange
@@ -81,7 +82,10 @@ def done_by_hand(request, delivery_id: int):
         template="desk/deliveries/detail.html",
         context=_detail_context(request, delivery_id),
         done=lambda delivery: reverse("desk:delivery", args=[delivery.pk]),
-        said=lambda delivery: f"Delivery {delivery.pk} is done. The record keeps who confirmed it.",
+        said=lambda delivery: (
+            gettext("Delivery %(n)s is done. The record keeps who confirmed it.")
+            % {"n": delivery.pk}
+        ),
     )
 
 
@@ -104,7 +108,7 @@ def retry(request, delivery_id: int):
         request,
         action,
         reverse("desk:delivery", args=[delivery_id]),
-        f"Delivery {delivery_id} will be sent again now.",
+        gettext("Delivery %(n)s will be sent again now.") % {"n": delivery_id},
     )
 
 

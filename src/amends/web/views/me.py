@@ -9,6 +9,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -61,16 +62,20 @@ def change_password(request: HttpRequest) -> HttpResponse:
         )
     # Other sessions end with the old password; this one carries on.
     update_session_auth_hash(request, user)
-    messages.success(request, f"Your password is changed. {_ended(action.revoked)}")
+    messages.success(request, gettext("Your password is changed.") + " " + _ended(action.revoked))
     return redirect("desk:me")
 
 
 def _ended(revoked: int) -> str:
-    said = "Other sessions have been signed out"
     if revoked == 0:
-        return said + "."
-    tokens = "API token has" if revoked == 1 else "API tokens have"
-    return f"{said} and your {revoked} {tokens} been revoked: create new ones if you need them."
+        return gettext("Other sessions have been signed out.")
+    return ngettext(
+        "Other sessions have been signed out and your %(n)s API token has been revoked: create "
+        "a new one if you need it.",
+        "Other sessions have been signed out and your %(n)s API tokens have been revoked: "
+        "create new ones if you need them.",
+        revoked,
+    ) % {"n": revoked}
 
 
 def _qr_code(device) -> str:
@@ -137,7 +142,7 @@ def confirm_second_factor(request: HttpRequest) -> HttpResponse:
     # This session has just proved the code, so it counts as verified with the new device.
     django_otp.login(request, device)
     messages.success(
-        request, "Your second factor is on. You will need a code each time you sign in."
+        request, gettext("Your second factor is on. You will need a code each time you sign in.")
     )
     return redirect("desk:me")
 
@@ -156,5 +161,7 @@ def remove_second_factor(request: HttpRequest) -> HttpResponse:
             problem=problems.problem(error, "remove", REMOVE_FIELDS),
             status=problems.status(error),
         )
-    messages.success(request, "Your second factor is off. Signing in needs only your password.")
+    messages.success(
+        request, gettext("Your second factor is off. Signing in needs only your password.")
+    )
     return redirect("desk:me")

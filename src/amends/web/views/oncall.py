@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amends.actions import AddChannel, AddShift, RemoveChannel, RemoveShift, SendTest
@@ -35,7 +36,10 @@ def channels(request):
         template="desk/oncall/channels.html",
         context=context,
         done=lambda _: reverse("desk:me-notifications"),
-        said=lambda added: f"{added.get_kind_display()} added. Send a test to check it works.",
+        said=lambda added: (
+            gettext("%(channel)s added. Send a test to check it works.")
+            % {"channel": gettext(added.get_kind_display())}
+        ),
     )
 
 
@@ -48,7 +52,9 @@ def remove_channel(request, channel_id: int):
         template="desk/oncall/channels.html",
         context=_channels(request),
         done=lambda _: reverse("desk:me-notifications"),
-        said=lambda removed: f"{removed.get_kind_display()} removed.",
+        said=lambda removed: (
+            gettext("%(channel)s removed.") % {"channel": gettext(removed.get_kind_display())}
+        ),
     )
 
 
@@ -57,13 +63,19 @@ def remove_channel(request, channel_id: int):
 def send_test(request):
     sent = SendTest(request.user).run()
     if not sent:
-        messages.warning(request, "You have no channels yet: add one first.")
+        messages.warning(request, gettext("You have no channels yet: add one first."))
     for n in sent:
-        name = Channel.Kind(n.channel).label
+        name = gettext(Channel.Kind(n.channel).label)
         if n.ok:
-            messages.success(request, f"{name}: test message sent.")
+            messages.success(
+                request, gettext("%(channel)s: test message sent.") % {"channel": name}
+            )
         else:
-            messages.error(request, f"{name}: not sent, because {n.error}.")
+            messages.error(
+                request,
+                gettext("%(channel)s: not sent, because %(error)s.")
+                % {"channel": name, "error": n.error},
+            )
     return redirect(reverse("desk:me-notifications"))
 
 
@@ -96,7 +108,7 @@ def rota(request):
         template="desk/oncall/rota.html",
         context=context,
         done=lambda _: reverse("desk:rota"),
-        said=lambda shift: f"{shift.user.username} is on the rota.",
+        said=lambda shift: gettext("%(name)s is on the rota.") % {"name": shift.user.username},
     )
 
 
@@ -109,5 +121,7 @@ def remove_shift(request, shift_id: int):
         template="desk/oncall/rota.html",
         context=_rota(),
         done=lambda _: reverse("desk:rota"),
-        said=lambda shift: f"{shift.user.username}'s shift removed.",
+        said=lambda shift: (
+            gettext("The shift of %(name)s is removed.") % {"name": shift.user.username}
+        ),
     )

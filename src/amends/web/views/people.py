@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from amends import platforms
@@ -21,6 +22,7 @@ from amends.desk.models import ROLES, Account, AuthenticatorApp
 from amends.errors import AmendsError
 from amends.web import problems
 from amends.web.access import desk_page, refused
+from amends.web.context import ROLE_NAMES
 from amends.web.problems import Problem
 
 
@@ -33,7 +35,10 @@ def _people() -> list[dict]:
     return [
         {
             "user": user,
-            "role": ", ".join(sorted(g.name for g in user.all_groups if g.name in ROLES)),
+            "role": ", ".join(
+                str(ROLE_NAMES[g])
+                for g in sorted(g.name for g in user.all_groups if g.name in ROLES)
+            ),
             "second_factor": user.pk in with_factor,
         }
         for user in users
@@ -45,12 +50,15 @@ def _connection_fields(values: dict) -> list[dict]:
     saying which platforms need it. Passwords and tokens are never sent back."""
     shown = []
     for field in platforms.fields():
-        names = field["for"]
-        needed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        names = [gettext(n) for n in field["for"]]
+        needed = (
+            names[0] if len(names) == 1 else ", ".join(names[:-1]) + gettext(" and ") + names[-1]
+        )
         shown.append(
             field
             | {
-                "hint": f"Needed for {needed}.",
+                "label": gettext(field["label"]),
+                "hint": gettext("Needed for %(platforms)s.") % {"platforms": needed},
                 "value": "" if field["secret"] else values.get(field["name"], ""),
             }
         )
@@ -63,8 +71,8 @@ def _index(
     context = {
         "people": _people(),
         "accounts": Account.objects.order_by("platform", "handle"),
-        "role_choices": [(r, r) for r in ROLES],
-        "platform_choices": platforms.choices(),
+        "role_choices": [(r, ROLE_NAMES[r]) for r in ROLES],
+        "platform_choices": [(name, gettext(label)) for name, label in platforms.choices()],
         "connection_fields": _connection_fields(values or {}),
         "problem": problem,
         "values": values or {},
@@ -90,7 +98,11 @@ def add_user(request: HttpRequest) -> HttpResponse:
         # Passwords are never sent back to the browser.
         values = {"name": name, "role": role}
         return _index(request, problem=found, status=problems.status(error), values=values)
-    messages.success(request, f"{user.username} can now sign in as {role}.")
+    messages.success(
+        request,
+        gettext("%(name)s can now sign in as %(role)s.")
+        % {"name": user.username, "role": ROLE_NAMES.get(role, role)},
+    )
     return redirect("desk:people")
 
 
@@ -117,7 +129,7 @@ def add_account(request: HttpRequest) -> HttpResponse:
         # Passwords and tokens are never sent back to the browser.
         values = {"platform": platform, "handle": handle, "name": name, **settings}
         return _index(request, problem=found, status=problems.status(error), values=values)
-    messages.success(request, f"Account {account} added.")
+    messages.success(request, gettext("Account %(account)s added.") % {"account": account})
     return redirect("desk:people")
 
 
@@ -127,13 +139,15 @@ def check_account(request: HttpRequest, account_id: int) -> HttpResponse:
     """Sign in to the account's platform now: the admin learns at once whether it works."""
     account = Account.objects.filter(pk=account_id).first()
     if account is None:
-        return refused(request, f"There is no account {account_id}.", status=404)
+        return refused(
+            request, gettext("There is no account %(n)s.") % {"n": account_id}, status=404
+        )
     try:
         CheckAccount(request.user, account=str(account)).run()
     except AmendsError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Account {account} works.")
+        messages.success(request, gettext("Account %(account)s works.") % {"account": account})
     return redirect("desk:people")
 
 
@@ -142,13 +156,17 @@ def _person_page(
 ) -> HttpResponse:
     person = User.objects.filter(pk=user_id).first()
     if person is None:
-        return refused(request, f"There is no user {user_id}.", status=404)
+        return refused(request, gettext("There is no user %(n)s.") % {"n": user_id}, status=404)
     context = {
         "person": person,
         "role": ", ".join(sorted(set(person.groups.values_list("name", flat=True)) & set(ROLES))),
+        "role_name": ", ".join(
+            str(ROLE_NAMES[r])
+            for r in sorted(set(person.groups.values_list("name", flat=True)) & set(ROLES))
+        ),
         "second_factor": AuthenticatorApp.objects.filter(user=person, confirmed=True).exists(),
         "is_me": person == request.user,
-        "role_choices": [(r, r) for r in ROLES],
+        "role_choices": [(r, ROLE_NAMES[r]) for r in ROLES],
         "problem": problem,
     }
     return render(request, "desk/people/person.html", context, status=status)
@@ -176,7 +194,15 @@ def set_role(request: HttpRequest, user_id: int) -> HttpResponse:
     role = request.POST.get("role", "")
     action = SetRole(request.user, user=user_id, role=role)
     return _change(
-        request, user_id, action, "role", ("role",), lambda u: f"{u.username} is now {role}."
+        request,
+        user_id,
+        action,
+        "role",
+        ("role",),
+        lambda u: (
+            gettext("%(name)s is now %(role)s.")
+            % {"name": u.username, "role": ROLE_NAMES.get(role, role)}
+        ),
     )
 
 
@@ -194,8 +220,10 @@ def set_active(request: HttpRequest, user_id: int) -> HttpResponse:
 
     def said(user):
         if active:
-            return f"{user.username} can sign in again."
-        return f"{user.username} is deactivated and has been signed out everywhere."
+            return gettext("%(name)s can sign in again.") % {"name": user.username}
+        return gettext("%(name)s is deactivated and has been signed out everywhere.") % {
+            "name": user.username
+        }
 
     return _change(request, user_id, action, "active", (), said)
 
@@ -203,8 +231,11 @@ def set_active(request: HttpRequest, user_id: int) -> HttpResponse:
 def _tokens_revoked(revoked: int) -> str:
     if revoked == 0:
         return ""
-    tokens = "API token has" if revoked == 1 else "API tokens have"
-    return f" Their {revoked} {tokens} been revoked."
+    return " " + ngettext(
+        "Their %(n)s API token has been revoked.",
+        "Their %(n)s API tokens have been revoked.",
+        revoked,
+    ) % {"n": revoked}
 
 
 @desk_page("admin")
@@ -218,7 +249,8 @@ def set_password(request: HttpRequest, user_id: int) -> HttpResponse:
         "password",
         ("password",),
         lambda u: (
-            f"{u.username} has a new password. Give it to them in person or by phone."
+            gettext("%(name)s has a new password. Give it to them in person or by phone.")
+            % {"name": u.username}
             + _tokens_revoked(action.revoked)
         ),
     )
@@ -234,5 +266,8 @@ def clear_second_factor(request: HttpRequest, user_id: int) -> HttpResponse:
         action,
         "second-factor",
         (),
-        lambda u: f"{u.username}'s second factor is off; they can sign in with their password.",
+        lambda u: (
+            gettext("The second factor of %(name)s is off; they can sign in with their password.")
+            % {"name": u.username}
+        ),
     )

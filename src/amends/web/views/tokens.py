@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -69,5 +70,8 @@ def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     except AmendsError as error:
         found = problems.problem(error, "tokens", ())
         return _page(request, problem=found, status=problems.status(error))
-    messages.success(request, f"Token {revoked.shown} is revoked; it no longer works.")
+    messages.success(
+        request,
+        gettext("Token %(token)s is revoked; it no longer works.") % {"token": revoked.shown},
+    )
     return redirect("desk:tokens")
