@@ -20,6 +20,9 @@ class Finding:
     severity: str
     code: str
     message: str
+    # What the message quotes or counts, so that a page can say it in another language.
+    found: str = ""
+    limit: int = 0
 
     def as_json(self) -> dict:
         return {"severity": self.severity, "code": self.code, "message": self.message}
@@ -147,6 +150,7 @@ def check_apology(
                 "conditional",
                 f"conditional or minimising apology (\u201c{match.group(0)}\u201d): apologise for "
                 "what was done, not for how people feel about it",
+                found=match.group(0),
             )
         )
     for match in PASSIVE.finditer(text):
@@ -156,6 +160,7 @@ def check_apology(
                 "passive",
                 f"passive evasion (\u201c{match.group(0)}\u201d): "
                 "say who got it wrong \u2014 we did",
+                found=match.group(0),
             )
         )
     for match in BLAME.finditer(text):
@@ -164,6 +169,7 @@ def check_apology(
                 WARNING,
                 "blame",
                 f"shifts the blame (\u201c{match.group(0)}\u201d): the force posted it and owns it",
+                found=match.group(0),
             )
         )
     if not NAMES_WRONG.search(text):
@@ -182,6 +188,8 @@ def check_apology(
                 ERROR,
                 "too_long",
                 f"too long for the platform: {length} of {limit} allowed",
+                found=str(length),
+                limit=limit,
             )
         )
     return findings

@@ -11,3 +11,11 @@ register = template.Library()
 @register.filter
 def translate_word(value) -> str:
     return gettext(str(value)) if value else ""
+
+
+@register.filter
+def finding_said(finding) -> str:
+    """A checker's finding in the page's language (amends.web.findings)."""
+    from amends.web.findings import said
+
+    return said(finding)
