@@ -160,7 +160,7 @@ def consistency(old: int, new: int | None):
     Example: amends record consistency --from 10 --to 20 --json
     """
     n, _, note = _tree_size(new)
-    p = _api().consistency_proof(old, n)
+    p = _api().proof_asked(old, n)
     payload = {
         "from": p.old_size,
         "to": p.new_size,

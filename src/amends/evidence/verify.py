@@ -112,7 +112,7 @@ def entry_of(name: str) -> int | None:
     for folder in ("data/entries/", "data/proofs/", "data/content/"):
         if name.startswith(folder):
             stem = name[len(folder) :].split(".", 1)[0]
-            if stem.isdigit():
+            if stem.isascii() and stem.isdigit():
                 return int(stem)
     return None
 

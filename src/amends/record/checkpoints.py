@@ -3,6 +3,9 @@
 A checkpoint is signed while the head row is locked, so checkpoints never go backwards in size.
 They are signed on demand (``amends checkpoint``) and automatically after commits once
 ``AMENDS_CHECKPOINT_INTERVAL`` seconds have passed since the last one.
+
+Every checkpoint, once its transaction commits, is announced with :data:`signed`: the public
+site publishes it at once (amends.site), so what a pack is anchored to is what the site showed.
 """
 
 import time
@@ -11,12 +14,15 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 
 from amends.record import keys, log
 from amends.record.models import Checkpoint, Head
 from amends.record.note import CheckpointBody, NoteError, Signer, open_note
 
 _last_due_check = 0.0
+# Sent with ``checkpoint=`` after the transaction that signed it commits.
+signed = Signal()
 
 
 def sign_checkpoint() -> Checkpoint:
@@ -30,13 +36,42 @@ def sign_checkpoint() -> Checkpoint:
 def _sign(signer: Signer, n: int) -> Checkpoint:
     root = log.tree_root(n)
     body = CheckpointBody(settings.RECORD_ORIGIN, n, root)
-    return Checkpoint.objects.create(
+    checkpoint = Checkpoint.objects.create(
         size=n,
         root=root,
         note=signer.sign(body.text()),
         signer=str(signer.verifier),
         created_at=datetime.now(UTC),
     )
+    # robust: a site that cannot be written is logged, and never undoes a committed change.
+    transaction.on_commit(
+        lambda: signed.send(sender=Checkpoint, checkpoint=checkpoint), robust=True
+    )
+    return checkpoint
+
+
+def key_history() -> list[dict]:
+    """Every verifier key that has signed, with the range of sizes and the times it signed:
+    a checkpoint (or a pack) from before a rotation is checked with the key of its day."""
+    from django.db.models import Max, Min
+
+    found = (
+        Checkpoint.objects.values("signer")
+        .annotate(
+            first=Min("size"), last=Max("size"), since=Min("created_at"), until=Max("created_at")
+        )
+        .order_by("first", "since")
+    )
+    return [
+        {
+            "key": row["signer"],
+            "first_size": row["first"],
+            "last_size": row["last"],
+            "first_signed": row["since"].astimezone(UTC).isoformat(),
+            "last_signed": row["until"].astimezone(UTC).isoformat(),
+        }
+        for row in found
+    ]
 
 
 def verifier_key() -> str:

@@ -476,8 +476,23 @@ def inclusion_proof(seq: int, n: int, root: bytes | None = None) -> InclusionPro
     return InclusionProof(seq, n, leaf, proof, root)
 
 
+def proof_asked(old: int, new: int) -> ConsistencyProof:
+    """A consistency proof someone asked for (the command line, the API): RFC 9162 defines one
+    only for 0 < old < new, so the empty tree and a tree with itself are refused, rather than
+    answered with an empty path a client might take for a proof."""
+    if old == 0 or old == new:
+        raise BadInput(
+            f"from: RFC 9162 defines a consistency proof only for 0 < from < to (got from {old}, "
+            f"to {new}); every tree is consistent with the empty tree and with itself, so there "
+            "is no proof to give",
+            field="from",
+        )
+    return consistency_proof(old, new)
+
+
 def consistency_proof(old: int, new: int) -> ConsistencyProof:
-    """Prove the tree of size ``old`` is a prefix of the tree of size ``new``."""
+    """Prove the tree of size ``old`` is a prefix of the tree of size ``new`` (for ``old`` 0
+    or ``new``, the empty path: the evidence pack's own use)."""
     if not 0 <= old <= new:
         raise BadInput(f"from: must be between 0 and {new} (got {old})", field="from")
     plan = [merkle.range_nodes(a, b) for a, b in merkle.consistency_ranges(old, new)]

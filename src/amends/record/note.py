@@ -195,7 +195,9 @@ class CheckpointBody:
         origin, size_text, root_text, *extensions = lines[:-1]
         if not origin:
             raise NoteError("checkpoint origin is empty")
-        if not size_text.isdigit() or (size_text != "0" and size_text.startswith("0")):
+        # ASCII digits only: str.isdigit() also takes "٤٢" and "²", which no other reader does.
+        digits = size_text.isascii() and size_text.isdigit()
+        if not digits or (size_text != "0" and size_text.startswith("0")):
             raise NoteError("checkpoint size is not a decimal number")
         root = _b64decode(root_text, "checkpoint root hash")
         if len(root) != 32:

@@ -5,6 +5,7 @@ into place, so a reader (or nginx, or a CDN) never sees half a page. A deleted p
 notice saved as ``gone.html`` beside no ``index.html``; servers answer it with 410 Gone.
 """
 
+import json
 import os
 import secrets
 from contextlib import contextmanager
@@ -323,9 +324,32 @@ def render_feed() -> None:
 def render_well_known() -> None:
     latest = record.latest_checkpoint()
     if latest is not None:
-        write(".well-known/amends/checkpoint", latest.note)
-        record.mark_published(latest, "on the public site")
+        publish_checkpoint(latest)
+    else:
+        write(".well-known/amends/key", f"{record.verifier_key()}\n")
+
+
+def _published_size() -> int:
+    """The size of the checkpoint the site shows as the latest (its note's second line)."""
+    try:
+        lines = (Path(settings.SITE_DIR) / ".well-known/amends/checkpoint").read_text().split("\n")
+        return int(lines[1]) if lines[1].isascii() and lines[1].isdigit() else 0
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def publish_checkpoint(checkpoint) -> None:
+    """Put a signed checkpoint on the site as soon as it is signed (amends.site.apps connects
+    this to the record's ``signed``): at its own address by size, as the latest if it is, with
+    the key history; then note it as published (outside the database, for rollbacks)."""
+    write(f".well-known/amends/checkpoints/{checkpoint.size}", checkpoint.note)
+    # The latest only grows: a process publishing an older one late never puts it back.
+    if checkpoint.size >= _published_size():
+        write(".well-known/amends/checkpoint", checkpoint.note)
     write(".well-known/amends/key", f"{record.verifier_key()}\n")
+    history = json.dumps({"keys": record.key_history()}, indent=2, sort_keys=True)
+    write(".well-known/amends/keys.json", history + "\n")
+    record.mark_published(checkpoint, "on the public site")
 
 
 _deferred: list[set[str]] = []

@@ -12,6 +12,7 @@ TYPES = {
     ".html": "text/html; charset=utf-8",
     ".atom": "application/atom+xml; charset=utf-8",
     ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
 }
 
 

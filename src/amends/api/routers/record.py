@@ -104,7 +104,7 @@ def consistency(
     checkpoint)."""
     staff(request.auth, "read the record")
     n, _, note = _tree_size(new)
-    p = record.consistency_proof(old, n)
+    p = record.proof_asked(old, n)
     return {
         "from": p.old_size,
         "to": p.new_size,
