@@ -149,6 +149,15 @@ def test_sign_in_and_correct_through_nginx_over_https_and_read_the_page_from_dis
     assert "<del>" in public.text or "<del" in public.text
     assert public.headers["strict-transport-security"].startswith("max-age=")
     assert public.headers["cache-control"] == "public, max-age=60"
+    # The log's checkpoint and hash tiles, from disk through nginx (C2SP tlog-tiles).
+    checkpoint = client.get("/.well-known/amends/checkpoint")
+    assert checkpoint.status_code == 200
+    size = int(checkpoint.text.split("\n")[1])
+    tile = client.get(f"/.well-known/amends/tile/0/000{'' if size == 256 else f'.p/{size}'}")
+    assert tile.status_code == 200
+    assert tile.headers["content-type"] == "application/octet-stream"
+    assert "immutable" in tile.headers["cache-control"]
+    assert len(tile.content) == 32 * size
     served = production["served"].process
     os.killpg(served.pid, signal.SIGTERM)
     served.wait(timeout=30)

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from amends.desk import policy
 from amends.desk.models import Deletion, Post, Revision
 from amends.record import api as record
+from amends.record import tiles
 from amends.text import when
 from amends.text.linkify import linkify
 from amends.text.render import correction_html, json_ld, plain_correction
@@ -321,10 +322,13 @@ def render_feed() -> None:
     )
 
 
-def render_well_known() -> None:
+def render_well_known(*, every_tile: bool = False) -> None:
     latest = record.latest_checkpoint()
     if latest is not None:
-        publish_checkpoint(latest)
+        shown = Path(settings.SITE_DIR) / ".well-known/amends/checkpoint"
+        if not every_tile and shown.exists() and shown.read_text() == latest.note:
+            return  # published when it was signed; nothing has changed since
+        publish_checkpoint(latest, every_tile=every_tile)
     else:
         write(".well-known/amends/key", f"{record.verifier_key()}\n")
 
@@ -338,10 +342,18 @@ def _published_size() -> int:
         return 0
 
 
-def publish_checkpoint(checkpoint) -> None:
+def publish_checkpoint(checkpoint, *, every_tile: bool = False) -> None:
     """Put a signed checkpoint on the site as soon as it is signed (amends.site.apps connects
-    this to the record's ``signed``): at its own address by size, as the latest if it is, with
-    the key history; then note it as published (outside the database, for rollbacks)."""
+    this to the record's ``signed``): the hash tiles it needs (C2SP tlog-tiles, under
+    ``/.well-known/amends/tile/``) first, then the checkpoint at its own address by size and as
+    the latest if it is, with the key history; then note it as published (outside the
+    database, for rollbacks)."""
+    since = 0 if every_tile else min(_published_size(), checkpoint.size)
+    for level, index, width in tiles.changed(checkpoint.size, since):
+        write(
+            f".well-known/amends/{tiles.path(level, index, width)}",
+            tiles.hashes(level, index, width),
+        )
     write(f".well-known/amends/checkpoints/{checkpoint.size}", checkpoint.note)
     # The latest only grows: a process publishing an older one late never puts it back.
     if checkpoint.size >= _published_size():
@@ -407,7 +419,7 @@ def render_all() -> int:
     render_index()
     render_feed()
     render_corrections(every_page=True)
-    render_well_known()
+    render_well_known(every_tile=True)
     from amends.site import pages
 
     pages.render_pages()

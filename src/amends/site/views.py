@@ -40,13 +40,19 @@ def public(request, path: str = ""):
     if found is None:
         return not_found()
     file, status = found
+    tile = path.startswith(".well-known/amends/tile/")
     response = FileResponse(
         open(file, "rb"),  # noqa: SIM115 - FileResponse closes it
-        content_type=TYPES.get(file.suffix, "text/plain; charset=utf-8"),
+        content_type="application/octet-stream"
+        if tile
+        else TYPES.get(file.suffix, "text/plain; charset=utf-8"),
     )
     response.status_code = status
-    # Short: a correction must reach readers within a minute, even through a cache.
-    response["Cache-Control"] = "public, max-age=60"
+    # Short: a correction must reach readers within a minute, even through a cache. A tile of
+    # the log never changes once written (amends.record.tiles).
+    response["Cache-Control"] = (
+        "public, max-age=31536000, immutable" if tile else "public, max-age=60"
+    )
     return response
 
 
