@@ -131,6 +131,7 @@ def _register() -> None:
         evidence,
         imports,
         incidents,
+        monitor,
         notify,
         people,
         record,
@@ -152,6 +153,7 @@ def _register() -> None:
         tokens,
         delivery,
         evidence,
+        monitor,
     )
     for group in groups:
         for name, cmd in group.COMMANDS.items():

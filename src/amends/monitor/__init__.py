@@ -1,0 +1,1 @@
+"""Following another force's published log (``amends monitor URL``)."""
