@@ -8,7 +8,7 @@ AMENDS_BENCH_POSTGRES_URL (default the server on 127.0.0.1:5432) for the Postgre
     python -m benchmarks desk site    only the sections named (verification, proofs, appends,
                                       site, slow, desk, delivery,
                                       removal, evidence, imports,
-                                      operations)
+                                      operations, monitor)
 """
 
 import json
@@ -321,6 +321,7 @@ SECTIONS = (
     "evidence",
     "imports",
     "operations",
+    "monitor",
 )
 
 
@@ -369,6 +370,10 @@ def main() -> None:
         site_home, site_info = built_site()
         site = (site_home / "site", f"/posts/{site_info['sample_post']}/")
         print(operations.bench(table, site, built_log(), env_for))
+    if "monitor" in chosen:
+        from benchmarks import monitor
+
+        print(monitor.bench(table, built_log()))
 
 
 if __name__ == "__main__":

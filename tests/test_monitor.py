@@ -166,3 +166,22 @@ def test_a_higher_tile_that_disagrees_with_the_leaves_below_it_is_caught(
     seen = follow(url, state)
     assert not seen.consistent
     assert seen.error == "the log's tiles do not give the root its checkpoint signs"
+
+
+def test_on_first_sight_every_higher_tile_is_audited_against_the_leaves(
+    people, settings, tmp_path, served, django_capture_on_commit_callbacks
+):
+    folder, url = served
+    new = grow(people, 300, django_capture_on_commit_callbacks, settings, folder)
+    well_known = folder / ".well-known/amends"
+    rest = (well_known / f"tile/0/001.p/{new.size - 256}").read_bytes()
+    tail = [rest[i : i + 32] for i in range(0, len(rest), 32)]
+    bogus = hashlib.sha256(b"not the root of the first 256").digest()
+    (well_known / "tile/1/000.p/1").write_bytes(bogus)
+    lie = hashlib.sha256(b"\x01" + bogus + rfc_root(tail)).digest()
+    body = CheckpointBody(settings.RECORD_ORIGIN, new.size, lie)
+    (well_known / "checkpoint").write_text(keys.signing_store().signer().sign(body.text()))
+    seen = follow(url, tmp_path / "first-sight")
+    assert not seen.consistent
+    assert seen.error == "tile tile/1/000.p/1: hash 0 is not the root of the hashes below it"
+    assert not (tmp_path / "first-sight").exists() or not list((tmp_path / "first-sight").iterdir())

@@ -75,13 +75,17 @@ class TileReader:
         self.tiles: dict[tuple[int, int], bytes] = {}
         self.nodes: dict[merkle.Node, bytes] = {}
 
+    def read(self, level: int, index: int) -> bytes:
+        """One tile of the tree, fetched (not kept)."""
+        width = min(tiles.WIDTH, (self.size >> (tiles.HEIGHT * level)) - index * tiles.WIDTH)
+        data = self.fetch(self.base + tiles.path(level, index, width))
+        if len(data) != 32 * width:
+            raise Broken(f"tile {tiles.path(level, index, width)} has {len(data)} bytes")
+        return data
+
     def _tile(self, level: int, index: int) -> bytes:
         if (level, index) not in self.tiles:
-            width = min(tiles.WIDTH, (self.size >> (tiles.HEIGHT * level)) - index * tiles.WIDTH)
-            data = self.fetch(self.base + tiles.path(level, index, width))
-            if len(data) != 32 * width:
-                raise Broken(f"tile {tiles.path(level, index, width)} has {len(data)} bytes")
-            self.tiles[level, index] = data
+            self.tiles[level, index] = self.read(level, index)
         return self.tiles[level, index]
 
     def node(self, height: int, position: int) -> bytes:
@@ -114,6 +118,36 @@ class TileReader:
 
     def root(self, n: int, cut: int = 0) -> bytes:
         return merkle.EMPTY_ROOT if n == 0 else self.range(0, n, cut)
+
+
+def perfect_root(hashes: list[bytes]) -> bytes:
+    """The root over a power-of-two run of subtree hashes."""
+    while len(hashes) > 1:
+        hashes = [
+            hashlib.sha256(b"\x01" + hashes[i] + hashes[i + 1]).digest()
+            for i in range(0, len(hashes), 2)
+        ]
+    return hashes[0]
+
+
+def audit(reader: TileReader, since: int, size: int) -> None:
+    """Every tile the tree grew by since ``since`` agrees with the tiles below it: each hash at
+    level L is the root of the 256 hashes under it at level L - 1. So a client that reads a
+    higher tile to check a proof reads what the leaves say. The first run audits the whole
+    tree; later runs only what is new."""
+    for level, index, width in tiles.changed(size, since):
+        if level == 0:
+            continue
+        height = tiles.HEIGHT * level
+        for position in range(index * tiles.WIDTH, index * tiles.WIDTH + width):
+            # A hash at this level stands for one full tile of the level below.
+            data = reader.read(level - 1, position)
+            below = [data[i : i + 32] for i in range(0, len(data), 32)]
+            if perfect_root(below) != reader.node(height, position):
+                raise Broken(
+                    f"tile {tiles.path(level, index, width)}: hash {position - index * 256} is "
+                    "not the root of the hashes below it"
+                )
 
 
 @dataclass
@@ -182,6 +216,7 @@ def follow(url: str, folder: Path, fetch: Fetch | None = None) -> Result:
             )
         if reader.root(body.size, cut=old) != body.root:
             raise Broken("the log's tiles do not give the root its checkpoint signs")
+        audit(reader, old, body.size)
     except (Broken, NoteError, ValueError, KeyError, httpx.HTTPError) as error:
         previous = before["size"] if before else None
         return Result(origin, size, previous, False, str(error) or type(error).__name__)
