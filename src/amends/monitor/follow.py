@@ -209,7 +209,7 @@ def follow(url: str, folder: Path, fetch: Fetch | None = None) -> Result:
             )
         reader = TileReader(base, body.size, fetch)
         old = before["size"] if before else 0
-        if old and reader.root(old).hex() != before["root"]:
+        if before and old and reader.root(old).hex() != before["root"]:
             raise Broken(
                 f"fork: the first {old:,} entries are not the ones seen on {before['checked']}; "
                 "the log was rewritten"
