@@ -268,7 +268,8 @@ def test_the_tone_guard_refuses_humour_about_a_serious_incident(people, post):
         override_reason="Overridden in the test.",
     ).run()
     leaf = json.loads(record.entries_about(reply.subject)[0].leaf)
-    assert leaf["data"]["anyway"] == ["tone"]
+    assert leaf["data"]["anyway"] is True
+    assert leaf["data"]["overridden"] == ["tone"]
 
 
 def test_humour_is_allowed_after_a_minor_slip(people, post):
@@ -285,7 +286,8 @@ def test_humour_is_allowed_after_a_minor_slip(people, post):
     assert reply.in_reply_to_id == post.pk
     leaf = record.entries_about(reply.subject)[0].read()
     assert leaf.actor == "alice"
-    assert leaf.data["anyway"] == []  # nothing overridden: the tone guard let it through
+    assert leaf.data["anyway"] is False  # nothing overridden: the tone guard let it through
+    assert leaf.data["overridden"] == []
     steps = {s["step"]: s["status"] for s in incident_report(incident.pk)["steps"]}
     assert steps["laugh"] != "not applicable"
 

@@ -382,7 +382,10 @@ class Reply(_Counted):
             kind=Post.Kind.REPLY,
             data={
                 "in_reply_to": post.pk,
-                "anyway": insisted,
+                # One type in every entry kind: did the person override a check? Which ones a
+                # reply overrode (a closed incident, a spent budget, the tone guard) apart.
+                "anyway": bool(insisted),
+                "overridden": insisted,
                 **({"override": self.override_reason} if insisted else {}),
             },
             in_reply_to=post,

@@ -175,7 +175,8 @@ def record_export(subjects: Subjects, *, actor: str) -> Gathered:
         "purpose": subjects.purpose,
         "reference": subjects.reference,
         "sealed": opened,
-        "entries": len(entries),  # besides this one and the key rotations the pack adds
+        # Every entry of the pack but this one and the key rotations (verify.py checks it).
+        "entries": len(entries),
         "heads": f"sha256:{hashlib.sha256(heads_file).hexdigest()}",
     }
     added = record.append("export.created", data, actor=actor, subject=subjects.subject)
