@@ -185,3 +185,24 @@ def test_on_first_sight_every_higher_tile_is_audited_against_the_leaves(
     assert not seen.consistent
     assert seen.error == "tile tile/1/000.p/1: hash 0 is not the root of the hashes below it"
     assert not (tmp_path / "first-sight").exists() or not list((tmp_path / "first-sight").iterdir())
+
+
+def test_an_auditor_follows_a_log_from_the_desk(
+    client, people, settings, served, django_capture_on_commit_callbacks
+):
+    folder, url = served
+    first = grow(people, 3, django_capture_on_commit_callbacks, settings, folder)
+    client.force_login(people.fiona)
+    assert client.get("/desk/logs/").status_code == 200
+    answer = client.post("/desk/logs/", {"url": url}, follow=True)
+    page = answer.content.decode()
+    assert f"{settings.RECORD_ORIGIN}: {first.size:,} entries, first seen now and kept." in page
+    assert f"<code>{settings.RECORD_ORIGIN}</code>" in page  # now listed, with Check now
+    (folder / ".well-known/amends/checkpoint").write_text("not a checkpoint\n")
+    page = client.post("/desk/logs/", {"url": url}, follow=True).content.decode()
+    assert "is not what it was: signed note has no blank line" in page
+    refused = client.post("/desk/logs/", {"url": "ftp://example.org"})
+    assert refused.status_code == 400
+    assert "The site&#x27;s address must start with https://" in refused.content.decode()
+    client.force_login(people.alice)
+    assert client.post("/desk/logs/", {"url": url}).status_code == 403

@@ -50,6 +50,7 @@ PAGES = [
     ("unseal", {"post_id": "plain"}, "GET", ("fiona",)),
     ("holds", {}, "GET", ("fiona",)),
     ("exports", {}, "GET", ("fiona",)),
+    ("monitor", {}, "GET", ("fiona",)),
     ("release-hold", {"hold_id": "hold"}, "POST", ("fiona",)),
     ("deliveries", {}, "GET", STAFF),
     ("delivery", {"delivery_id": "delivery"}, "GET", STAFF),

@@ -20,6 +20,7 @@ from amends.actions.deletions import (
 )
 from amends.actions.evidence import ExportPack
 from amends.actions.incidents import CloseIncident, OpenIncident
+from amends.actions.monitor import FollowLog
 from amends.actions.notify import AddChannel, AddShift, RemoveChannel, RemoveShift, SendTest
 from amends.actions.ownership import AssignIncident, NoteIncident
 from amends.actions.people import (
@@ -60,6 +61,7 @@ __all__ = [
     "CreateToken",
     "EnrolSecondFactor",
     "ExportPack",
+    "FollowLog",
     "Forbidden",
     "NoteIncident",
     "OpenIncident",

@@ -181,6 +181,23 @@ def _save(path: Path, state: dict) -> None:
     os.replace(out.name, path)
 
 
+def followed(folder: Path) -> list[dict]:
+    """What was last seen of every log followed from this install, by origin."""
+    found = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            state = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        seen = {k: state.get(k) for k in ("url", "origin", "size", "checked")}
+        try:
+            seen["checked"] = datetime.fromisoformat(str(seen["checked"]))
+        except ValueError:
+            seen["checked"] = None
+        found.append(seen)
+    return sorted(found, key=lambda s: str(s["origin"]))
+
+
 def follow(url: str, folder: Path, fetch: Fetch | None = None) -> Result:
     """Check the log at ``url`` against what was seen there before, and keep what is seen now
     (only when it is consistent)."""

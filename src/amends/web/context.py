@@ -17,6 +17,7 @@ SECTIONS = [
     (_("Sealed originals"), "desk:sealed", ("auditor",)),
     (_("Holds"), "desk:holds", ("auditor",)),
     (_("Evidence packs"), "desk:exports", ("auditor",)),
+    (_("Other forces' logs"), "desk:monitor", ("auditor",)),
     (_("People and accounts"), "desk:people", ("admin",)),
 ]
 

@@ -74,6 +74,7 @@ LABELS = {
     "severity": "How serious it is",
     "names": "Each protected name",
     "address": "The address",
+    "url": "The site's address",
     "decision": "The decision",
     "purpose": "The purpose",
     "reference": "The reference",
