@@ -212,3 +212,37 @@ def test_a_box_left_empty_is_named_in_welsh_with_what_to_do(welsh, people, world
     assert "Mae problem" in page
     assert '<a href="#reason">Rhowch y rheswm</a>' in page
     assert record.size() == size
+
+
+def test_a_refusal_on_the_desk_says_what_to_do_in_the_pages_language(client, people):
+    """The command line's words stay the command line's (``--anyway``); a page says what to do
+    on the page, in its language."""
+    from amends.actions import OpenIncident, Publish, Reply
+    from amends.record import api as record
+
+    post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
+    OpenIncident(
+        people.alice,
+        post=post.pk,
+        kind="tone",
+        severity="serious",
+        summary="A joke misfired.",
+        rationale="Opened for the test.",
+    ).run()
+    client.force_login(people.alice)
+    size = record.size()
+    english = client.post(f"/desk/posts/{post.pk}/reply/", {"text": "Oops 😂"})
+    assert english.status_code == 409
+    page = english.content.decode()
+    assert "Humour (Oops, 😂) is wrong after an incident about a misjudged tone." in page
+    assert "tick the box below and say why" in page
+    assert "--anyway" not in page
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "cy"
+    welsh = client.post(f"/desk/posts/{post.pk}/reply/", {"text": "Oops 😂"}).content.decode()
+    assert "Mae hiwmor (Oops, 😂) yn anghywir ar ôl digwyddiad am dôn amhriodol." in welsh
+    assert record.size() == size
+    # The command line and the API keep their own words.
+    from amends.errors import AmendsError
+
+    with pytest.raises(AmendsError, match=r"^text: humour \(Oops, 😂\) is wrong .*use --anyway"):
+        Reply(people.alice, post=post.pk, text="Oops 😂").run()

@@ -1,7 +1,9 @@
 """Errors a person can act on.
 
 Every error Amends raises on purpose is an :class:`AmendsError`. Its message is one line that
-names what is wrong and what is allowed; the command line prints it after ``error:``.
+names what is wrong and what is allowed; the command line prints it after ``error:``. Where the
+browser says it otherwise (no field prefix, no ``--flag``, in the person's language), ``said``
+carries those words too, so views stay thin.
 """
 
 
@@ -11,9 +13,10 @@ class AmendsError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, said: str | None = None):
         super().__init__(message)
         self.field = field
+        self.said = said
 
     @property
     def message(self) -> str:

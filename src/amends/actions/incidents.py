@@ -1,7 +1,7 @@
 """Opening and closing incidents."""
 
 from amends.actions.base import Action, PolicyViolation, require_override_reason
-from amends.actions.posts import guard_names, guard_tone, limit_of, publish_post
+from amends.actions.posts import checker_objects, guard_names, guard_tone, limit_of, publish_post
 from amends.clock import now
 from amends.desk import incidents as rules
 from amends.desk import policy
@@ -150,7 +150,8 @@ class CloseIncident(Action):
         if errors and not self.anyway:
             raise PolicyViolation(
                 f"statement: {errors[0].message}; rewrite it, or use --anyway with a reason "
-                "if you are sure (it will be recorded)"
+                "if you are sure (it will be recorded)",
+                said=checker_objects(),
             )
         humour = guard_tone(incident, self.statement, self.anyway)
         overridden = bool(errors or humour)

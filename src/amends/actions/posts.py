@@ -1,5 +1,7 @@
 """Publishing, correcting, apologising and replying."""
 
+from django.utils.translation import gettext
+
 from amends.actions.base import Action, PolicyViolation, require_override_reason
 from amends.clock import now
 from amends.connectors import rules_for
@@ -56,6 +58,14 @@ def publish_post(action: Action, account: Account, body: str, *, kind: str, data
     return post
 
 
+def checker_objects() -> str:
+    """What a page says when a checker refuses the words (its findings are shown beside)."""
+    return gettext(
+        "The checker objects to this wording (see what it found). Rewrite it, or, if you are "
+        "sure, tick the box below and say why: it is recorded."
+    )
+
+
 def guard_names(incident: Incident | None, words: str, field: str = "text") -> None:
     """Never publish a name the case officer protected, not even with --anyway: it would
     identify someone the law or the case protects. (Other personal data is warned about.)"""
@@ -67,6 +77,11 @@ def guard_names(incident: Incident | None, words: str, field: str = "text") -> N
                 f"{field}: it contains a name protected in incident {incident.pk}; take it out "
                 "(write [name removed]). This cannot be overridden",
                 field=field,
+                said=gettext(
+                    "It contains a name protected in incident %(n)s. Take it out (write “[name "
+                    "removed]”): this cannot be overridden."
+                )
+                % {"n": incident.pk},
             )
 
 
@@ -79,10 +94,21 @@ def guard_tone(incident: Incident | None, words: str, anyway: bool) -> list[str]
         return []
     found = humour_markers(words)
     if found and not anyway:
+        after = {
+            "tone": gettext("an incident about a misjudged tone"),
+            "harmful": gettext("an incident about harmful content"),
+            "serious": gettext("a serious incident"),
+            "critical": gettext("a critical incident"),
+        }.get(incident.kind if about else incident.severity, "")
         raise PolicyViolation(
             f"text: humour ({', '.join(found)}) is wrong after "
             f"{f'an incident about {about}' if about else f'a {incident.severity} incident'}; "
-            "take it out, or use --anyway if you are sure (it will be recorded)"
+            "take it out, or use --anyway if you are sure (it will be recorded)",
+            said=gettext(
+                "Humour (%(found)s) is wrong after %(after)s. Take it out, or, if you are sure, "
+                "tick the box below and say why: it is recorded."
+            )
+            % {"found": ", ".join(found), "after": after},
         )
     return found
 
@@ -312,7 +338,8 @@ class Apologise(_Counted):
         if errors and not self.anyway:
             raise PolicyViolation(
                 f"text: {errors[0].message}; rewrite it, or use --anyway if you are sure "
-                "(it will be recorded)"
+                "(it will be recorded)",
+                said=checker_objects(),
             )
         guard_names(incident, self.text)
         humour = guard_tone(incident, self.text, self.anyway)
@@ -361,7 +388,12 @@ class Reply(_Counted):
                 if not self.anyway:
                     raise PolicyViolation(
                         f"post: incident {incident.pk} is closed; move on rather than reply "
-                        "(use --anyway if you must; it will be recorded)"
+                        "(use --anyway if you must; it will be recorded)",
+                        said=gettext(
+                            "Incident %(n)s is closed: move on rather than reply. If you must, "
+                            "tick the box below and say why: it is recorded."
+                        )
+                        % {"n": incident.pk},
                     )
             used = incident_rules.budget_used(incident)
             if used >= incident.budget:
@@ -370,7 +402,13 @@ class Reply(_Counted):
                     raise PolicyViolation(
                         f"post: the response budget of incident {incident.pk} is spent "
                         f"({used} of {incident.budget}); every further reply keeps the matter "
-                        "alive (use --anyway if you must; it will be recorded)"
+                        "alive (use --anyway if you must; it will be recorded)",
+                        said=gettext(
+                            "The response budget of incident %(n)s is spent (%(used)s of "
+                            "%(limit)s): every further reply keeps the matter alive. If you "
+                            "must, tick the box below and say why: it is recorded."
+                        )
+                        % {"n": incident.pk, "used": used, "limit": incident.budget},
                     )
         guard_names(incident, self.text)
         if guard_tone(incident, self.text, self.anyway):

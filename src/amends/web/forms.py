@@ -35,7 +35,7 @@ def perform(
     except AmendsError as error:
         context = {
             **context,
-            "error": in_words(error.message),
+            "error": in_words(error),
             "error_field": error.field,
             # The error summary links to the box to put right, where the forms name it alike.
             "error_target": FIELD_IDS.get(error.field or ""),
@@ -102,11 +102,16 @@ ENTER = {
 }
 
 
-def in_words(message: str) -> str:
-    """An action's one-line message as a page shows it: without the ``field:`` prefix that the
-    command line and the API keep, as a sentence that still names the input where the rest of
-    the message does not ("The wording must be at most 500 characters"), and for an empty box,
-    what to do ("Enter the reason")."""
+def in_words(message: str | AmendsError) -> str:
+    """An action's one-line message as a page shows it: the browser's own words where the
+    error carries them (``said``); else without the ``field:`` prefix that the command line and
+    the API keep, as a sentence that still names the input where the rest of the message does
+    not ("The wording must be at most 500 characters"), and for an empty box, what to do ("Enter
+    the reason")."""
+    if isinstance(message, AmendsError):
+        if message.said:
+            return str(message.said)
+        message = message.message
     found = PREFIX.match(message)
     if found is None:
         return message[:1].upper() + message[1:]

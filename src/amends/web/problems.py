@@ -36,7 +36,9 @@ def problem(
     """The problem ``error`` makes in ``form``; ``aliases`` maps an action's field names to the
     form's (an action speaks of ``account`` where the form asks for a handle)."""
     text = error.message
-    if error.field:
+    if error.said:
+        text = str(error.said)
+    elif error.field:
         text = text.removeprefix(f"{error.field}: ")
     field = (aliases or {}).get(error.field, error.field)
     return Problem(form, field if field in set(fields) else None, text)

@@ -12,7 +12,7 @@ from amends.errors import AmendsError
 from amends.record import api as record
 from amends.record.models import Hold
 from amends.web.access import desk_page
-from amends.web.forms import perform
+from amends.web.forms import in_words, perform
 
 
 def accesses(limit: int = 200) -> list[record.Leaf]:
@@ -47,7 +47,7 @@ def unseal(request, post_id: int):
     try:
         wording = action.run()
     except AmendsError as error:
-        context |= {"error": error.message, "error_field": error.field, "form": request.POST}
+        context |= {"error": in_words(error), "error_field": error.field, "form": request.POST}
         return render(request, "desk/custody/unseal.html", context, status=error.status)
     context["wording"] = sorted(wording.items())
     context["purpose"], context["reference"] = action.purpose, action.reference

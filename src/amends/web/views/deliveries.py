@@ -13,7 +13,7 @@ from amends.delivery.models import Delivery
 from amends.desk.roles import roles_of
 from amends.errors import AmendsError
 from amends.web.access import desk_page, refused
-from amends.web.forms import perform
+from amends.web.forms import in_words, perform
 from amends.web.pages import unseen_changes
 
 STATUSES = [s for s, _ in Delivery.Status.choices]
@@ -95,7 +95,7 @@ def _run(request, action, done: str, said: str):
     try:
         action.run()
     except AmendsError as error:
-        return refused(request, error.message, status=error.status)
+        return refused(request, in_words(error), status=error.status)
     messages.success(request, said)
     return redirect(done)
 

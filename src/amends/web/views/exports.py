@@ -12,6 +12,7 @@ from amends.errors import AmendsError
 from amends.evidence.download import handed_over
 from amends.record import api as record
 from amends.web.access import desk_page
+from amends.web.forms import in_words
 
 KINDS = ("incident", "post", "account")
 
@@ -46,5 +47,5 @@ def exports(request):
     try:
         return handed_over(lambda output: export_action(request.user, request.POST, output))
     except AmendsError as error:
-        context.update(error=error.message, error_field=error.field)
+        context.update(error=in_words(error), error_field=error.field)
         return render(request, "desk/exports/index.html", context, status=error.status)

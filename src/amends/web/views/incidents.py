@@ -180,7 +180,7 @@ def close(request, incident_id: int):
         try:
             action.run()
         except AmendsError as error:
-            context.update(error=in_words(error.message), error_field=error.field)
+            context.update(error=in_words(error), error_field=error.field)
         context["form"] = request.POST
         return render(request, "desk/incidents/close.html", context)
     return perform(
@@ -231,7 +231,7 @@ def add_post(request, incident_id: int):
             post = AdoptPost(request.user, url=request.POST.get("url", "")).run().pk
         AddToIncident(request.user, incident=incident.pk, post=int(post)).run()
     except AmendsError as error:
-        messages.error(request, in_words(error.message))
+        messages.error(request, in_words(error))
     else:
         messages.success(
             request,

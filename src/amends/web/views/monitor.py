@@ -23,7 +23,7 @@ def logs(request):
     try:
         result = FollowLog(request.user, url=request.POST.get("url", "")).run()
     except AmendsError as error:
-        context.update(error=in_words(error.message), error_field=error.field, error_target="url")
+        context.update(error=in_words(error), error_field=error.field, error_target="url")
         return render(request, "desk/monitor/index.html", context, status=error.status)
     said = {"origin": result.origin or request.POST.get("url", ""), "size": f"{result.size:,}"}
     if not result.consistent:

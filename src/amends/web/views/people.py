@@ -23,6 +23,7 @@ from amends.errors import AmendsError
 from amends.web import problems
 from amends.web.access import desk_page, refused
 from amends.web.context import ROLE_NAMES
+from amends.web.forms import in_words
 from amends.web.problems import Problem
 
 
@@ -145,7 +146,7 @@ def check_account(request: HttpRequest, account_id: int) -> HttpResponse:
     try:
         CheckAccount(request.user, account=str(account)).run()
     except AmendsError as error:
-        messages.error(request, error.message)
+        messages.error(request, in_words(error))
     else:
         messages.success(request, gettext("Account %(account)s works.") % {"account": account})
     return redirect("desk:people")

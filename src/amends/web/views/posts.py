@@ -472,7 +472,7 @@ def adopt(request):
     try:
         post = action.run()
     except AmendsError as error:
-        messages.error(request, in_words(error.message))
+        messages.error(request, in_words(error))
         return redirect((request.POST.get("back") == "posts" and "desk:posts") or "desk:today")
     if action.again:
         messages.success(
