@@ -3,6 +3,7 @@ other; the public site shows each post in its own language with a switch to the 
 correction of one reminds the person to correct the other."""
 
 import json
+import re
 
 from amends.actions import Correct, Publish
 from amends.record import api as record
@@ -128,3 +129,48 @@ def test_a_welsh_post_taken_down_says_so_in_welsh_on_its_platform_and_its_page(p
     status, html = page(client, f"/posts/{english.pk}/")
     assert status == 200
     assert '<html lang="en-GB">' in html
+
+
+def test_the_listing_pages_exist_in_welsh_with_a_switch_each_way(people, client):
+    from amends.actions import RemoveNow
+
+    english = Publish(people.alice, account="house:news", text=ENGLISH, twin_text=WELSH).run()
+    Correct(
+        people.alice,
+        post=english.pk,
+        text="The appeal closes on 14 May. Call 101.",
+        reason="Wrong date.",
+    ).run()
+    doomed = Publish(people.alice, account="house:news", text="Rude words.").run()
+    RemoveNow(
+        people.sam,
+        post=doomed.pk,
+        ground="offensive",
+        explanation="It was rude.",
+        rationale="Offensive.",
+    ).run()
+
+    status, home = page(client, "/cy/")
+    assert status == 200
+    assert '<html lang="cy">' in home
+    assert '<a href="/cy/corrections/">Cywiriadau a dileadau</a>' in home
+    assert '<a href="/" hreflang="en" lang="en-GB">English</a>' in home
+    assert re.search(r"Neges,\s*<time", home)
+    assert "· cywirwyd" in home
+    assert '<article lang="en-GB">' in home  # an English post on the Welsh page says so
+    _, english_home = page(client, "/")
+    assert '<a href="/cy/" hreflang="cy" lang="cy">Cymraeg</a>' in english_home
+
+    status, corrections = page(client, "/cy/corrections/")
+    assert status == 200
+    assert f"neges {doomed.pk}</a> wedi&#39;i dileu oherwydd <bdi>roedd yn sarhaus</bdi>" in (
+        corrections.replace("'", "&#39;")
+    )
+    assert "wedi&#39;i chywiro." in corrections.replace("'", "&#39;")
+    _, english_corrections = page(client, "/corrections/")
+    assert "removed because <bdi>it was offensive</bdi>" in english_corrections
+
+    status, policy = page(client, "/cy/policy/")
+    assert status == 200
+    assert "<h1>Sut rydym yn cywiro ac yn dileu negeseuon</h1>" in policy
+    assert "roedd yn sarhaus" in policy

@@ -6,8 +6,6 @@ from pathlib import Path
 
 from django.conf import settings
 
-from amends.desk import policy
-
 # A plain mark: a speech bubble with a tick, in the site's own ink, readable at 16 px.
 FAVICON = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">
 <path d="M4 4h24a2 2 0 0 1 2 2v16a2 2 0 0 1-2 2H13l-7 6v-6H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"
@@ -32,8 +30,14 @@ def render_pages() -> None:
     if logo:
         target = Path(settings.SITE_DIR) / logo_url().lstrip("/")
         shutil.copyfile(logo, target)
-    context = {
-        "site_title": settings.SITE_TITLE,
-        "grounds": [policy.ground_in_words(g) for g in policy.grounds()],
-    }
-    write("policy/index.html", render_to_string("site/policy.html", context))
+    from amends.site.render import grounds_in
+
+    for language, folder in (("en", ""), ("cy", "cy/")):
+        context = {
+            "site_title": settings.SITE_TITLE,
+            "grounds": list(grounds_in(language).values()),
+            "lang": language,
+            "switch": ("/" if language == "cy" else "/cy/") + "policy/",
+        }
+        name = "site/policy_cy.html" if language == "cy" else "site/policy.html"
+        write(f"{folder}policy/index.html", render_to_string(name, context))

@@ -72,12 +72,18 @@ TEMPLATES.filters.update(when=_when, iso=_iso, linebreaksbr=_linebreaksbr, linke
 
 def render_to_string(name: str, context: dict) -> str:
     from amends.site.pages import logo_url
-    from amends.site.words import word
+    from amends.site.words import PREFIX, word
 
     template = TEMPLATES.get_template(name.removeprefix("site/"))
     language = context.get("lang", "en")
     return template.render(
-        {"site_logo": logo_url(), "lang": language, "t": lambda key: word(key, language), **context}
+        {
+            "site_logo": logo_url(),
+            "lang": language,
+            "t": lambda key: word(key, language),
+            "home": PREFIX.get(language, "/"),
+            **context,
+        }
     )
 
 
@@ -219,13 +225,37 @@ def title_of(text: str) -> str:
     return cut.rstrip(" ,;:.-") + "…"
 
 
+LANGUAGES = ("en", "cy")  # the listing pages exist in both (Welsh Language Standards)
+
+
+def _folder(language: str) -> str:
+    return "cy/" if language == "cy" else ""
+
+
+def _switch(language: str, path: str) -> str:
+    """The same listing page in the other language."""
+    return ("/" if language == "cy" else "/cy/") + path
+
+
 def render_index() -> None:
-    write(
-        "index.html",
-        render_to_string(
-            "site/index.html", {"items": _listing(INDEX_SIZE), "site_title": settings.SITE_TITLE}
-        ),
-    )
+    items = _listing(INDEX_SIZE)
+    for language in LANGUAGES:
+        context = {
+            "items": items,
+            "site_title": settings.SITE_TITLE,
+            "lang": language,
+            "switch": _switch(language, ""),
+        }
+        write(f"{_folder(language)}index.html", render_to_string("site/index.html", context))
+
+
+def grounds_in(language: str) -> dict[str, str]:
+    """Each deletion ground's words (as notices keep them, in English) in ``language``."""
+    with translation.override("cy" if language == "cy" else "en-gb"):
+        return {
+            policy.ground_in_words(g): translation.gettext(policy.ground_in_words(g))
+            for g in policy.grounds()
+        }
 
 
 @dataclass
@@ -279,18 +309,23 @@ def render_corrections(*, every_page: bool = False) -> None:
     first = 1 if every_page else max(1, pages - 1 if began_a_page else pages)
     start = (first - 1) * PAGE_SIZE
     _, notices = _notices(None if every_page else total - start)
-    for number in range(first, pages + 1):
-        chunk = notices[(number - first) * PAGE_SIZE : (number - first + 1) * PAGE_SIZE]
-        context = {
-            "notices": list(reversed(chunk)),
-            "number": number,
-            "pages": pages,
-            "site_title": settings.SITE_TITLE,
-        }
-        html = render_to_string("site/corrections.html", context)
-        write(f"corrections/page/{number}/index.html", html)
-        if number == pages:
-            write("corrections/index.html", html)
+    for language in LANGUAGES:
+        folder, grounds = _folder(language), grounds_in(language)
+        for number in range(first, pages + 1):
+            chunk = notices[(number - first) * PAGE_SIZE : (number - first + 1) * PAGE_SIZE]
+            context = {
+                "notices": list(reversed(chunk)),
+                "number": number,
+                "pages": pages,
+                "site_title": settings.SITE_TITLE,
+                "lang": language,
+                "grounds": grounds,
+                "switch": _switch(language, f"corrections/page/{number}/"),
+            }
+            html = render_to_string("site/corrections.html", context)
+            write(f"{folder}corrections/page/{number}/index.html", html)
+            if number == pages:
+                write(f"{folder}corrections/index.html", html)
 
 
 def render_feed() -> None:
@@ -387,9 +422,9 @@ def update(pages: set[str]) -> None:
     root = Path(settings.SITE_DIR)
     if not (root / "site.css").exists():
         write("site.css", CSS)
-    if not (root / "corrections" / "index.html").exists():
+    if not (root / "cy" / "corrections" / "index.html").exists():
         pages = {*pages, "corrections"}
-    if not (root / "policy" / "index.html").exists():
+    if not (root / "cy" / "policy" / "index.html").exists():
         from amends.site import pages as own
 
         own.render_pages()

@@ -24,6 +24,26 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (English, Welsh)
     "corrected": ("Corrected", "Cywirwyd"),
     "responses": ("Our responses", "Ein hymatebion"),
     "other_language": ("Darllenwch hwn yn Gymraeg", "Read this in English"),
+    # The listing pages (home, corrections and deletions), which exist in both languages.
+    "nothing_yet": ("Nothing has been posted yet.", "Does dim wedi'i gyhoeddi eto."),
+    "corrected_lower": ("corrected", "cywirwyd"),
+    "page": ("page", "tudalen"),
+    "post_lower": ("post", "neges"),
+    "was_corrected": ("corrected.", "wedi'i chywiro."),
+    "removed_because": ("removed because", "wedi'i dileu oherwydd"),
+    "none_corrected": (
+        "No post has been corrected or removed.",
+        "Does dim neges wedi'i chywiro na'i dileu.",
+    ),
+    "earlier": ("Earlier", "Cynharach"),
+    "later": ("Later", "Diweddarach"),
+    "pages": ("Pages", "Tudalennau"),
+    "site_nav": ("Site", "Gwefan"),
+    "in_welsh": ("Cymraeg", "English"),
+    "policy_title": (
+        "How we correct and delete posts",
+        "Sut rydym yn cywiro ac yn dileu negeseuon",
+    ),
     # A removed post's page.
     "removed_title": ("Post {n} was removed", "Cafodd neges {n} ei dileu"),
     "removed_heading": ("This post was removed", "Cafodd y neges hon ei dileu"),
@@ -41,6 +61,9 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (English, Welsh)
     ),
 }
 INDEX = {"en": 0, "cy": 1}
+
+
+PREFIX = {"en": "/", "cy": "/cy/"}  # where each language's listing pages live
 
 
 def word(key: str, language: str = "en") -> str:
