@@ -53,13 +53,9 @@ def _nginx(root: Path, port: int, folder: Path) -> subprocess.Popen:
         + f"server {{ listen 127.0.0.1:{port}; root {root}; "
         + "location / { try_files $uri =404; } } }\n"
     )
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    return subprocess.Popen(
-        [nginx, "-c", str(conf), "-p", str(folder), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    from benchmarks.operations import _nginx as start
+
+    return start(folder, conf)
 
 
 def bench(table, log: tuple[Path, dict]) -> str:

@@ -54,6 +54,18 @@ def rfc_root(leaves: list[bytes]) -> bytes:
     return hashlib.sha256(b"\x01" + rfc_root(leaves[:k]) + rfc_root(leaves[k:])).digest()
 
 
+def lie_about_the_first_256(well_known: Path, size: int, origin: str) -> None:
+    """Serve a level-1 hash for the first 256 leaves that is not their root, and sign (with the
+    log's own key) the root made with it."""
+    rest = (well_known / f"tile/0/001.p/{size - 256}").read_bytes()
+    tail = [rest[i : i + 32] for i in range(0, len(rest), 32)]
+    bogus = hashlib.sha256(b"not the root of the first 256").digest()
+    (well_known / "tile/1/000.p/1").write_bytes(bogus)
+    lie = hashlib.sha256(b"\x01" + bogus + rfc_root(tail)).digest()
+    body = CheckpointBody(origin, size, lie)
+    (well_known / "checkpoint").write_text(keys.signing_store().signer().sign(body.text()))
+
+
 def test_the_monitor_follows_growth_and_catches_a_rollback_and_a_fork(
     people, settings, tmp_path, served, django_capture_on_commit_callbacks
 ):
@@ -155,14 +167,7 @@ def test_a_higher_tile_that_disagrees_with_the_leaves_below_it_is_caught(
     assert follow(url, state).consistent
     new = grow(people, 200, django_capture_on_commit_callbacks, settings, folder)
     assert old.size < 256 < new.size
-    well_known = folder / ".well-known/amends"
-    rest = (well_known / f"tile/0/001.p/{new.size - 256}").read_bytes()
-    tail = [rest[i : i + 32] for i in range(0, len(rest), 32)]
-    bogus = hashlib.sha256(b"not the root of the first 256").digest()
-    (well_known / "tile/1/000.p/1").write_bytes(bogus)
-    lie = hashlib.sha256(b"\x01" + bogus + rfc_root(tail)).digest()
-    body = CheckpointBody(settings.RECORD_ORIGIN, new.size, lie)
-    (well_known / "checkpoint").write_text(keys.signing_store().signer().sign(body.text()))
+    lie_about_the_first_256(folder / ".well-known/amends", new.size, settings.RECORD_ORIGIN)
     seen = follow(url, state)
     assert not seen.consistent
     assert seen.error == "the log's tiles do not give the root its checkpoint signs"
@@ -173,14 +178,7 @@ def test_on_first_sight_every_higher_tile_is_audited_against_the_leaves(
 ):
     folder, url = served
     new = grow(people, 300, django_capture_on_commit_callbacks, settings, folder)
-    well_known = folder / ".well-known/amends"
-    rest = (well_known / f"tile/0/001.p/{new.size - 256}").read_bytes()
-    tail = [rest[i : i + 32] for i in range(0, len(rest), 32)]
-    bogus = hashlib.sha256(b"not the root of the first 256").digest()
-    (well_known / "tile/1/000.p/1").write_bytes(bogus)
-    lie = hashlib.sha256(b"\x01" + bogus + rfc_root(tail)).digest()
-    body = CheckpointBody(settings.RECORD_ORIGIN, new.size, lie)
-    (well_known / "checkpoint").write_text(keys.signing_store().signer().sign(body.text()))
+    lie_about_the_first_256(folder / ".well-known/amends", new.size, settings.RECORD_ORIGIN)
     seen = follow(url, tmp_path / "first-sight")
     assert not seen.consistent
     assert seen.error == "tile tile/1/000.p/1: hash 0 is not the root of the hashes below it"

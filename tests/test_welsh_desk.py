@@ -14,9 +14,9 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings as django_settings
-from django.urls import reverse
 
 import amends
+from tests.support.world import desk_pages
 
 CATALOGUE = Path(amends.__file__).parent / "locale" / "cy" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -150,27 +150,14 @@ def officer_pages(world) -> list[tuple[str, str]]:
     ]
 
 
-def every_desk_page(people, world) -> list[tuple[str, str]]:
-    """Every desk page (the permission matrix's list), as the first role it is for sees it."""
-    from amends.api.models import ApiToken
-    from tests.test_web_permissions import PAGES
-
-    names = {**world, "token": ApiToken.issue(people.alice, "spare")[0].pk}
-    pages = []
-    for name, arguments, method, allowed in PAGES:
-        if method == "GET":
-            kwargs = {k: names[v] for k, v in arguments.items()}
-            pages.append((allowed[0], reverse(f"desk:{name}", kwargs=kwargs)))
-    return pages
-
-
 def test_no_desk_page_leaves_english_the_desk_wrote(client, people, world):
     """Each page rendered in English and in Welsh: any text the page writes that reads the same
     in both was not translated. The officer's path first, as each role sees it, then every
     other desk page."""
     language = django_settings.LANGUAGE_COOKIE_NAME
     left: dict[str, list[str]] = {}
-    pages = [(None, "/desk/sign-in/"), *officer_pages(world), *every_desk_page(people, world)]
+    every = [(persona, url) for _, persona, url in desk_pages(people, world)]
+    pages = [(None, "/desk/sign-in/"), *officer_pages(world), *every]
     for persona, url in pages:
         if persona is None:
             client.logout()

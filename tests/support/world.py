@@ -67,3 +67,20 @@ def world(people, testbed):
         "account": post.account_id,
         "alice": people.alice.pk,
     }
+
+
+def desk_pages(people, world) -> list[tuple[str, str, str]]:
+    """Every desk page (the permission matrix's list) as ``(name, persona, url)``: the first
+    role it is for, and its address with the ``world`` fixture's things in it."""
+    from django.urls import reverse
+
+    from amends.api.models import ApiToken
+    from tests.test_web_permissions import PAGES
+
+    names = {**world, "token": ApiToken.issue(people.alice, "spare")[0].pk}
+    pages = []
+    for name, arguments, method, allowed in PAGES:
+        if method == "GET":
+            kwargs = {k: names[v] for k, v in arguments.items()}
+            pages.append((name, allowed[0], reverse(f"desk:{name}", kwargs=kwargs)))
+    return pages
