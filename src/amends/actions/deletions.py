@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from amends.actions.base import Action, Forbidden, PolicyViolation
 from amends.actions.posts import guard_names
@@ -25,9 +25,8 @@ def notice_for(post: Post, ground: str, explanation: str, at) -> str:
     """The notice in the post's own language (its ground in Welsh for a Welsh post)."""
     zone = timezone.get_default_timezone()
     language = "cy" if post.language == "cy" else "en"
-    with translation.override(language):
-        ground_in_words = translation.gettext(policy.ground_in_words(ground))
-    return deletion_notice(ground_in_words, explanation, at=at, zone=zone, language=language)
+    words = policy.ground_in(ground, language)
+    return deletion_notice(words, explanation, at=at, zone=zone, language=language)
 
 
 def _refuse_if_held(post: Post) -> None:

@@ -24,6 +24,14 @@ def ground_in_words(ground: str) -> str:
     return PLAIN_GROUNDS.get(ground, ground.replace("_", " "))
 
 
+def ground_in(ground: str, language: str) -> str:
+    """The ground's words in ``language`` (``en`` or ``cy``): a Welsh post's notice and page."""
+    from django.utils import translation
+
+    with translation.override("cy" if language == "cy" else "en-gb"):
+        return translation.gettext(ground_in_words(ground))
+
+
 def budget(severity: str) -> int:
     return settings.RESPONSE_BUDGETS[severity]
 

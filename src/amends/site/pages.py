@@ -30,14 +30,14 @@ def render_pages() -> None:
     if logo:
         target = Path(settings.SITE_DIR) / logo_url().lstrip("/")
         shutil.copyfile(logo, target)
-    from amends.site.render import grounds_in
+    from amends.site.render import LANGUAGES, folder_of, grounds_in, switch_to
 
-    for language, folder in (("en", ""), ("cy", "cy/")):
+    for language in LANGUAGES:
         context = {
             "site_title": settings.SITE_TITLE,
             "grounds": list(grounds_in(language).values()),
             "lang": language,
-            "switch": ("/" if language == "cy" else "/cy/") + "policy/",
+            "switch": switch_to(language, "policy/"),
         }
         name = "site/policy_cy.html" if language == "cy" else "site/policy.html"
-        write(f"{folder}policy/index.html", render_to_string(name, context))
+        write(f"{folder_of(language)}policy/index.html", render_to_string(name, context))

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
@@ -22,6 +22,7 @@ from amends.desk import policy
 from amends.desk.models import Deletion, Post, Revision
 from amends.record import api as record
 from amends.record import tiles
+from amends.site.words import PREFIX
 from amends.text import when
 from amends.text.linkify import linkify
 from amends.text.render import correction_html, json_ld, plain_correction
@@ -72,7 +73,7 @@ TEMPLATES.filters.update(when=_when, iso=_iso, linebreaksbr=_linebreaksbr, linke
 
 def render_to_string(name: str, context: dict) -> str:
     from amends.site.pages import logo_url
-    from amends.site.words import PREFIX, word
+    from amends.site.words import word
 
     template = TEMPLATES.get_template(name.removeprefix("site/"))
     language = context.get("lang", "en")
@@ -165,8 +166,7 @@ def render_post(post: Post) -> None:
     deletion = post.removal
     if deletion is not None:
         language = "cy" if post.language == "cy" else "en"
-        with translation.override(language):
-            ground = translation.gettext(policy.ground_in_words(deletion.ground))
+        ground = policy.ground_in(deletion.ground, language)
         write(
             f"posts/{post.pk}/gone.html",
             render_to_string(
@@ -228,13 +228,14 @@ def title_of(text: str) -> str:
 LANGUAGES = ("en", "cy")  # the listing pages exist in both (Welsh Language Standards)
 
 
-def _folder(language: str) -> str:
-    return "cy/" if language == "cy" else ""
+def folder_of(language: str) -> str:
+    """Where a language's listing pages live in the site folder ("" or "cy/")."""
+    return PREFIX[language].lstrip("/")
 
 
-def _switch(language: str, path: str) -> str:
+def switch_to(language: str, path: str) -> str:
     """The same listing page in the other language."""
-    return ("/" if language == "cy" else "/cy/") + path
+    return PREFIX["en" if language == "cy" else "cy"] + path
 
 
 def render_index() -> None:
@@ -244,18 +245,14 @@ def render_index() -> None:
             "items": items,
             "site_title": settings.SITE_TITLE,
             "lang": language,
-            "switch": _switch(language, ""),
+            "switch": switch_to(language, ""),
         }
-        write(f"{_folder(language)}index.html", render_to_string("site/index.html", context))
+        write(f"{folder_of(language)}index.html", render_to_string("site/index.html", context))
 
 
 def grounds_in(language: str) -> dict[str, str]:
     """Each deletion ground's words (as notices keep them, in English) in ``language``."""
-    with translation.override("cy" if language == "cy" else "en-gb"):
-        return {
-            policy.ground_in_words(g): translation.gettext(policy.ground_in_words(g))
-            for g in policy.grounds()
-        }
+    return {policy.ground_in_words(g): policy.ground_in(g, language) for g in policy.grounds()}
 
 
 @dataclass
@@ -310,7 +307,7 @@ def render_corrections(*, every_page: bool = False) -> None:
     start = (first - 1) * PAGE_SIZE
     _, notices = _notices(None if every_page else total - start)
     for language in LANGUAGES:
-        folder, grounds = _folder(language), grounds_in(language)
+        folder, grounds = folder_of(language), grounds_in(language)
         for number in range(first, pages + 1):
             chunk = notices[(number - first) * PAGE_SIZE : (number - first + 1) * PAGE_SIZE]
             context = {
@@ -320,7 +317,7 @@ def render_corrections(*, every_page: bool = False) -> None:
                 "site_title": settings.SITE_TITLE,
                 "lang": language,
                 "grounds": grounds,
-                "switch": _switch(language, f"corrections/page/{number}/"),
+                "switch": switch_to(language, f"corrections/page/{number}/"),
             }
             html = render_to_string("site/corrections.html", context)
             write(f"{folder}corrections/page/{number}/index.html", html)
