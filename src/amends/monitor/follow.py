@@ -38,13 +38,15 @@ class Broken(Exception):
     """The log is not what it was: a fork, a rollback, a bad signature or bad tiles."""
 
 
-def fetcher(timeout: float = 20.0) -> Fetch:
-    client = httpx.Client(
+def client(timeout: float = 20.0) -> httpx.Client:
+    return httpx.Client(
         timeout=timeout,
         follow_redirects=False,
         headers={"User-Agent": f"Amends-monitor/{__version__}"},
     )
 
+
+def fetcher(client: httpx.Client) -> Fetch:
     def fetch(url: str) -> bytes:
         with client.stream("GET", url) as answer:
             if answer.status_code != 200:
@@ -99,7 +101,7 @@ class TileReader:
         else:
             left = self.node(height - 1, 2 * position)
             right = self.node(height - 1, 2 * position + 1)
-            found = hashlib.sha256(b"\x01" + left + right).digest()
+            found = merkle.node_hash(left, right)
         self.nodes[height, position] = found
         return found
 
@@ -114,20 +116,10 @@ class TileReader:
             return self.node(width.bit_length() - 1, a // width)
         k = merkle.split(width)
         left, right = self.range(a, a + k, cut), self.range(a + k, b, cut)
-        return hashlib.sha256(b"\x01" + left + right).digest()
+        return merkle.node_hash(left, right)
 
     def root(self, n: int, cut: int = 0) -> bytes:
         return merkle.EMPTY_ROOT if n == 0 else self.range(0, n, cut)
-
-
-def perfect_root(hashes: list[bytes]) -> bytes:
-    """The root over a power-of-two run of subtree hashes."""
-    while len(hashes) > 1:
-        hashes = [
-            hashlib.sha256(b"\x01" + hashes[i] + hashes[i + 1]).digest()
-            for i in range(0, len(hashes), 2)
-        ]
-    return hashes[0]
 
 
 def audit(reader: TileReader, since: int, size: int) -> None:
@@ -143,7 +135,7 @@ def audit(reader: TileReader, since: int, size: int) -> None:
             # A hash at this level stands for one full tile of the level below.
             data = reader.read(level - 1, position)
             below = [data[i : i + 32] for i in range(0, len(data), 32)]
-            if perfect_root(below) != reader.node(height, position):
+            if merkle.root(below) != reader.node(height, position):
                 raise Broken(
                     f"tile {tiles.path(level, index, width)}: hash {position - index * 256} is "
                     "not the root of the hashes below it"
@@ -201,8 +193,10 @@ def followed(folder: Path) -> list[dict]:
 def follow(url: str, folder: Path, fetch: Fetch | None = None) -> Result:
     """Check the log at ``url`` against what was seen there before, and keep what is seen now
     (only when it is consistent)."""
+    if fetch is None:
+        with client() as connection:
+            return follow(url, folder, fetcher(connection))
     base = base_of(url)
-    fetch = fetch or fetcher()
     path = _state_file(folder, base)
     before = json.loads(path.read_text()) if path.exists() else None
     origin, size = before["origin"] if before else "", before["size"] if before else 0
