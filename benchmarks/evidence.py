@@ -270,12 +270,12 @@ def _verify(pack: Path, folder: Path) -> tuple[float, int]:
     from benchmarks.common import timed_command
 
     seconds, peak, out = timed_command(
-        [sys.executable, "-I", str(verifier), str(pack)],
+        [sys.executable, "-I", str(verifier), str(pack), "--unwitnessed"],
         {"PATH": os.environ.get("PATH", "")},
         sample=True,
         timeout=REPORT_TIMEOUT,
     )
-    if not out.startswith("OK: "):
+    if "verifies" not in out.split("\n")[0]:
         raise SystemExit(f"{pack} did not verify: {out}")
     return seconds, peak
 

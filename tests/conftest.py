@@ -34,6 +34,7 @@ def _keys_in_tmp(settings, tmp_path):
     settings.SIGNING_KEY_FILE = tmp_path / "keys" / "signing.key"
     settings.SEALING_KEY_FILE = tmp_path / "keys" / "sealing.key"
     settings.CREDENTIALS_KEY_FILE = tmp_path / "keys" / "credentials.key"
+    settings.WITNESS_KEY_FILE = tmp_path / "keys" / "witness.key"
     settings.CHECKPOINT_INTERVAL = 3600
     settings.PUBLISHED_FILE = tmp_path / "published-checkpoint.json"
 

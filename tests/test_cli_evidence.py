@@ -56,14 +56,16 @@ def test_export_writes_a_pack_that_verify_pack_accepts(incident, tmp_path):
     assert done["file"] == str(tmp_path / "pack.zip")
     assert done["subject"] == f"incident:{incident.pk}"
     assert done["checkpoint"] > done["export"]
-    checked = run("verify-pack", done["file"])
+    checked = run("verify-pack", "--unwitnessed", done["file"])
     assert checked.exit_code == 0, checked.stderr
-    assert checked.stdout.startswith(f"OK: the evidence pack about incident:{incident.pk}")
-    as_json = json.loads(run("verify-pack", done["file"], "--json").stdout)
+    assert checked.stdout.startswith(
+        f"NOT WITNESSED: the evidence pack about incident:{incident.pk} verifies"
+    )
+    as_json = json.loads(run("verify-pack", "--unwitnessed", done["file"], "--json").stdout)
     assert as_json["ok"]
     assert as_json["export"] == done["export"]
     key = str(record.latest_checkpoint().signer)
-    assert run("verify-pack", done["file"], "--key", key).exit_code == 0
+    assert run("verify-pack", "--unwitnessed", done["file"], "--key", key).exit_code == 0
 
 
 def test_export_prints_where_the_pack_went(incident, tmp_path):
@@ -84,7 +86,7 @@ def test_a_whole_account_can_be_exported(incident, tmp_path):
         "-o", out, "--as", "fiona", "--json",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    checked = json.loads(run("verify-pack", out, "--json").stdout)
+    checked = json.loads(run("verify-pack", "--unwitnessed", out, "--json").stdout)
     assert checked["subject"] == "account:house:news"
     assert checked["subjects"] == 5  # the account, the incident, the post and two answers
 
@@ -157,18 +159,24 @@ def test_verify_pack_and_verify_py_need_no_database(incident, tmp_path):
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     result = subprocess.run(
-        [sys.executable, "-m", "amends", "verify-pack", str(pack)],
+        [sys.executable, "-m", "amends", "verify-pack", "--unwitnessed", str(pack)],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("OK: ")
+    assert result.stdout.startswith("NOT WITNESSED: ")
     bare = tmp_path / "bare"
     bare.mkdir()
     (bare / "verify.py").write_bytes(members(pack)["verify.py"])
-    for args, code in (([str(pack)], 0), ([str(pack), "--key", "x+1+2"], 1), ([], 2)):
+    unwitnessed = [str(pack), "--unwitnessed"]
+    for args, code in (
+        (unwitnessed, 0),
+        ([*unwitnessed, "--key", "x+1+2"], 1),
+        ([str(pack)], 1),
+        ([], 2),
+    ):
         result = subprocess.run(
             [sys.executable, "-I", "verify.py", *args],
             cwd=bare,
@@ -178,5 +186,8 @@ def test_verify_pack_and_verify_py_need_no_database(incident, tmp_path):
             timeout=120,
         )
         assert result.returncode == code, result.stderr
-        if code == 1:
+        if code == 1 and "--key" in args:
             assert result.stderr == "error: data/key.txt: is not the key you gave (--key)\n"
+        elif code == 1:
+            assert result.stderr.startswith("error: data/checkpoint.txt: is not witnessed: ")
+            assert result.stderr.endswith("run with --unwitnessed\n")

@@ -73,7 +73,9 @@ def members(path: Path) -> dict[str, bytes]:
         return {info.filename.split("/", 1)[1]: z.read(info) for info in z.infolist()}
 
 
-def standalone(pack: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+def standalone(
+    pack: Path, tmp_path: Path, *args: str, unwitnessed: bool = True
+) -> subprocess.CompletedProcess:
     """Run the pack's own verify.py in an isolated Python (-I: no user site, no PYTHONPATH, no
     current folder) from an empty folder, so it cannot reach Amends."""
     folder = tmp_path / f"bare-{len(list(tmp_path.glob('bare-*')))}"
@@ -81,7 +83,8 @@ def standalone(pack: Path, tmp_path: Path, *args: str) -> subprocess.CompletedPr
     (folder / "verify.py").write_bytes(members(pack)["verify.py"])
     env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"}
     return subprocess.run(
-        [sys.executable, "-I", str(folder / "verify.py"), str(pack.resolve()), *args],
+        [sys.executable, "-I", str(folder / "verify.py"), str(pack.resolve()), *args]
+        + (["--unwitnessed"] if unwitnessed else []),
         cwd=folder,
         env=env,
         capture_output=True,
@@ -97,7 +100,7 @@ def incident(people):
 
 def test_a_real_incident_exports_and_verifies_with_both_verifiers(people, incident, tmp_path):
     done = export(people, tmp_path, incident=incident["incident"].pk)
-    result = verifier.verify(str(done.path))
+    result = verifier.verify(str(done.path), unwitnessed=True)
     assert result["ok"]
     assert result["subject"] == f"incident:{incident['incident'].pk}"
     assert result["reference"] == REFERENCE
@@ -107,7 +110,10 @@ def test_a_real_incident_exports_and_verifies_with_both_verifiers(people, incide
     key = members(done.path)["data/key.txt"].decode().strip()
     bare = standalone(done.path, tmp_path, "--key", key)
     assert bare.returncode == 0, bare.stderr
-    assert bare.stdout.startswith(f"OK: the evidence pack about incident:{incident['incident'].pk}")
+    first = bare.stdout.splitlines()[0]
+    assert first.startswith(
+        f"NOT WITNESSED: the evidence pack about incident:{incident['incident'].pk}"
+    )
     assert len(bare.stdout.splitlines()) <= 24  # one screen
     assert "(the key you gave)" in bare.stdout
 
@@ -167,7 +173,7 @@ def test_the_export_is_recorded_before_the_pack_is_written(people, incident, tmp
 
 def test_a_pack_written_without_sealed_content_holds_no_sealed_words(people, incident, tmp_path):
     done = export(people, tmp_path, incident=incident["incident"].pk, include_sealed=False)
-    result = verifier.verify(str(done.path))
+    result = verifier.verify(str(done.path), unwitnessed=True)
     assert (result["contents"]["withheld"], result["contents"]["sealed"]) == (2, 0)
     seqs = list(incident["post"].revisions.values_list("seq", flat=True))
     salts = [bytes(c.salt) for c in Content.objects.filter(entry_id__in=seqs)]
@@ -182,7 +188,7 @@ def test_a_pack_written_without_sealed_content_holds_no_sealed_words(people, inc
 
 def test_a_post_pack_covers_the_post_and_its_answers(people, incident, tmp_path):
     done = export(people, tmp_path, post=incident["post"].pk)
-    result = verifier.verify(str(done.path))
+    result = verifier.verify(str(done.path), unwitnessed=True)
     assert result["subject"] == incident["post"].subject
     subjects = json.loads(members(done.path)["data/index.json"])["subjects"]
     assert subjects == [f"post:{incident[k].pk}" for k in ("post", "apology", "reply")]
@@ -197,9 +203,9 @@ def test_an_older_pack_still_verifies_and_the_newer_pack_extends_its_checkpoint(
     record.rotate_key(actor="adam")
     second = export(people, tmp_path, "second.zip", incident=incident["incident"].pk)
 
-    assert verifier.verify(str(first.path), old_key)["ok"]
+    assert verifier.verify(str(first.path), old_key, unwitnessed=True)["ok"]
     assert standalone(first.path, tmp_path, "--key", old_key).returncode == 0
-    newer = verifier.verify(str(second.path))
+    newer = verifier.verify(str(second.path), unwitnessed=True)
     assert newer["custody"]["exported"] == 2
     assert newer["key"] != old_key
 
@@ -286,7 +292,7 @@ def test_destroyed_content_is_listed_and_its_commitment_still_proven(people, tmp
     seq = post.revisions.get().seq
     record.destroy([seq], actor="fiona", reason="end of retention")
     done = export(people, tmp_path, post=post.pk)
-    result = verifier.verify(str(done.path))
+    result = verifier.verify(str(done.path), unwitnessed=True)
     assert result["contents"] == {"plain": 0, "sealed": 0, "withheld": 0, "destroyed": 1}
     files = members(done.path)
     assert f"data/content/{seq}.bin" not in files
@@ -304,4 +310,4 @@ def test_custody_entries_about_several_posts_come_with_each_post(people, tmp_pat
     assert {"seq": sealed.seq, "subject": None} in [
         {"seq": r["seq"], "subject": r["subject"]} for r in rows
     ]
-    assert verifier.verify(str(done.path))["contents"]["withheld"] == 1
+    assert verifier.verify(str(done.path), unwitnessed=True)["contents"]["withheld"] == 1

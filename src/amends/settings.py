@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "amends.web",
     "amends.api",
     "amends.notify",
+    "amends.witness",
 ]
 
 MIDDLEWARE = [
@@ -278,6 +279,27 @@ SEALING_KEY_FILE = env_path("AMENDS_SEALING_KEY_FILE", HOME / "keys" / "sealing.
 SIGNING_KEY_STORE = env_str("AMENDS_SIGNING_KEY_STORE")
 SEALING_KEY_STORE = env_str("AMENDS_SEALING_KEY_STORE")
 CHECKPOINT_INTERVAL = env_int("AMENDS_CHECKPOINT_INTERVAL", 60, minimum=0, maximum=86400)
+# Witnesses (amends witnesses add) are sent the latest checkpoint at most every INTERVAL
+# seconds by the worker, and at least daily; QUORUM says how many of them must cosign a
+# checkpoint for it to count as witnessed: all, any, or a number.
+WITNESS_INTERVAL = env_int("AMENDS_WITNESS_INTERVAL", 300, minimum=0, maximum=86400)
+WITNESS_QUORUM = env_str("AMENDS_WITNESS_QUORUM", "any")
+if not (
+    WITNESS_QUORUM in ("all", "any")
+    or (WITNESS_QUORUM.isascii() and WITNESS_QUORUM.isdigit() and int(WITNESS_QUORUM) >= 1)
+):
+    raise ImproperlyConfigured(
+        f"AMENDS_WITNESS_QUORUM must be all, any or a number from 1 (got {WITNESS_QUORUM!r})"
+    )
+WITNESS_TIMEOUT = env_int("AMENDS_WITNESS_TIMEOUT", 10, minimum=1, maximum=300)
+# This install as a witness of other forces' logs (amends witness serve): its own key, and
+# the name its cosignatures carry.
+WITNESS_KEY_FILE = env_path("AMENDS_WITNESS_KEY_FILE", HOME / "keys" / "witness.key")
+WITNESS_NAME = env_str("AMENDS_WITNESS_NAME", f"{RECORD_ORIGIN}/witness")
+if any(c.isspace() or c == "+" for c in WITNESS_NAME):
+    raise ImproperlyConfigured(
+        f"AMENDS_WITNESS_NAME must contain no spaces and no '+' (got {WITNESS_NAME!r})"
+    )
 
 # Platforms: account credentials are encrypted with this key, kept outside the database.
 CREDENTIALS_KEY_FILE = env_path("AMENDS_CREDENTIALS_KEY_FILE", HOME / "keys" / "credentials.key")

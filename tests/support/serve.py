@@ -34,13 +34,19 @@ class Served:
 
 @contextmanager
 def serving(
-    env: dict, *, ready: str = "/", port: int | None = None, args: tuple[str, ...] = ()
+    env: dict,
+    *,
+    ready: str = "/",
+    port: int | None = None,
+    args: tuple[str, ...] = (),
+    command: tuple[str, ...] = ("serve", "--workers", "1"),
 ) -> Iterator[Served]:
-    """Run `amends serve` with ``env`` until the block ends (on ``port``, else a free one);
-    ``ready`` is a path that answers once the server is up (any status counts)."""
+    """Run `amends serve` (or ``command``, e.g. ``("witness", "serve")``) with ``env`` until the
+    block ends (on ``port``, else a free one); ``ready`` is a path that answers once the server
+    is up (any status counts)."""
     port = port or free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "amends", "serve", "--port", str(port), "--workers", "1", *args],
+        [sys.executable, "-m", "amends", *command, "--port", str(port), *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -56,7 +62,7 @@ def serving(
                 break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 assert process.poll() is None, process.communicate()[0]
-                assert time.monotonic() < deadline, "amends serve did not answer"
+                assert time.monotonic() < deadline, f"amends {' '.join(command)} did not answer"
                 time.sleep(0.2)
         yield served
     finally:

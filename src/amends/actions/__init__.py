@@ -38,6 +38,7 @@ from amends.actions.posts import Apologise, Correct, Publish, Reply
 from amends.actions.redaction import ProtectNames, PublishRedacted
 from amends.actions.sending import PauseSending, ResumeSending
 from amends.actions.tokens import CreateToken, RevokeToken
+from amends.actions.witnesses import AddWitness
 
 __all__ = [
     "Action",
@@ -46,6 +47,7 @@ __all__ = [
     "AddShift",
     "AddToIncident",
     "AddUser",
+    "AddWitness",
     "AdoptPost",
     "Apologise",
     "ApproveDeletion",

@@ -137,6 +137,7 @@ def _register() -> None:
         record,
         server,
         tokens,
+        witness,
     )
 
     groups = (
@@ -154,6 +155,7 @@ def _register() -> None:
         delivery,
         evidence,
         monitor,
+        witness,
     )
     for group in groups:
         for name, cmd in group.COMMANDS.items():

@@ -63,12 +63,19 @@ def export(post_id, incident_id, account_key, purpose, reference, output, withou
         "checkpoint": done.checkpoint,
         "root": done.root,
         "bytes": done.bytes,
+        "witnessed": done.witnessed,
     }
-    return payload, (
+    said = (
         f"{done.path}: {done.entries} entries about {done.subject}, anchored to the checkpoint "
         f"of {done.checkpoint} entries (export recorded as entry {done.export}); "
         f"check it with `amends verify-pack {done.path}`"
     )
+    if not done.witnessed:
+        said += (
+            "\nNOT WITNESSED: no witness quorum cosigned its checkpoint (see amends witnesses "
+            "list); verifiers refuse it unless given --unwitnessed"
+        )
+    return payload, said
 
 
 @click.command("verify-pack")
@@ -79,11 +86,17 @@ def export(post_id, incident_id, account_key, purpose, reference, output, withou
     metavar="VKEY",
     help="The log's public key as the force publishes it (amends record pubkey).",
 )
+@click.option(
+    "--unwitnessed",
+    is_flag=True,
+    help="Accept a pack whose checkpoint no witness quorum cosigned; the summary says so first.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def verify_pack(pack, key, as_json):
+def verify_pack(pack, key, unwitnessed, as_json):
     """Check an evidence pack offline, without a database: its manifests, every entry's leaf
     hash and inclusion proof, every content commitment, every checkpoint signature and
-    consistency proof, and that no entry about the subject is missing. This runs the same code
+    consistency proof, that no entry about the subject is missing, and that the force's
+    witnesses cosigned its checkpoint as its witness policy asks. This runs the same code
     as the verify.py inside the pack. Exits 0 with a summary, or 1 naming the first file and
     entry that fails.
 
@@ -92,7 +105,7 @@ def verify_pack(pack, key, as_json):
     from amends.evidence import verify as verifier
 
     try:
-        result = verifier.verify(pack, key)
+        result = verifier.verify(pack, key, unwitnessed=unwitnessed)
     except verifier.PackError as error:
         if as_json:
             out = {"ok": False, "file": error.file, "entry": error.entry, "error": error.message}

@@ -33,6 +33,10 @@ def verify(workers: int | None):
     result = _api().verify(workers=workers)
     if not result.ok:
         raise Failed(f"entry {result.seq}: {result.error}", result.as_json())
+    raised = _api().raised()
+    if raised:
+        # The stored record is consistent with itself, yet a witness saw another history.
+        raise Failed(raised[0], {**result.as_json(), "ok": False, "raised": raised})
     return result.as_json(), (
         f"ok: {result.size} entries, root {result.root}, "
         f"{result.checkpoints} checkpoints, {result.contents} contents "

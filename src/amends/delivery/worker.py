@@ -83,6 +83,7 @@ class Worker:
         self._seams = seams or {}
         self._watched_at = 0.0
         self._notified_at = 0.0
+        self._witnessed_at = 0.0
 
     # Claiming
 
@@ -284,6 +285,7 @@ class Worker:
                     self._send_all(claimed, outcomes)
                     self.watch_if_due()
                     self.notify_if_due()
+                    self.witness_if_due()
                 except DatabaseError:
                     logger.exception("the worker could not reach the database; trying again")
                     claimed = []
@@ -313,6 +315,20 @@ class Worker:
         from amends.notify import events
 
         events.safely(events.escalate_and_chase)
+
+    def witness_if_due(self) -> None:
+        """Every few seconds, see whether the witnesses are due the latest checkpoint
+        (amends.witness.asking.ask_if_due keeps to AMENDS_WITNESS_INTERVAL)."""
+        if time.monotonic() - self._witnessed_at < 5:
+            return
+        self._witnessed_at = time.monotonic()
+        from amends.witness.asking import ask_if_due
+
+        try:
+            ask_if_due()
+        except Exception:
+            # A witness's trouble never stops delivery; it is shown where the witnesses are.
+            logger.exception("asking the witnesses failed")
 
     def watch_if_due(self) -> None:
         minutes = settings.WATCH_MINUTES

@@ -138,7 +138,12 @@ or use a copy you trust. It checks:
   - each earlier checkpoint (data/checkpoints/) that first covered the entries: its signature,
     and the proof that the pack's checkpoint extends it (the log was only appended to);
   - that no entry about the subject is missing up to the export, that sealed, withheld and
-    destroyed content is what the record says, and that the index says what the record says.
+    destroyed content is what the record says, and that the index says what the record says;
+  - that witnesses outside the force cosigned the pack's checkpoint, as many as the witness
+    policy (data/witness-policy.txt, named in the export entry) asks. A witness cosigns a
+    checkpoint only if it extends every checkpoint of the log it saw before, so a log
+    rebuilt after the fact cannot gather their cosignatures. A pack no witnesses vouch for
+    fails unless you add --unwitnessed; the summary then starts NOT WITNESSED.
 
 WHAT A PASSING CHECK PROVES
 
@@ -154,9 +159,10 @@ WHAT IT DOES NOT PROVE
 
   - That capture was complete: something done outside Amends, and never recorded, is not in
     the record. Changes noticed on a platform afterwards appear as "changed outside Amends".
-  - Wall-clock truth: the times in entries and checkpoints are the force's own word. A
-    checkpoint you or someone else saw earlier (for example on the force's website) pins the
-    log at that time: the earlier checkpoints here must be consistent with it.
+  - Wall-clock truth: the times in entries and checkpoints are the force's own word; each
+    witness's cosignature carries the witness's own time. A checkpoint you or someone else
+    saw earlier (for example on the force's website) pins the log at that time: the earlier
+    checkpoints here must be consistent with it.
   - The words of content that is withheld (sealed, not opened for this pack) or destroyed at
     the end of its retention: only that the entry committed to some exact words, now unknown.
 
@@ -168,7 +174,9 @@ WHAT IS IN THE PACK
   data/entries/N.json            the exact bytes of entry N (canonical JSON, RFC 8785)
   data/proofs/N.tlog-proof       entry N's inclusion proof in the pack's checkpoint
   data/content/N.bin, N.salt     exact words of entry N and their salt (when included)
-  data/checkpoint.txt            the signed checkpoint the pack is anchored to
+  data/checkpoint.txt            the signed checkpoint the pack is anchored to, with the
+                                 witnesses' cosignatures
+  data/witness-policy.txt        which witnesses, and how many must cosign (Sigsum syntax)
   data/checkpoints/S.txt         an earlier signed checkpoint of S entries
   data/checkpoints/S.consistency its consistency proof to the pack's checkpoint
   data/heads.json                each subject's last entry at the export (its hash is in the

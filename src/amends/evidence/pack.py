@@ -48,6 +48,7 @@ class Gathered:
     heads: bytes  # data/heads.json
     export: int  # the export.created entry
     opened: list[int] = field(default_factory=list)
+    policy: str | None = None  # data/witness-policy.txt, named by the export entry
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Exported:
     checkpoint: int
     root: str
     bytes: int
+    witnessed: bool = False  # the anchor met its witness policy's quorum
 
 
 def _chunks(items: list, size: int = CHUNK):
@@ -169,6 +171,10 @@ def record_export(subjects: Subjects, *, actor: str) -> Gathered:
         if entry.subject in asked:
             heads[entry.subject] = max(seq, heads.get(entry.subject, -1))
     heads_file = verifier.heads_bytes(heads)
+    from amends.witness.asking import policy as witness_policy
+
+    policy = witness_policy()
+    policy_text = policy.text() if policy is not None else None
     data = {
         "format": verifier.FORMAT,
         "subject": subjects.subject,
@@ -179,11 +185,17 @@ def record_export(subjects: Subjects, *, actor: str) -> Gathered:
         "entries": len(entries),
         "heads": f"sha256:{hashlib.sha256(heads_file).hexdigest()}",
     }
+    if policy_text is not None:
+        # The witnesses and the quorum the pack's anchor must meet (verify.py checks both).
+        digest = hashlib.sha256(policy_text.encode()).hexdigest()
+        data["witness_policy"] = f"sha256:{digest}"
     added = record.append("export.created", data, actor=actor, subject=subjects.subject)
     entries[added.seq] = record.StoredEntry(
         added.seq, "export.created", subjects.subject, added.leaf, added.leaf_hash
     )
-    return Gathered(subjects, actor, entries, states, bodies, heads_file, added.seq, opened)
+    return Gathered(
+        subjects, actor, entries, states, bodies, heads_file, added.seq, opened, policy_text
+    )
 
 
 def _render_report(gathered: Gathered, created: str, size: int) -> tuple[str, bytes]:
@@ -237,6 +249,15 @@ def write(gathered: Gathered, output: Path, *, check: bool = True) -> Exported:
     With ``check``, the pack's own verifier runs on it before it is moved into place."""
     anchor = record.sign_checkpoint()
     record.mark_published(anchor, "as an evidence pack's anchor")
+    from amends.witness.asking import ask, cosigned_note
+
+    # The witnesses are asked now, so that the pack carries their cosignatures; a witness
+    # that does not answer leaves the pack short of its quorum, which verify.py says.
+    asked = ask(anchor) if gathered.policy is not None else None
+    anchor_note = cosigned_note(anchor) if asked is not None else anchor.note
+    witnessed = asked is not None and verifier.Policy.parse(gathered.policy).satisfied_by(
+        set(asked.cosigned)
+    )
     entries = {**gathered.entries, **_rotations(anchor)}
     seqs = sorted(entries)
     earlier = proofs.earlier_checkpoints(seqs, anchor)
@@ -262,7 +283,7 @@ def write(gathered: Gathered, output: Path, *, check: bool = True) -> Exported:
                 }
             )
             writer.add(verifier.entry_path(seq), entry.leaf)
-            proof = verifier.tlog_proof_text(seq, hashes, anchor.note)
+            proof = verifier.tlog_proof_text(seq, hashes, anchor_note)
             writer.add(verifier.proof_path(seq), proof.encode())
             if seq in gathered.bodies:
                 salt, body = gathered.bodies[seq]
@@ -280,7 +301,9 @@ def write(gathered: Gathered, output: Path, *, check: bool = True) -> Exported:
         ]
         writer.add(verifier.KEY_HISTORY, verifier.key_history_text(rotations).encode())
         writer.add(verifier.KEY, f"{anchor.signer}\n".encode())
-        writer.add(verifier.ANCHOR, anchor.note.encode())
+        writer.add(verifier.ANCHOR, anchor_note.encode())
+        if gathered.policy is not None:
+            writer.add(verifier.POLICY, gathered.policy.encode())
         writer.add(verifier.HEADS, gathered.heads)
         writer.add(verifier.ENTRIES, verifier.entries_bytes(rows))
         writer.add(verifier.INDEX, verifier.index_bytes(index))
@@ -294,7 +317,8 @@ def write(gathered: Gathered, output: Path, *, check: bool = True) -> Exported:
         gathered.bodies.clear()
         if check:
             try:
-                verifier.verify(str(temporary), anchor.signer)
+                # Short of the witnesses' quorum is the witnesses' trouble, not the pack's.
+                verifier.verify(str(temporary), anchor.signer, unwitnessed=True)
             except verifier.PackError as error:
                 raise record.RecordCorrupt(
                     f"the pack does not verify ({error}); run amends verify"
@@ -310,4 +334,5 @@ def write(gathered: Gathered, output: Path, *, check: bool = True) -> Exported:
         checkpoint=anchor.size,
         root=bytes(anchor.root).hex(),
         bytes=output.stat().st_size,
+        witnessed=witnessed,
     )

@@ -1,10 +1,11 @@
 """Verify an Amends evidence pack, offline, with nothing but Python and ``cryptography``.
 
-    python verify.py PACK.zip [--key VKEY] [--json]
+    python verify.py PACK.zip [--key VKEY] [--unwitnessed] [--json]
 
 PACK may also be the folder the zip unpacks to. ``--key`` names the log's public key as the
 force publishes it (``/.well-known/amends/key``); without it the key inside the pack is used,
-and printed so that you can compare it yourself.
+and printed so that you can compare it yourself. ``--unwitnessed`` accepts a pack that no
+witness vouches for, and says so first.
 
 Exit status 0 with a short summary when every check passes; 1 with one line naming the first
 file (and record entry) that fails; 2 for a wrong command line.
@@ -24,7 +25,12 @@ this very module, and every pack carries a byte-for-byte copy of it. What it che
    head named in ``data/heads.json`` (bound by its hash in the ``export.created`` entry) back to
    the first; that the content shown as sealed, withheld or destroyed is exactly what the
    record's ``content.sealed`` and ``retention.destroyed`` entries say; and that the index and
-   ``bag-info.txt`` say what the ``export.created`` entry says.
+   ``bag-info.txt`` say what the ``export.created`` entry says;
+6. that witnesses vouch for the anchor: the witness policy (``data/witness-policy.txt``, Sigsum
+   syntax, bound by its hash in the ``export.created`` entry) names the log's key, and enough
+   of its witnesses cosigned the anchor (C2SP tlog-cosignature) to meet its quorum. A pack
+   without a policy, or short of the quorum, fails unless ``--unwitnessed`` is given: then the
+   summary starts NOT WITNESSED.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import dataclasses
 import hashlib
 import json
 import os
@@ -39,6 +46,7 @@ import re
 import sys
 import zipfile
 import zlib
+from dataclasses import dataclass
 
 FORMAT = "amends-evidence/1"
 PROOF_HEADER = "c2sp.org/tlog-proof@v1"
@@ -58,6 +66,11 @@ HEADS = "data/heads.json"
 KEY = "data/key.txt"
 KEY_HISTORY = "data/key-history.txt"
 ANCHOR = "data/checkpoint.txt"
+POLICY = "data/witness-policy.txt"
+UNWITNESSED = (
+    "is not witnessed: no one outside the force has vouched that the log was not rewritten "
+    "before this pack was made"
+)
 CONTENT_STATES = ("plain", "sealed", "withheld", "destroyed")
 INCLUDED = ("plain", "sealed")
 CUSTODY = ("content.sealed", "content.accessed", "retention.destroyed", "export.created")
@@ -302,6 +315,160 @@ class Checkpoint:
                     self.signed_by = self.signed_by or key
         if self.signed_by is None:
             raise ValueError("no signature by a key this pack trusts")
+
+
+# --- witnesses: the policy and the cosignatures on the anchor ------------------------------
+#
+# A witness (C2SP tlog-witness) cosigns a checkpoint only if it extends every checkpoint of the
+# log it saw before, so a log rewritten after the fact cannot gather cosignatures again. The
+# policy is in Sigsum's syntax (log, witness, group and quorum lines); a witness's name there is
+# the name its cosignature lines carry. A cosignature/v1 line is
+# ``— <name> base64(key ID || u64 time || Ed25519 signature)`` over
+# ``cosignature/v1\ntime <T>\n`` and the checkpoint's text; the key ID is
+# ``SHA-256(name || "\n" || 0x04 || key)[:4]``.
+
+ALG_COSIGNATURE_V1 = 0x04
+COSIGNATURE_HEADER = "cosignature/v1"
+
+NONE = "none"
+
+
+class PolicyError(ValueError):
+    """A policy that does not parse; the message names the line."""
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    threshold: int
+    members: tuple[str, ...]
+    word: str  # how the threshold was written: all, any or the number
+
+
+@dataclass
+class Policy:
+    logs: list[tuple[bytes, str]] = dataclasses.field(default_factory=list)
+    witnesses: dict[str, tuple[bytes, str]] = dataclasses.field(default_factory=dict)
+    groups: dict[str, Group] = dataclasses.field(default_factory=dict)
+    quorum: str = NONE
+
+    @classmethod
+    def parse(cls, text: str) -> Policy:
+        policy = cls()
+        quorum: str | None = None
+        for number, raw in enumerate(text.split("\n"), start=1):
+            words = raw.split("#", 1)[0].split()
+            if not words:
+                continue
+            keyword, args = words[0], words[1:]
+            where = f"line {number}"
+            if keyword == "log" and len(args) in (1, 2):
+                policy.logs.append((_key(args[0], where), args[1] if len(args) == 2 else ""))
+            elif keyword == "witness" and len(args) in (2, 3):
+                name = args[0]
+                policy._new_name(name, where)
+                url = args[2] if len(args) == 3 else ""
+                policy.witnesses[name] = (_key(args[1], where), url)
+            elif keyword == "group" and len(args) >= 3:
+                name, word, members = args[0], args[1], tuple(args[2:])
+                policy._new_name(name, where)
+                for member in members:
+                    if member not in policy.witnesses and member not in policy.groups:
+                        raise PolicyError(f"{where}: {member!r} is not defined above")
+                if len(set(members)) != len(members):
+                    raise PolicyError(f"{where}: group {name!r} names a member twice")
+                policy.groups[name] = Group(
+                    name, _threshold(word, len(members), where), members, word
+                )
+            elif keyword == "quorum" and len(args) == 1:
+                if quorum is not None:
+                    raise PolicyError(f"{where}: a policy has one quorum line")
+                quorum = args[0]
+                if quorum != NONE and quorum not in policy.witnesses | policy.groups:
+                    raise PolicyError(f"{where}: {quorum!r} is not defined above")
+            else:
+                raise PolicyError(f"{where}: expected log, witness, group or quorum")
+        if quorum is None:
+            raise PolicyError("the policy has no quorum line")
+        policy.quorum = quorum
+        return policy
+
+    def _new_name(self, name: str, where: str) -> None:
+        if name == NONE or name in self.witnesses or name in self.groups:
+            raise PolicyError(f"{where}: the name {name!r} is already taken")
+
+    def text(self) -> str:
+        lines = [f"log {key.hex()}" + (f" {url}" if url else "") for key, url in self.logs]
+        for name, (key, url) in self.witnesses.items():
+            lines.append(f"witness {name} {key.hex()}" + (f" {url}" if url else ""))
+        for group in self.groups.values():
+            lines.append(f"group {group.name} {group.word} {' '.join(group.members)}")
+        lines.append(f"quorum {self.quorum}")
+        return "\n".join(lines) + "\n"
+
+    def satisfied_by(self, cosigners: set[str]) -> bool:
+        """Whether cosignatures by the witnesses named in ``cosigners`` meet the quorum."""
+        if self.quorum == NONE:
+            return True
+        return self._acts(self.quorum, cosigners)
+
+    def _acts(self, name: str, cosigners: set[str]) -> bool:
+        group = self.groups.get(name)
+        if group is None:
+            return name in cosigners and name in self.witnesses
+        agreeing = sum(self._acts(member, cosigners) for member in group.members)
+        return agreeing >= group.threshold
+
+
+def _key(text: str, where: str) -> bytes:
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        raise PolicyError(f"{where}: a key must be 64 hexadecimal digits") from None
+    if len(key) != 32:
+        raise PolicyError(f"{where}: a key must be 64 hexadecimal digits")
+    return key
+
+
+def _threshold(word: str, members: int, where: str) -> int:
+    if word == "all":
+        return members
+    if word == "any":
+        return 1
+    if not (word.isascii() and word.isdigit()) or not 1 <= int(word) <= members:
+        raise PolicyError(f"{where}: a group needs all, any or a number from 1 to {members}")
+    return int(word)
+
+
+def cosignatures(note: str, witnesses: dict[str, bytes]) -> dict[str, int]:
+    """The policy witnesses (name -> Ed25519 key) that cosigned ``note``, with the time each
+    did. Lines by anyone else are ignored; a line by a policy witness that does not verify is
+    a ValueError."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    at = note.rfind("\n\n")
+    text, lines = note[: at + 1], note[at + 2 :].split("\n")[:-1]
+    found: dict[str, int] = {}
+    for line in lines:
+        parts = line.split(" ")
+        if len(parts) != 3 or parts[0] != DASH or parts[1] not in witnesses:
+            continue
+        name, public = parts[1], witnesses[parts[1]]
+        raw = _b64_strict(parts[2])
+        key_id = hashlib.sha256(name.encode() + b"\n" + bytes([ALG_COSIGNATURE_V1]) + public)
+        if raw is None or raw[:4] != key_id.digest()[:4]:
+            continue
+        if len(raw) != 4 + 8 + 64:
+            raise ValueError(f"the cosignature by {name} has the wrong length")
+        timestamp = int.from_bytes(raw[4:12], "big")
+        message = f"{COSIGNATURE_HEADER}\ntime {timestamp}\n{text}".encode()
+        try:
+            Ed25519PublicKey.from_public_bytes(public).verify(raw[12:], message)
+        except InvalidSignature:
+            raise ValueError(f"the cosignature by {name} does not verify") from None
+        found[name] = timestamp
+    return found
 
 
 # --- a Bluesky post as its repository signed it (atproto) ----------------------------------
@@ -830,6 +997,51 @@ def _anchor(bag: _Bag, index: dict, key: Key) -> Checkpoint:
     return anchor
 
 
+def _witnessed(bag: _Bag, export: dict, anchor: Checkpoint, key: Key, accept: bool) -> dict:
+    """The anchor's cosignatures against the witness policy the export entry names. Without
+    a policy, or short of its quorum, the pack fails unless ``accept`` (``--unwitnessed``)."""
+    named = export["data"].get("witness_policy")
+    if named is None:
+        _require(POLICY not in bag.payload, POLICY, "is in the pack; the export entry names none")
+        if not accept:
+            raise PackError(ANCHOR, f"{UNWITNESSED}; to check the rest, run with --unwitnessed")
+        return {"witnessed": False, "cosigners": {}, "quorum": None}
+    raw = bag.read(POLICY)
+    _require(
+        named == f"sha256:{hashlib.sha256(raw).hexdigest()}",
+        POLICY,
+        "is not the witness policy the export entry names",
+    )
+    try:
+        policy = Policy.parse(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise PackError(POLICY, f"does not parse: {error}") from None
+    _require(
+        any(public == key.public for public, _ in policy.logs),
+        POLICY,
+        "does not name the key that signed the pack's checkpoint",
+    )
+    witnesses = {name: public for name, (public, _) in policy.witnesses.items()}
+    try:
+        found = cosignatures(anchor.note, witnesses)
+    except ValueError as error:
+        raise PackError(ANCHOR, str(error)) from None
+    quorum = policy.quorum
+    if quorum != NONE and quorum in policy.groups:
+        group = policy.groups[quorum]
+        quorum = f"{group.word} of {', '.join(group.members)}"
+    if quorum == NONE or not policy.satisfied_by(set(found)):
+        if not accept:
+            by = ", ".join(sorted(found)) or "no witness"
+            raise PackError(
+                ANCHOR,
+                f"lacks its witnesses' quorum (cosigned by {by}; the policy asks for {quorum}): "
+                f"it {UNWITNESSED[3:]}; to check the rest, run with --unwitnessed",
+            )
+        return {"witnessed": False, "cosigners": found, "quorum": quorum}
+    return {"witnessed": True, "cosigners": found, "quorum": quorum}
+
+
 def _proof(bag: _Bag, seq: int, anchor: Checkpoint) -> list[bytes]:
     name = proof_path(seq)
     text = bag.text(name)
@@ -853,6 +1065,8 @@ def _before(prev: object, seq: int) -> bool:
 def _expected(bag: _Bag, index: dict, rows: list[dict]) -> None:
     """The payload is exactly the files an Amends pack with this index has."""
     expected = {INDEX, ENTRIES, HEADS, KEY, KEY_HISTORY, ANCHOR}
+    if POLICY in bag.payload:
+        expected.add(POLICY)  # whether it must be there, the export entry says (_witnessed)
     expected.update(("data/report.html", "data/report.pdf"))
     for size in index["checkpoints"]:
         expected.update((checkpoint_path(size), consistency_path(size)))
@@ -1144,20 +1358,21 @@ def _check_bag_info(bag: _Bag, index: dict, export: dict) -> None:
         _require(index[field] == value, INDEX, f"{field!r} differs from the export entry")
 
 
-def verify(path: str, key: str | None = None) -> dict:
+def verify(path: str, key: str | None = None, *, unwitnessed: bool = False) -> dict:
     """Check the pack at ``path`` (a zip or its unpacked folder); the summary as a dict.
 
     Raises PackError naming the first file (and entry) that fails. ``key`` is the log's public
-    key as published; if given, the pack's checkpoint must be signed by it.
+    key as published; if given, the pack's checkpoint must be signed by it. ``unwitnessed``
+    accepts a pack whose checkpoint lacks its witnesses' quorum (the result says so).
     """
     source = _Source(path)
     try:
-        return _verify(_Bag(source), key)
+        return _verify(_Bag(source), key, unwitnessed)
     finally:
         source.close()
 
 
-def _verify(bag: _Bag, key_text: str | None) -> dict:
+def _verify(bag: _Bag, key_text: str | None, unwitnessed: bool) -> dict:
     index = _index(bag)
     rows = _rows(bag)
     _expected(bag, index, rows)
@@ -1207,6 +1422,7 @@ def _verify(bag: _Bag, key_text: str | None) -> dict:
     _states(rows, leaves, export)
     keys = _keys(bag, key, leaves)
     signatures = 1 + _checkpoints(bag, index, rows, anchor, keys)
+    witnessed = _witnessed(bag, export, anchor, key, unwitnessed)
     _check_bag_info(bag, index, export)
     for name in ("data/report.html", "data/report.pdf"):
         bag.read(name)
@@ -1240,6 +1456,7 @@ def _verify(bag: _Bag, key_text: str | None) -> dict:
         "signatures": signatures,
         "platform_signed": len(signed),
         "files": bag.checked,
+        **witnessed,
     }
 
 
@@ -1269,6 +1486,19 @@ def summary(result: dict) -> str:
         f"{result['entries']}, commitments: {c['plain'] + c['sealed']}, signatures: "
         f"{result['signatures']}, consistency proofs: {result['checkpoints']}",
     ]
+    cosigners = result.get("cosigners") or {}
+    if result.get("witnessed"):
+        lines.append(
+            f"  witnessed    by {', '.join(sorted(cosigners))} (the policy asks for "
+            f"{result['quorum']}): each cosigned this checkpoint only because it extends every "
+            "checkpoint of the log it saw before"
+        )
+    else:
+        lines[0] = (
+            f"NOT WITNESSED: the evidence pack about {result['subject']} verifies, but no one "
+            "outside the force has vouched that its log was not rewritten before the pack was "
+            "made (accepted with --unwitnessed)."
+        )
     if result.get("platform_signed"):
         lines.append(
             f"  platforms    posts as their platform signed them (Bluesky): "
@@ -1278,13 +1508,14 @@ def summary(result: dict) -> str:
     return "\n".join(lines)
 
 
-USAGE = "usage: python verify.py PACK.zip [--key VKEY] [--json]"
+USAGE = "usage: python verify.py PACK.zip [--key VKEY] [--unwitnessed] [--json]"
 
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in args
-    args = [a for a in args if a != "--json"]
+    unwitnessed = "--unwitnessed" in args
+    args = [a for a in args if a not in ("--json", "--unwitnessed")]
     key = None
     if "--key" in args:
         at = args.index("--key")
@@ -1305,7 +1536,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     try:
-        result = verify(args[0], key)
+        result = verify(args[0], key, unwitnessed=unwitnessed)
     except PackError as error:
         if as_json:
             out = {"ok": False, "file": error.file, "entry": error.entry, "error": error.message}

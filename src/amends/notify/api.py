@@ -36,6 +36,7 @@ TITLES = {
     "budget.spent": "A response budget is spent",
     "sending.paused": "All sending is paused",
     "sending.resumed": "Sending has resumed",
+    "record.forked": "A witness refused the record's checkpoint",
     "test": "A test message from Amends",
 }
 

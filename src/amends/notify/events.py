@@ -122,6 +122,18 @@ def sending_resumed(pause) -> None:
     )
 
 
+def record_forked(problem: str) -> None:
+    notify.raise_alert(
+        "record.forked",
+        summary=(
+            f"{problem}. The record may have been rolled back or rewritten: run amends verify, "
+            "and tell your professional standards department."
+        ),
+        path=reverse("desk:today"),
+        key="record.forked",
+    )
+
+
 def escalate_and_chase(at=None) -> None:
     """The worker's round: overdue reviews raised, then unanswered alerts escalated."""
     from amends.clock import now

@@ -23,6 +23,15 @@ from amends.record.note import CheckpointBody, NoteError, Signer, open_note
 _last_due_check = 0.0
 # Sent with ``checkpoint=`` after the transaction that signed it commits.
 signed = Signal()
+# What others say about the record, each a callable answering a problem or None: a witness that
+# refused a checkpoint because its view of the log differs (amends.witness registers it). The
+# record does not import what builds on it.
+OUTSIDE_CHECKS: list = []
+
+
+def raised() -> list[str]:
+    """Problems others have raised about the record (a witness's refusal)."""
+    return [problem for check in OUTSIDE_CHECKS if (problem := check())]
 
 
 def sign_checkpoint() -> Checkpoint:
@@ -131,6 +140,9 @@ class Health:
 def health() -> Health:
     size = log.size()
     newest = latest()
+    outside = raised()
+    if outside:
+        return Health(size, newest, False, outside[0])
     if newest is None:
         return Health(size, None, True)
     try:

@@ -7,7 +7,6 @@ class in ``AMENDS_SIGNING_KEY_STORE`` / ``AMENDS_SEALING_KEY_STORE``.
 """
 
 import base64
-import os
 import secrets
 from functools import cache
 from hashlib import sha256
@@ -17,6 +16,7 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from amends import keyfiles
 from amends.errors import AmendsError
 from amends.record.note import NoteError, Signer
 
@@ -38,43 +38,11 @@ class SealingKeyStore(Protocol):
         """The 32-byte AES-256-GCM key, created if there is none yet."""
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` with mode 0600, atomically, replacing any old file."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def _create_once(path: Path, text: str) -> None:
-    """Create ``path`` with ``text`` unless another process got there first."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 def _read(path: Path, what: str) -> str:
     try:
-        text = path.read_text(encoding="utf-8").strip()
-    except OSError as error:
-        raise KeyStoreError(f"{what} {path} cannot be read: {error.strerror}") from None
-    if not text:
-        raise KeyStoreError(f"{what} {path} is empty")
-    return text
+        return keyfiles.read(path, what)
+    except ValueError as error:
+        raise KeyStoreError(str(error)) from None
 
 
 class FileSigningKeyStore:
@@ -86,11 +54,11 @@ class FileSigningKeyStore:
 
     def signer(self) -> Signer:
         if not self.path.exists():
-            _create_once(self.path, Signer.generate(self.name).private_text())
+            keyfiles.create_once(self.path, Signer.generate(self.name).private_text())
         return _parse_signer(self.path, self.path.stat().st_mtime_ns)
 
     def replace(self, signer: Signer) -> None:
-        _write_private(self.path, signer.private_text())
+        keyfiles.write_private(self.path, signer.private_text())
 
 
 @cache
@@ -113,7 +81,7 @@ class FileSealingKeyStore:
 
     def key(self) -> bytes:
         if not self.path.exists():
-            _create_once(self.path, base64.b64encode(secrets.token_bytes(32)).decode())
+            keyfiles.create_once(self.path, base64.b64encode(secrets.token_bytes(32)).decode())
         return _sealing_key(self.path, self.path.stat().st_mtime_ns)
 
 

@@ -83,6 +83,10 @@ KINDS: dict[str, str] = {
     "shift.removed": gettext_noop("On-call shift removed"),
     # the log itself
     "key.rotated": gettext_noop("Signing key rotated"),
+    "witness.added": gettext_noop("Witness added"),
+    "witness.refused": gettext_noop(
+        "A witness refused a checkpoint: the log differs from its view"
+    ),
     "record.note": gettext_noop("Note"),
 }
 

@@ -11,6 +11,10 @@ class SiteConfig(AppConfig):
         from amends.record import api as record
 
         record.signed.connect(_publish, dispatch_uid="amends.site.publish_checkpoint")
+        # ... and again when witnesses cosign it.
+        from amends.witness.asking import cosigned
+
+        cosigned.connect(_publish, dispatch_uid="amends.site.publish_cosigned")
 
 
 def _publish(sender, checkpoint, **kwargs) -> None:

@@ -354,11 +354,23 @@ def render_feed() -> None:
     )
 
 
+def cosigned_note(checkpoint) -> str:
+    from amends.witness.asking import cosigned_note as with_cosignatures
+
+    return with_cosignatures(checkpoint)
+
+
+def witness_policy():
+    from amends.witness.asking import policy
+
+    return policy()
+
+
 def render_well_known(*, every_tile: bool = False) -> None:
     latest = record.latest_checkpoint()
     if latest is not None:
         shown = Path(settings.SITE_DIR) / ".well-known/amends/checkpoint"
-        if not every_tile and shown.exists() and shown.read_text() == latest.note:
+        if not every_tile and shown.exists() and shown.read_text() == cosigned_note(latest):
             return  # published when it was signed; nothing has changed since
         publish_checkpoint(latest, every_tile=every_tile)
     else:
@@ -379,18 +391,23 @@ def publish_checkpoint(checkpoint, *, every_tile: bool = False) -> None:
     this to the record's ``signed``): the hash tiles it needs (C2SP tlog-tiles, under
     ``/.well-known/amends/tile/``) first, then the checkpoint at its own address by size and as
     the latest if it is, with the key history; then note it as published (outside the
-    database, for rollbacks)."""
+    database, for rollbacks). The note carries every witness's cosignature kept for it, and is
+    written again when one arrives (amends.witness.asking.cosigned)."""
+    note = cosigned_note(checkpoint)
     since = 0 if every_tile else min(_published_size(), checkpoint.size)
     for level, index, width in tiles.changed(checkpoint.size, since):
         write(
             f".well-known/amends/{tiles.path(level, index, width)}",
             tiles.hashes(level, index, width),
         )
-    write(f".well-known/amends/checkpoints/{checkpoint.size}", checkpoint.note)
+    write(f".well-known/amends/checkpoints/{checkpoint.size}", note)
     # The latest only grows: a process publishing an older one late never puts it back.
     if checkpoint.size >= _published_size():
-        write(".well-known/amends/checkpoint", checkpoint.note)
+        write(".well-known/amends/checkpoint", note)
     write(".well-known/amends/key", f"{record.verifier_key()}\n")
+    policy = witness_policy()
+    if policy is not None:
+        write(".well-known/amends/witness-policy", policy.text())
     history = json.dumps({"keys": record.key_history()}, indent=2, sort_keys=True)
     write(".well-known/amends/keys.json", history + "\n")
     record.mark_published(checkpoint, "on the public site")

@@ -1,0 +1,1 @@
+"""Witnesses: other parties that cosign the record's checkpoints (C2SP tlog-witness)."""
