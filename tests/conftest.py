@@ -183,3 +183,19 @@ def people(db, settings, tmp_path):
     User.objects.create_user("olly")
     AddAccount(None, key="house:news", name="Example Police", as_operator=True).run()
     return SimpleNamespace(**{name: User.objects.get(username=name) for name in [*roles, "olly"]})
+
+
+@pytest.fixture
+def spec_witness(people):
+    """A witness written from the C2SP specs alone (tests/support/spec_witness), trusting this
+    log's key, added as the record's one witness."""
+    from django.conf import settings as django_settings
+
+    from amends.actions import AddWitness
+    from amends.record import api as record
+    from tests.support.spec_witness import SpecWitness
+
+    with SpecWitness("witness.test/spec") as witness:
+        witness.trust(django_settings.RECORD_ORIGIN, record.verifier_key())
+        AddWitness(people.adam, name=witness.name, url=witness.url, key=witness.vkey).run()
+        yield witness

@@ -84,14 +84,6 @@ def test_the_witness_side_answers_every_status_of_the_protocol(people):
 # --- the client side, against a witness written from the spec --------------------------------
 
 
-@pytest.fixture
-def spec_witness(people):
-    with SpecWitness("witness.test/spec") as witness:
-        witness.trust(django_settings.RECORD_ORIGIN, record.verifier_key())
-        AddWitness(people.adam, name=witness.name, url=witness.url, key=witness.vkey).run()
-        yield witness
-
-
 def test_a_spec_witness_cosigns_and_the_site_shows_it(
     people, spec_witness, settings, django_capture_on_commit_callbacks
 ):

@@ -292,6 +292,20 @@ if not (
         f"AMENDS_WITNESS_QUORUM must be all, any or a number from 1 (got {WITNESS_QUORUM!r})"
     )
 WITNESS_TIMEOUT = env_int("AMENDS_WITNESS_TIMEOUT", 10, minimum=1, maximum=300)
+# Trusted timestamps (RFC 3161): the time-stamping authorities asked daily and for every
+# evidence pack's anchor, and the PEM file of the root certificates their answers must chain to.
+TSA_URLS = env_list("AMENDS_TSA_URLS", [])
+for _url in TSA_URLS:
+    if not _url.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"AMENDS_TSA_URLS must be URLs starting with https:// or http:// (got {_url!r})"
+        )
+TSA_ROOTS_FILE = env_path("AMENDS_TSA_ROOTS_FILE", HOME / "tsa-roots.pem")
+if TSA_URLS and not TSA_ROOTS_FILE.is_file():
+    raise ImproperlyConfigured(
+        f"AMENDS_TSA_URLS is set, so AMENDS_TSA_ROOTS_FILE must name the PEM file of the "
+        f"time-stamping authorities' root certificates ({TSA_ROOTS_FILE} does not exist)"
+    )
 # This install as a witness of other forces' logs (amends witness serve): its own key, and
 # the name its cosignatures carry.
 WITNESS_KEY_FILE = env_path("AMENDS_WITNESS_KEY_FILE", HOME / "keys" / "witness.key")

@@ -64,6 +64,7 @@ def export(post_id, incident_id, account_key, purpose, reference, output, withou
         "root": done.root,
         "bytes": done.bytes,
         "witnessed": done.witnessed,
+        "timestamped": done.timestamped,
     }
     said = (
         f"{done.path}: {done.entries} entries about {done.subject}, anchored to the checkpoint "
@@ -74,6 +75,13 @@ def export(post_id, incident_id, account_key, purpose, reference, output, withou
         said += (
             "\nNOT WITNESSED: no witness quorum cosigned its checkpoint (see amends witnesses "
             "list); verifiers refuse it unless given --unwitnessed"
+        )
+    from django.conf import settings
+
+    if settings.TSA_URLS and not done.timestamped:
+        said += (
+            "\nNOT TIMESTAMPED: a time-stamping authority did not answer (see the log); "
+            "verifiers refuse it unless given --unwitnessed"
         )
     return payload, said
 

@@ -211,4 +211,43 @@ def witnesses_ask():
     return payload, "\n".join(lines) or "no witnesses: add one with amends witnesses add"
 
 
-COMMANDS = {"witness": witness, "witnesses": witnesses}
+@click.command()
+@command
+def timestamp():
+    """Have the latest cosigned checkpoint timestamped now by each time-stamping authority in
+    AMENDS_TSA_URLS (RFC 3161), check each answer against AMENDS_TSA_ROOTS_FILE, and keep it.
+    The worker does so daily, and every evidence pack has its own anchor stamped.
+
+    Example: amends timestamp --json
+    """
+    from django.conf import settings
+
+    from amends.cli import Failed
+    from amends.witness.timestamps import stamp_latest
+
+    if not settings.TSA_URLS:
+        raise Failed("no time-stamping authority: set AMENDS_TSA_URLS and AMENDS_TSA_ROOTS_FILE")
+    checkpoint, stamped = stamp_latest()
+    payload = {
+        "size": checkpoint.size,
+        "timestamps": [
+            {
+                "tsa": t.authority,
+                "time": t.stamped_at.isoformat().replace("+00:00", "Z"),
+                "sha256": t.digest,
+            }
+            for t in stamped.kept
+        ],
+        "problems": stamped.problems,
+    }
+    if not stamped.kept:
+        raise Failed(f"no authority stamped the checkpoint: {stamped.problems}", payload)
+    lines = [
+        f"{t.authority}\tstamped {checkpoint.size:,} entries at {t.stamped_at:%Y-%m-%d %H:%M} UTC"
+        for t in stamped.kept
+    ]
+    lines += [f"{url}\t{problem}" for url, problem in stamped.problems.items()]
+    return payload, "\n".join(lines)
+
+
+COMMANDS = {"witness": witness, "witnesses": witnesses, "timestamp": timestamp}

@@ -318,17 +318,20 @@ class Worker:
 
     def witness_if_due(self) -> None:
         """Every few seconds, see whether the witnesses are due the latest checkpoint
-        (amends.witness.asking.ask_if_due keeps to AMENDS_WITNESS_INTERVAL)."""
+        (amends.witness.asking.ask_if_due keeps to AMENDS_WITNESS_INTERVAL), and whether the
+        daily timestamp is due."""
         if time.monotonic() - self._witnessed_at < 5:
             return
         self._witnessed_at = time.monotonic()
         from amends.witness.asking import ask_if_due
+        from amends.witness.timestamps import stamp_if_due
 
-        try:
-            ask_if_due()
-        except Exception:
-            # A witness's trouble never stops delivery; it is shown where the witnesses are.
-            logger.exception("asking the witnesses failed")
+        for due in (ask_if_due, stamp_if_due):
+            try:
+                due()
+            except Exception:
+                # A witness's or an authority's trouble never stops delivery.
+                logger.exception("%s failed", due.__name__)
 
     def watch_if_due(self) -> None:
         minutes = settings.WATCH_MINUTES

@@ -143,7 +143,10 @@ or use a copy you trust. It checks:
     policy (data/witness-policy.txt, named in the export entry) asks. A witness cosigns a
     checkpoint only if it extends every checkpoint of the log it saw before, so a log
     rebuilt after the fact cannot gather their cosignatures. A pack no witnesses vouch for
-    fails unless you add --unwitnessed; the summary then starts NOT WITNESSED.
+    fails unless you add --unwitnessed; the summary then starts NOT WITNESSED;
+  - that each time-stamping authority the export entry names (RFC 3161) signed the hash of
+    data/checkpoint.txt with its time (data/timestamps/N.tsr), with a certificate for
+    time-stamping that chains to a root in data/timestamps/roots.pem the entry names.
 
 WHAT A PASSING CHECK PROVES
 
@@ -177,6 +180,8 @@ WHAT IS IN THE PACK
   data/checkpoint.txt            the signed checkpoint the pack is anchored to, with the
                                  witnesses' cosignatures
   data/witness-policy.txt        which witnesses, and how many must cosign (Sigsum syntax)
+  data/timestamps/N.tsr          an RFC 3161 timestamp of data/checkpoint.txt
+  data/timestamps/roots.pem      the time-stamping authorities' root certificates
   data/checkpoints/S.txt         an earlier signed checkpoint of S entries
   data/checkpoints/S.consistency its consistency proof to the pack's checkpoint
   data/heads.json                each subject's last entry at the export (its hash is in the

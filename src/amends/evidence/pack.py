@@ -49,6 +49,7 @@ class Gathered:
     export: int  # the export.created entry
     opened: list[int] = field(default_factory=list)
     policy: str | None = None  # data/witness-policy.txt, named by the export entry
+    authorities: list[str] = field(default_factory=list)  # time-stamping authorities asked
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Exported:
     root: str
     bytes: int
     witnessed: bool = False  # the anchor met its witness policy's quorum
+    timestamped: bool = False  # every time-stamping authority asked stamped the anchor
 
 
 def _chunks(items: list, size: int = CHUNK):
@@ -189,12 +191,28 @@ def record_export(subjects: Subjects, *, actor: str) -> Gathered:
         # The witnesses and the quorum the pack's anchor must meet (verify.py checks both).
         digest = hashlib.sha256(policy_text.encode()).hexdigest()
         data["witness_policy"] = f"sha256:{digest}"
+    authorities = list(settings.TSA_URLS)
+    if authorities:
+        # Each authority's timestamp of the anchor, chained to one of these roots.
+        from amends.witness import timestamps
+
+        data["timestamp_authorities"] = authorities
+        data["timestamp_roots"] = [timestamps.fingerprint(c) for c in timestamps.roots()]
     added = record.append("export.created", data, actor=actor, subject=subjects.subject)
     entries[added.seq] = record.StoredEntry(
         added.seq, "export.created", subjects.subject, added.leaf, added.leaf_hash
     )
     return Gathered(
-        subjects, actor, entries, states, bodies, heads_file, added.seq, opened, policy_text
+        subjects,
+        actor,
+        entries,
+        states,
+        bodies,
+        heads_file,
+        added.seq,
+        opened,
+        policy_text,
+        authorities,
     )
 
 
@@ -258,6 +276,13 @@ def write(gathered: Gathered, output: Path, *, check: bool = True) -> Exported:
     witnessed = asked is not None and verifier.Policy.parse(gathered.policy).satisfied_by(
         set(asked.cosigned)
     )
+    stamps: dict[str, bytes] = {}
+    if gathered.authorities:
+        from amends.witness import timestamps
+
+        # Stamped over the anchor exactly as the pack holds it, cosignatures included.
+        kept = timestamps.stamp(anchor, anchor_note.encode()).kept
+        stamps = {t.authority: bytes(t.response) for t in kept}
     entries = {**gathered.entries, **_rotations(anchor)}
     seqs = sorted(entries)
     earlier = proofs.earlier_checkpoints(seqs, anchor)
@@ -304,6 +329,11 @@ def write(gathered: Gathered, output: Path, *, check: bool = True) -> Exported:
         writer.add(verifier.ANCHOR, anchor_note.encode())
         if gathered.policy is not None:
             writer.add(verifier.POLICY, gathered.policy.encode())
+        if gathered.authorities:
+            writer.add(verifier.TSA_ROOTS, timestamps.roots_pem())
+            for n, url in enumerate(gathered.authorities):
+                if url in stamps:
+                    writer.add(verifier.timestamp_path(n), stamps[url])
         writer.add(verifier.HEADS, gathered.heads)
         writer.add(verifier.ENTRIES, verifier.entries_bytes(rows))
         writer.add(verifier.INDEX, verifier.index_bytes(index))
@@ -335,4 +365,5 @@ def write(gathered: Gathered, output: Path, *, check: bool = True) -> Exported:
         root=bytes(anchor.root).hex(),
         bytes=output.stat().st_size,
         witnessed=witnessed,
+        timestamped=bool(gathered.authorities) and len(stamps) == len(gathered.authorities),
     )

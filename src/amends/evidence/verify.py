@@ -26,11 +26,14 @@ this very module, and every pack carries a byte-for-byte copy of it. What it che
    the first; that the content shown as sealed, withheld or destroyed is exactly what the
    record's ``content.sealed`` and ``retention.destroyed`` entries say; and that the index and
    ``bag-info.txt`` say what the ``export.created`` entry says;
-6. that witnesses vouch for the anchor: the witness policy (``data/witness-policy.txt``, Sigsum
-   syntax, bound by its hash in the ``export.created`` entry) names the log's key, and enough
-   of its witnesses cosigned the anchor (C2SP tlog-cosignature) to meet its quorum. A pack
-   without a policy, or short of the quorum, fails unless ``--unwitnessed`` is given: then the
-   summary starts NOT WITNESSED.
+6. that witnesses and time-stamping authorities vouch for the anchor: the witness policy
+   (``data/witness-policy.txt``, Sigsum syntax, bound by its hash in the ``export.created``
+   entry) names the log's key, and enough of its witnesses cosigned the anchor (C2SP
+   tlog-cosignature) to meet its quorum. A pack without a policy, or short of the quorum,
+   fails unless ``--unwitnessed`` is given: then the summary starts NOT WITNESSED. Each RFC
+   3161 timestamp the export entry calls for (``data/timestamps/``) is checked offline: its
+   CMS signature, the signer's critical timeStamping key usage, its chain to a root the entry
+   names, and the anchor's hash.
 """
 
 from __future__ import annotations
@@ -469,6 +472,267 @@ def cosignatures(note: str, witnesses: dict[str, bytes]) -> dict[str, int]:
             raise ValueError(f"the cosignature by {name} does not verify") from None
         found[name] = timestamp
     return found
+
+
+# --- trusted timestamps (RFC 3161), checked offline ----------------------------------------
+#
+# A time-stamping authority signs the hash of the pack's anchor (data/checkpoint.txt, with its
+# cosignatures) and the time it saw it: the anchor existed by then, on the word of a party
+# outside the force. Each answer (data/timestamps/N.tsr, a DER TimeStampResp) is parsed here
+# with a small DER reader; its CMS signature is checked with ``cryptography``, the signing
+# certificate must carry the critical timeStamping extended key usage, and it must chain to a
+# root in data/timestamps/roots.pem whose SHA-256 fingerprint the export entry names.
+
+OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
+OID_TST_INFO = "1.2.840.113549.1.9.16.1.4"
+OID_CONTENT_TYPE = "1.2.840.113549.1.9.3"
+OID_MESSAGE_DIGEST = "1.2.840.113549.1.9.4"
+OID_TIME_STAMPING = "1.3.6.1.5.5.7.3.8"
+DIGESTS = {
+    "2.16.840.1.101.3.4.2.1": "sha256",
+    "2.16.840.1.101.3.4.2.2": "sha384",
+    "2.16.840.1.101.3.4.2.3": "sha512",
+}
+TSA_ROOTS = "data/timestamps/roots.pem"
+
+
+def timestamp_path(n: int) -> str:
+    return f"data/timestamps/{n}.tsr"
+
+
+def _tlv(data: bytes, at: int) -> tuple[int, int, int]:
+    """The tag, the start of the contents and the end of the DER element at ``at``."""
+    if at + 2 > len(data) or data[at] & 0x1F == 0x1F:
+        raise ValueError("malformed DER")
+    tag, length, at = data[at], data[at + 1], at + 2
+    if length & 0x80:
+        count = length & 0x7F
+        if not 1 <= count <= 4 or at + count > len(data):
+            raise ValueError("malformed DER length")
+        length, at = int.from_bytes(data[at : at + count], "big"), at + count
+    if at + length > len(data):
+        raise ValueError("truncated DER")
+    return tag, at, at + length
+
+
+def _children(data: bytes) -> list[tuple[int, bytes, bytes]]:
+    """The elements of a constructed DER value: (tag, contents, the whole element)."""
+    found, at = [], 0
+    while at < len(data):
+        tag, start, end = _tlv(data, at)
+        found.append((tag, data[start:end], data[at:end]))
+        at = end
+    return found
+
+
+def _one(data: bytes, tag: int) -> bytes:
+    parts = _children(data)
+    if len(parts) != 1 or parts[0][0] != tag:
+        raise ValueError("unexpected DER structure")
+    return parts[0][1]
+
+
+def _oid(value: bytes) -> str:
+    if not value:
+        raise ValueError("empty object identifier")
+    arcs, n = [value[0] // 40, value[0] % 40], 0
+    for byte in value[1:]:
+        n = (n << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            arcs.append(n)
+            n = 0
+    return ".".join(map(str, arcs))
+
+
+def _expect(element: tuple[int, bytes, bytes], tag: int, what: str) -> bytes:
+    if element[0] != tag:
+        raise ValueError(f"{what} is not where RFC 3161 puts it")
+    return element[1]
+
+
+def _generalized_time(text: str):
+    from datetime import datetime, timezone
+
+    match = re.fullmatch(r"(\d{14})(?:\.(\d{1,6}))?Z", text)
+    if match is None:
+        raise ValueError(f"the time {text!r} is not a GeneralizedTime in UTC")
+    moment = datetime.strptime(match.group(1), "%Y%m%d%H%M%S")
+    moment = moment.replace(tzinfo=timezone.utc)  # noqa: UP017 - verify.py runs on Python 3.9
+    fraction = match.group(2) or ""
+    return moment.replace(microsecond=int(fraction.ljust(6, "0")) if fraction else 0)
+
+
+def timestamp(response: bytes, message: bytes, roots: list) -> dict:
+    """Check one RFC 3161 answer over ``message`` against the trusted ``roots`` (cryptography
+    certificates); its time, authority and root. ValueError says what fails."""
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+    resp = _children(_one(response, 0x30))
+    status = _children(_expect(resp[0], 0x30, "the status"))
+    if int.from_bytes(_expect(status[0], 0x02, "the status"), "big") not in (0, 1):
+        raise ValueError("the authority did not grant the timestamp")
+    if len(resp) < 2:
+        raise ValueError("the answer holds no timestamp token")
+    content_info = _children(_expect(resp[1], 0x30, "the token"))
+    if _oid(_expect(content_info[0], 0x06, "the token's type")) != OID_SIGNED_DATA:
+        raise ValueError("the token is not CMS signed data")
+    signed = _children(_one(_expect(content_info[1], 0xA0, "the signed data"), 0x30))
+    encapsulated = _children(_expect(signed[2], 0x30, "the signed content"))
+    if _oid(_expect(encapsulated[0], 0x06, "the content type")) != OID_TST_INFO:
+        raise ValueError("the signed content is not a TSTInfo")
+    content = _one(_expect(encapsulated[1], 0xA0, "the TSTInfo"), 0x04)
+    certificates = [
+        x509.load_der_x509_certificate(whole)
+        for element in signed[3:]
+        if element[0] == 0xA0
+        for _, _, whole in _children(element[1])
+    ]
+    signer_infos = _children(_expect(signed[-1], 0x31, "the signer infos"))
+    if len(signer_infos) != 1:
+        raise ValueError("the token must have exactly one signer")
+    signer = _children(_expect(signer_infos[0], 0x30, "the signer info"))
+    sid, digest_alg, attributes = signer[1], signer[2], signer[3]
+    algorithm = DIGESTS.get(_oid(_children(_expect(digest_alg, 0x30, "the digest"))[0][1]))
+    if algorithm is None or attributes[0] != 0xA0:
+        raise ValueError("the token's digest is not SHA-2, or it has no signed attributes")
+    signature = _expect(signer[5], 0x04, "the signature")
+
+    # The signed attributes bind the TSTInfo: its type and its digest.
+    said: dict[str, bytes] = {}
+    for _, attribute, _ in _children(attributes[1]):
+        kind, values = _children(attribute)[:2]
+        said[_oid(kind[1])] = _children(values[1])[0][1]
+    if _oid(said.get(OID_CONTENT_TYPE, b"\x00")) != OID_TST_INFO:
+        raise ValueError("the signed attributes do not name a TSTInfo")
+    if said.get(OID_MESSAGE_DIGEST) != hashlib.new(algorithm, content).digest():
+        raise ValueError("the signed attributes do not match the TSTInfo")
+
+    # The TSTInfo: the hash of the message, and the time.
+    info = _children(_one(content, 0x30))
+    imprint = _children(_expect(info[2], 0x30, "the message imprint"))
+    imprint_alg = DIGESTS.get(_oid(_children(imprint[0][1])[0][1]))
+    if imprint_alg is None or imprint[1][1] != hashlib.new(imprint_alg, message).digest():
+        raise ValueError("it is not a timestamp of this checkpoint")
+    when = _generalized_time(_expect(info[4], 0x18, "the time").decode("ascii"))
+
+    # The signer: its certificate, its key usage, its signature, and its chain to a root.
+    if sid[0] == 0x30:
+        issuer, serial = _children(sid[1])[:2]
+        number = int.from_bytes(serial[1], "big", signed=True)
+        matches = [
+            c
+            for c in certificates
+            if c.serial_number == number and c.issuer.public_bytes() == issuer[2]
+        ]
+    else:
+        matches = [
+            c
+            for c in certificates
+            if c.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
+            == sid[1]
+        ]
+    if not matches:
+        raise ValueError("the token does not hold the certificate that signed it")
+    leaf = matches[0]
+    try:
+        usage = leaf.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+    except x509.ExtensionNotFound:
+        usage = None
+    if usage is None or not usage.critical or len(usage.value) != 1:
+        raise ValueError("the signing certificate is not for time-stamping only (RFC 3161)")
+    if usage.value[0].dotted_string != OID_TIME_STAMPING:
+        raise ValueError("the signing certificate is not for time-stamping")
+    signed_attributes = b"\x31" + attributes[2][1:]
+    chosen = getattr(hashes, algorithm.upper())()
+    key = leaf.public_key()
+    try:
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, signed_attributes, padding.PKCS1v15(), chosen)
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature, signed_attributes, ec.ECDSA(chosen))
+        else:
+            raise ValueError("the authority's key is neither RSA nor EC")
+    except InvalidSignature:
+        raise ValueError("the authority's signature does not verify") from None
+    chain, current = [leaf], leaf
+    for _ in range(6):
+        for candidate in [*roots, *certificates]:
+            if candidate is current or candidate.subject != current.issuer:
+                continue
+            try:
+                current.verify_directly_issued_by(candidate)
+            except (ValueError, TypeError, InvalidSignature):
+                continue
+            chain.append(candidate)
+            current = candidate
+            break
+        else:
+            raise ValueError("the authority's certificate does not chain to a trusted root")
+        if any(current is root for root in roots):
+            break
+    else:
+        raise ValueError("the authority's certificate chain is too long")
+    for certificate in chain:
+        if not certificate.not_valid_before_utc <= when <= certificate.not_valid_after_utc:
+            raise ValueError("a certificate in the chain was not valid at the stamped time")
+    root = chain[-1]
+    return {
+        "time": when.isoformat().replace("+00:00", "Z"),
+        "authority": leaf.subject.rfc4514_string(),
+        "root": "sha256:" + hashlib.sha256(root.public_bytes(_der())).hexdigest(),
+    }
+
+
+def _der():
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return Encoding.DER
+
+
+def _timestamped(bag: _Bag, export: dict, anchor: Checkpoint) -> tuple[list[dict], list[str]]:
+    """The timestamps the export entry calls for, checked; and the authorities missing."""
+    from cryptography import x509
+
+    authorities = export["data"].get("timestamp_authorities") or []
+    if not authorities:
+        _require(
+            not any(n.startswith("data/timestamps/") for n in bag.payload),
+            TSA_ROOTS,
+            "is in the pack; the export entry names no time-stamping authority",
+        )
+        return [], []
+    fingerprints = set(export["data"].get("timestamp_roots") or [])
+    try:
+        roots = x509.load_pem_x509_certificates(bag.read(TSA_ROOTS))
+    except ValueError as error:
+        raise PackError(TSA_ROOTS, f"is not PEM certificates: {error}") from None
+    for root in roots:
+        found = "sha256:" + hashlib.sha256(root.public_bytes(_der())).hexdigest()
+        _require(found in fingerprints, TSA_ROOTS, "holds a root the export entry does not name")
+    extra = [
+        n
+        for n in bag.payload
+        if n.startswith("data/timestamps/")
+        and n != TSA_ROOTS
+        and n not in {timestamp_path(i) for i in range(len(authorities))}
+    ]
+    _require(not extra, extra[0] if extra else TSA_ROOTS, "is not a timestamp the export calls for")
+    message = bag.read(ANCHOR)
+    stamped, missing = [], []
+    for n, url in enumerate(authorities):
+        name = timestamp_path(n)
+        if name not in bag.payload:
+            missing.append(url)
+            continue
+        try:
+            checked = timestamp(bag.read(name), message, roots)
+        except (ValueError, IndexError, UnicodeDecodeError) as error:
+            raise PackError(name, f"the timestamp by {url} fails: {error}") from None
+        stamped.append({"tsa": url, **checked})
+    return stamped, missing
 
 
 # --- a Bluesky post as its repository signed it (atproto) ----------------------------------
@@ -1065,8 +1329,8 @@ def _before(prev: object, seq: int) -> bool:
 def _expected(bag: _Bag, index: dict, rows: list[dict]) -> None:
     """The payload is exactly the files an Amends pack with this index has."""
     expected = {INDEX, ENTRIES, HEADS, KEY, KEY_HISTORY, ANCHOR}
-    if POLICY in bag.payload:
-        expected.add(POLICY)  # whether it must be there, the export entry says (_witnessed)
+    # Whether these must be there, the export entry says (_witnessed, _timestamped).
+    expected.update(n for n in bag.payload if n == POLICY or n.startswith("data/timestamps/"))
     expected.update(("data/report.html", "data/report.pdf"))
     for size in index["checkpoints"]:
         expected.update((checkpoint_path(size), consistency_path(size)))
@@ -1423,6 +1687,14 @@ def _verify(bag: _Bag, key_text: str | None, unwitnessed: bool) -> dict:
     keys = _keys(bag, key, leaves)
     signatures = 1 + _checkpoints(bag, index, rows, anchor, keys)
     witnessed = _witnessed(bag, export, anchor, key, unwitnessed)
+    stamps, unstamped = _timestamped(bag, export, anchor)
+    if unstamped and not unwitnessed:
+        raise PackError(
+            ANCHOR,
+            f"has no timestamp by {', '.join(unstamped)}, which the export entry calls for: "
+            "nothing outside the force shows when it existed; to check the rest, run with "
+            "--unwitnessed",
+        )
     _check_bag_info(bag, index, export)
     for name in ("data/report.html", "data/report.pdf"):
         bag.read(name)
@@ -1457,6 +1729,8 @@ def _verify(bag: _Bag, key_text: str | None, unwitnessed: bool) -> dict:
         "platform_signed": len(signed),
         "files": bag.checked,
         **witnessed,
+        "timestamps": stamps,
+        "untimestamped": unstamped,
     }
 
 
@@ -1499,6 +1773,10 @@ def summary(result: dict) -> str:
             "outside the force has vouched that its log was not rewritten before the pack was "
             "made (accepted with --unwitnessed)."
         )
+    for stamp in result.get("timestamps") or []:
+        lines.append(f"  timestamped  {stamp['time']} by {stamp['authority']} ({stamp['tsa']})")
+    if result.get("untimestamped"):
+        lines.append(f"  NOT TIMESTAMPED by {', '.join(result['untimestamped'])}")
     if result.get("platform_signed"):
         lines.append(
             f"  platforms    posts as their platform signed them (Bluesky): "

@@ -64,3 +64,18 @@ class WitnessedLog(models.Model):
 
     class Meta:
         db_table = "witness_log"
+
+
+class Timestamp(models.Model):
+    """An RFC 3161 time-stamping authority's answer over a checkpoint's cosigned note, as
+    returned (DER TimeStampResp), checked when it arrived."""
+
+    checkpoint = models.ForeignKey("record.Checkpoint", on_delete=models.PROTECT)
+    authority = models.CharField(max_length=500)  # the URL asked
+    digest = models.CharField(max_length=64)  # SHA-256 of the exact bytes stamped
+    response = models.BinaryField()
+    stamped_at = models.DateTimeField()  # the authority's time
+
+    class Meta:
+        db_table = "witness_timestamp"
+        indexes = [models.Index(fields=["checkpoint", "authority"], name="witness_stamp_of")]
