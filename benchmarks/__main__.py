@@ -8,7 +8,7 @@ AMENDS_BENCH_POSTGRES_URL (default the server on 127.0.0.1:5432) for the Postgre
     python -m benchmarks desk site    only the sections named (verification, proofs, appends,
                                       site, slow, desk, delivery,
                                       removal, evidence, imports,
-                                      operations, monitor)
+                                      operations, monitor, witness)
 """
 
 import json
@@ -322,6 +322,7 @@ SECTIONS = (
     "imports",
     "operations",
     "monitor",
+    "witness",
 )
 
 
@@ -374,6 +375,10 @@ def main() -> None:
         from benchmarks import monitor
 
         print(monitor.bench(table, built_log()))
+    if "witness" in chosen:
+        from benchmarks import witness
+
+        print(witness.bench(table))
 
 
 if __name__ == "__main__":
