@@ -292,3 +292,32 @@ def test_leaving_out_an_access_that_spans_posts_is_caught(people, tmp_path):
     error = in_process(write_zip(tmp_path / "less.zip", top, remanifest(kept)))
     assert error.startswith("data/entries.jsonl: lists ")
     assert "the export entry counted" in error
+
+
+def test_leaving_out_a_key_rotation_is_caught(people, tmp_path):
+    """The export entry counts the rotations before it, and is signed with the anchor's root:
+    a tamperer who drops a ``key.rotated`` entry (its files, its row, its key-history line)
+    is caught, even where no older checkpoint would have needed the old key."""
+    from amends.actions import Publish
+    from amends.record import api as record
+
+    post = Publish(people.alice, account="house:news", text="Before the rotation.").run()
+    record.rotate_key(actor="adam")
+    done = export(people, tmp_path, post=post.pk)
+    files = members(done.path)
+    with zipfile.ZipFile(done.path) as z:
+        top = z.infolist()[0].filename.split("/", 1)[0]
+    rows = files["data/entries.jsonl"].splitlines(keepends=True)
+    (rotation,) = [r for r in rows if b'"kind":"key.rotated"' in r]
+    seq = json.loads(rotation)["seq"]
+    kept = {
+        n: d
+        for n, d in files.items()
+        if n not in (f"data/entries/{seq}.json", f"data/proofs/{seq}.tlog-proof")
+    }
+    kept["data/entries.jsonl"] = b"".join(r for r in rows if r != rotation)
+    kept["data/key-history.txt"] = b""
+    error = in_process(write_zip(tmp_path / "norotation.zip", top, remanifest(kept)))
+    assert error == (
+        "data/key-history.txt: lists 0 key rotations before the export; the export entry counted 1"
+    )

@@ -311,3 +311,21 @@ def test_custody_entries_about_several_posts_come_with_each_post(people, tmp_pat
         {"seq": r["seq"], "subject": r["subject"]} for r in rows
     ]
     assert verifier.verify(str(done.path), unwitnessed=True)["contents"]["withheld"] == 1
+
+
+def test_a_pack_from_before_a_rotation_verifies_with_the_published_key_history(
+    people, incident, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = export(people, tmp_path, "first.zip", incident=incident["incident"].pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        record.rotate_key(actor="adam")
+    well_known = Path(settings.SITE_DIR) / ".well-known/amends"
+    history = json.loads((well_known / "keys.json").read_text())["keys"]
+    [key] = [k["key"] for k in history if k["first_size"] <= first.checkpoint <= k["last_size"]]
+    current = (well_known / "key").read_text().strip()
+    assert key != current  # the site's key now is the new one
+    assert verifier.verify(str(first.path), key, unwitnessed=True)["ok"]
+    assert standalone(first.path, tmp_path, "--key", key).returncode == 0
+    with pytest.raises(verifier.PackError, match="is not the key you gave"):
+        verifier.verify(str(first.path), current, unwitnessed=True)

@@ -185,6 +185,9 @@ def record_export(subjects: Subjects, *, actor: str) -> Gathered:
         "sealed": opened,
         # Every entry of the pack but this one and the key rotations (verify.py checks it).
         "entries": len(entries),
+        # Every key rotation before this entry: signed with the anchor's root, so a rotation
+        # left out of the pack is caught (verify.py).
+        "rotations": Entry.objects.filter(kind="key.rotated").count(),
         "heads": f"sha256:{hashlib.sha256(heads_file).hexdigest()}",
     }
     if policy_text is not None:

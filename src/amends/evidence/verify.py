@@ -1674,6 +1674,17 @@ def _verify(bag: _Bag, key_text: str | None, unwitnessed: bool) -> dict:
     late = [s for s in leaves if s > export["seq"] and leaves[s]["kind"] != "key.rotated"]
     _require(not late, entry_path(late[0]) if late else ENTRIES, "comes after the export")
     rotations = sum(1 for leaf in leaves.values() if leaf["kind"] == "key.rotated")
+    before = sum(
+        1
+        for leaf in leaves.values()
+        if leaf["kind"] == "key.rotated" and leaf["seq"] < export["seq"]
+    )
+    said = export["data"].get("rotations", before)  # packs made before it was counted
+    _require(
+        said == before,
+        KEY_HISTORY,
+        f"lists {before} key rotations before the export; the export entry counted {said}",
+    )
     counted = export["data"].get("entries")
     _require(
         counted == len(leaves) - 1 - rotations,
