@@ -204,3 +204,31 @@ def test_an_auditor_follows_a_log_from_the_desk(
     assert "The site&#x27;s address must start with https://" in refused.content.decode()
     client.force_login(people.alice)
     assert client.post("/desk/logs/", {"url": url}).status_code == 403
+
+
+def test_a_log_whose_checkpoint_stands_still_is_stale(
+    people, settings, tmp_path, served, django_capture_on_commit_callbacks
+):
+    folder, url = served
+    grow(people, 2, django_capture_on_commit_callbacks, settings, folder)
+    seen = Path(settings.HOME) / "monitor"  # where the command line keeps what it saw
+    assert not follow(url, seen, stale_hours=48).stale
+    from amends.monitor.follow import base_of
+
+    state = seen / f"{hashlib.sha256(base_of(url).encode()).hexdigest()[:20]}.json"
+    kept = json.loads(state.read_text())
+    kept["since"] = "2026-01-01T00:00:00+00:00"  # the same checkpoint, seen long ago
+    state.write_text(json.dumps(kept))
+    result = follow(url, seen, stale_hours=48)
+    assert result.consistent
+    assert result.stale
+    assert result.error.startswith("stale: the log has shown the same checkpoint of ")
+    assert result.since == "2026-01-01T00:00:00+00:00"
+    cli = run("monitor", url, "--json")
+    assert cli.exit_code == 1
+    assert json.loads(cli.stdout)["stale"]
+    # A new checkpoint (or a new cosignature) is not stale.
+    grow(people, 1, django_capture_on_commit_callbacks, settings, folder)
+    fresh = follow(url, seen, stale_hours=48)
+    assert fresh.consistent
+    assert not fresh.stale

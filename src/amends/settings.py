@@ -306,6 +306,9 @@ if TSA_URLS and not TSA_ROOTS_FILE.is_file():
         f"AMENDS_TSA_URLS is set, so AMENDS_TSA_ROOTS_FILE must name the PEM file of the "
         f"time-stamping authorities' root certificates ({TSA_ROOTS_FILE} does not exist)"
     )
+# `amends monitor` calls a followed log stale when its checkpoint (with its cosignatures) has
+# not changed for this many hours: a force with witnesses re-signs at least daily.
+MONITOR_STALE_HOURS = env_int("AMENDS_MONITOR_STALE_HOURS", 48, minimum=1, maximum=24 * 365)
 # This install as a witness of other forces' logs (amends witness serve): its own key, and
 # the name its cosignatures carry.
 WITNESS_KEY_FILE = env_path("AMENDS_WITNESS_KEY_FILE", HOME / "keys" / "witness.key")

@@ -31,7 +31,9 @@ class FollowLog(Action):
         self.authorize()
         from amends.monitor.follow import follow
 
-        self.result = follow(self.url, settings.HOME / "monitor")
+        self.result = follow(
+            self.url, settings.HOME / "monitor", stale_hours=settings.MONITOR_STALE_HOURS
+        )
 
     def apply(self):
         return self.result

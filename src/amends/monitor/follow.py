@@ -21,7 +21,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -149,6 +149,10 @@ class Result:
     previous_size: int | None
     consistent: bool
     error: str | None
+    # The log has shown the same checkpoint (not even a new cosignature) for longer than
+    # AMENDS_MONITOR_STALE_HOURS, since ``since``: consistent, but not being kept up.
+    stale: bool = False
+    since: str | None = None
 
     def as_json(self) -> dict:
         return {
@@ -157,6 +161,8 @@ class Result:
             "previous_size": self.previous_size,
             "consistent": self.consistent,
             "error": self.error,
+            "stale": self.stale,
+            "since": self.since,
         }
 
 
@@ -190,12 +196,15 @@ def followed(folder: Path) -> list[dict]:
     return sorted(found, key=lambda s: str(s["origin"]))
 
 
-def follow(url: str, folder: Path, fetch: Fetch | None = None) -> Result:
+def follow(
+    url: str, folder: Path, fetch: Fetch | None = None, *, stale_hours: float = 48
+) -> Result:
     """Check the log at ``url`` against what was seen there before, and keep what is seen now
-    (only when it is consistent)."""
+    (only when it is consistent). A log whose checkpoint has not changed for ``stale_hours``
+    is reported stale."""
     if fetch is None:
         with client() as connection:
-            return follow(url, folder, fetcher(connection))
+            return follow(url, folder, fetcher(connection), stale_hours=stale_hours)
     base = base_of(url)
     path = _state_file(folder, base)
     before = json.loads(path.read_text()) if path.exists() else None
@@ -231,6 +240,12 @@ def follow(url: str, folder: Path, fetch: Fetch | None = None) -> Result:
     except (Broken, NoteError, ValueError, KeyError, httpx.HTTPError) as error:
         previous = before["size"] if before else None
         return Result(origin, size, previous, False, str(error) or type(error).__name__)
+    now = datetime.now(UTC)
+    since = now.isoformat()
+    if before is not None and before.get("note") == note:
+        since = str(before.get("since") or before["checked"])
+    age = now - datetime.fromisoformat(since)
+    stale = age > timedelta(hours=stale_hours)
     _save(
         path,
         {
@@ -240,7 +255,16 @@ def follow(url: str, folder: Path, fetch: Fetch | None = None) -> Result:
             "root": body.root.hex(),
             "note": note,
             "keys": list(dict.fromkeys([*pinned, *published])),
-            "checked": datetime.now(UTC).isoformat(timespec="seconds"),
+            "checked": now.isoformat(timespec="seconds"),
+            "since": since,
         },
     )
-    return Result(body.origin, body.size, before["size"] if before else None, True, None)
+    said = (
+        f"stale: the log has shown the same checkpoint of {body.size:,} entries, with no new "
+        f"cosignature, since {since[:16].replace('T', ' ')} UTC ({age.days} days "
+        f"{age.seconds // 3600} hours)"
+        if stale
+        else None
+    )
+    previous = before["size"] if before else None
+    return Result(body.origin, body.size, previous, True, said, stale, since)

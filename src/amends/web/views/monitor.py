@@ -14,6 +14,19 @@ from amends.web.access import desk_page
 from amends.web.forms import in_words
 
 
+def _said(moment: str | None) -> str:
+    """A time as people read it, in the configured zone and the page's language."""
+    from datetime import datetime
+
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    from amends.text.when import said
+
+    language = "cy" if get_language() == "cy" else "en"
+    return said(datetime.fromisoformat(moment or ""), timezone.get_current_timezone(), language)
+
+
 @desk_page("auditor")
 @require_http_methods(["GET", "POST"])
 def logs(request):
@@ -30,6 +43,15 @@ def logs(request):
         messages.error(
             request,
             gettext("%(origin)s is not what it was: %(error)s") % {**said, "error": result.error},
+        )
+    elif result.stale:
+        messages.warning(
+            request,
+            gettext(
+                "%(origin)s: %(size)s entries, consistent, but its checkpoint has not changed "
+                "since %(since)s: the force may have stopped publishing it. Ask them why."
+            )
+            % {**said, "since": _said(result.since)},
         )
     elif result.previous_size is None:
         messages.success(
