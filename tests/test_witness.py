@@ -282,3 +282,21 @@ def test_a_pack_short_of_its_quorum_is_refused_unless_accepted(
     assert not accepted["witnessed"]
     assert list(accepted["cosigners"]) == [spec_witness.name]
     assert verifier.summary(accepted).startswith("NOT WITNESSED: ")
+
+
+def test_an_ml_dsa_44_witness_counts_towards_the_quorum(people, tmp_path, settings):
+    """C2SP's post-quantum cosignature: a witness with an ML-DSA-44 key signs the binary
+    subtree/v1 message; Amends and verify.py check it with cryptography's ML-DSA."""
+    with SpecWitness("witness.test/pq", ml_dsa=True) as witness:
+        witness.trust(django_settings.RECORD_ORIGIN, record.verifier_key())
+        AddWitness(people.adam, name=witness.name, url=witness.url, key=witness.vkey).run()
+        grow(people, 2)
+        assert ask(record.sign_checkpoint()).cosigned == [witness.name]
+        found = build_incident(people)
+        done = export(people, tmp_path, incident=found["incident"].pk)
+    assert done.witnessed
+    assert len(members(done.path)["data/witness-policy.txt"]) > 2624  # the key, in hex
+    result = verifier.verify(str(done.path))
+    assert list(result["cosigners"]) == [witness.name]
+    bare = standalone(done.path, tmp_path, unwitnessed=False)
+    assert bare.returncode == 0, bare.stderr

@@ -52,12 +52,19 @@ def consistent(first: int, second: int, first_hash: bytes, second_hash: bytes, p
 
 
 class SpecWitness:
-    def __init__(self, name: str):
-        self.name = name
-        self.key = Ed25519PrivateKey.generate()
+    def __init__(self, name: str, *, ml_dsa: bool = False):
+        """An Ed25519 (cosignature/v1) witness, or with ``ml_dsa`` an ML-DSA-44 one."""
+        self.name, self.ml_dsa = name, ml_dsa
+        if ml_dsa:
+            from cryptography.hazmat.primitives.asymmetric.mldsa import MLDSA44PrivateKey
+
+            self.key = MLDSA44PrivateKey.generate()
+        else:
+            self.key = Ed25519PrivateKey.generate()
         public = self.key.public_key().public_bytes_raw()
-        self.key_id = hashlib.sha256(name.encode() + b"\n\x04" + public).digest()[:4]
-        encoded = base64.b64encode(bytes([4]) + public).decode()
+        alg = 6 if ml_dsa else 4
+        self.key_id = hashlib.sha256(name.encode() + b"\n" + bytes([alg]) + public).digest()[:4]
+        encoded = base64.b64encode(bytes([alg]) + public).decode()
         self.vkey = f"{name}+{self.key_id.hex()}+{encoded}"
         self.logs: dict[str, dict] = {}  # origin -> {"keys", "size", "root"}
         self.lock = threading.Lock()
@@ -138,7 +145,19 @@ class SpecWitness:
                 return 422, "text/plain", b"inconsistent\n"
             log["size"], log["root"] = size, root
         timestamp = int(time.time())
-        message = f"cosignature/v1\ntime {timestamp}\n".encode() + checkpoint.encode()
+        if self.ml_dsa:  # the cosigned_message structure, for a checkpoint (start 0)
+            message = (
+                b"subtree/v1\n\x00"
+                + struct.pack(">B", len(self.name.encode()))
+                + self.name.encode()
+                + struct.pack(">Q", timestamp)
+                + struct.pack(">B", len(origin.encode()))
+                + origin.encode()
+                + struct.pack(">QQ", 0, size)
+                + root
+            )
+        else:
+            message = f"cosignature/v1\ntime {timestamp}\n".encode() + checkpoint.encode()
         signature = self.key.sign(message)
         line = base64.b64encode(self.key_id + struct.pack(">Q", timestamp) + signature)
         return 200, "text/plain", f"\u2014 {self.name} {line.decode()}\n".encode()

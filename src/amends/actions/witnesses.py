@@ -37,8 +37,8 @@ class AddWitness(Action):
             raise BadInput(f"verifier_key: {error}", field="verifier_key") from None
         if not parsed.checkable:
             raise BadInput(
-                "verifier_key: ML-DSA-44 cosignatures cannot be checked by this version; give "
-                "the witness's Ed25519 (cosignature/v1) key",
+                "verifier_key: ML-DSA-44 cosignatures cannot be checked with this version of "
+                "cryptography; give the witness's Ed25519 (cosignature/v1) key",
                 field="verifier_key",
             )
         if parsed.name != self.name:

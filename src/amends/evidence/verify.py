@@ -328,10 +328,14 @@ class Checkpoint:
 # the name its cosignature lines carry. A cosignature/v1 line is
 # ``— <name> base64(key ID || u64 time || Ed25519 signature)`` over
 # ``cosignature/v1\ntime <T>\n`` and the checkpoint's text; the key ID is
-# ``SHA-256(name || "\n" || 0x04 || key)[:4]``.
+# ``SHA-256(name || "\n" || 0x04 || key)[:4]``. An ML-DSA-44 witness (key ID with 0x06) signs a
+# binary ``subtree/v1`` message instead (mldsa_message), checked where cryptography can.
 
 ALG_COSIGNATURE_V1 = 0x04
+ALG_ML_DSA_44 = 0x06
+ML_DSA_44_KEY, ML_DSA_44_SIGNATURE = 1312, 2420
 COSIGNATURE_HEADER = "cosignature/v1"
+SUBTREE_LABEL = b"subtree/v1\n\x00"
 
 NONE = "none"
 
@@ -424,11 +428,12 @@ class Policy:
 
 
 def _key(text: str, where: str) -> bytes:
+    """An Ed25519 key (64 hexadecimal digits) or, for a witness, an ML-DSA-44 one (2,624)."""
     try:
         key = bytes.fromhex(text)
     except ValueError:
         raise PolicyError(f"{where}: a key must be 64 hexadecimal digits") from None
-    if len(key) != 32:
+    if len(key) not in (32, ML_DSA_44_KEY):
         raise PolicyError(f"{where}: a key must be 64 hexadecimal digits")
     return key
 
@@ -443,10 +448,36 @@ def _threshold(word: str, members: int, where: str) -> int:
     return int(word)
 
 
+def mldsa_message(name: str, timestamp: int, origin: str, size: int, root: bytes) -> bytes:
+    """What an ML-DSA-44 cosignature signs: the ``cosigned_message`` of C2SP tlog-cosignature
+    for a checkpoint (a subtree from 0 to its size)."""
+    who, log = name.encode(), origin.encode()
+    return (
+        SUBTREE_LABEL
+        + bytes([len(who)])
+        + who
+        + timestamp.to_bytes(8, "big")
+        + bytes([len(log)])
+        + log
+        + (0).to_bytes(8, "big")
+        + size.to_bytes(8, "big")
+        + root
+    )
+
+
+def mldsa44():
+    try:
+        from cryptography.hazmat.primitives.asymmetric.mldsa import MLDSA44PublicKey
+    except ImportError:  # cryptography before 47: ML-DSA cosignatures cannot be checked
+        return None
+    return MLDSA44PublicKey
+
+
 def cosignatures(note: str, witnesses: dict[str, bytes]) -> dict[str, int]:
-    """The policy witnesses (name -> Ed25519 key) that cosigned ``note``, with the time each
-    did. Lines by anyone else are ignored; a line by a policy witness that does not verify is
-    a ValueError."""
+    """The policy witnesses (name -> public key: 32 bytes Ed25519, 1312 bytes ML-DSA-44) that
+    cosigned ``note``, with the time each did. Lines by anyone else are ignored, and so are
+    ML-DSA-44 ones where this cryptography cannot check them; a line by a policy witness that
+    does not verify is a ValueError."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -458,16 +489,28 @@ def cosignatures(note: str, witnesses: dict[str, bytes]) -> dict[str, int]:
         if len(parts) != 3 or parts[0] != DASH or parts[1] not in witnesses:
             continue
         name, public = parts[1], witnesses[parts[1]]
+        alg = ALG_COSIGNATURE_V1 if len(public) == 32 else ALG_ML_DSA_44
         raw = _b64_strict(parts[2])
-        key_id = hashlib.sha256(name.encode() + b"\n" + bytes([ALG_COSIGNATURE_V1]) + public)
+        key_id = hashlib.sha256(name.encode() + b"\n" + bytes([alg]) + public)
         if raw is None or raw[:4] != key_id.digest()[:4]:
             continue
-        if len(raw) != 4 + 8 + 64:
+        size = 64 if alg == ALG_COSIGNATURE_V1 else ML_DSA_44_SIGNATURE
+        if len(raw) != 4 + 8 + size:
             raise ValueError(f"the cosignature by {name} has the wrong length")
         timestamp = int.from_bytes(raw[4:12], "big")
-        message = f"{COSIGNATURE_HEADER}\ntime {timestamp}\n{text}".encode()
         try:
-            Ed25519PublicKey.from_public_bytes(public).verify(raw[12:], message)
+            if alg == ALG_COSIGNATURE_V1:
+                message = f"{COSIGNATURE_HEADER}\ntime {timestamp}\n{text}".encode()
+                Ed25519PublicKey.from_public_bytes(public).verify(raw[12:], message)
+            else:
+                checker = mldsa44()
+                if checker is None:
+                    continue
+                origin, tree_size, root = text.split("\n")[:3]
+                message = mldsa_message(
+                    name, timestamp, origin, int(tree_size), base64.b64decode(root)
+                )
+                checker.from_public_bytes(public).verify(raw[12:], message)
         except InvalidSignature:
             raise ValueError(f"the cosignature by {name} does not verify") from None
         found[name] = timestamp

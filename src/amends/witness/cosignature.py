@@ -6,9 +6,9 @@ over ``cosignature/v1\\ntime <T>\\n`` followed by the checkpoint's whole note te
 is ``SHA-256(name || "\\n" || 0x04 || Ed25519 public key)[:4]``; the verifier key is written
 ``<name>+<hex key ID>+base64(0x04 || public key)`` like any note verifier key.
 
-ML-DSA-44 cosignatures (type 0x06) are recognised by their key type and reported as not
-checkable: ``cryptography`` has no ML-DSA yet, and a signature that cannot be checked is never
-counted towards a quorum.
+ML-DSA-44 cosignatures (type 0x06) sign C2SP's binary ``subtree/v1`` message instead
+(``amends.evidence.verify.mldsa_message``); they are checked where ``cryptography`` has ML-DSA
+(47 and later), and a signature that cannot be checked is never counted towards a quorum.
 """
 
 import base64
@@ -85,7 +85,9 @@ class CosignerKey:
 
     @property
     def checkable(self) -> bool:
-        return self.alg == ALG_COSIGNATURE_V1
+        from amends.evidence.verify import mldsa44
+
+        return self.alg == ALG_COSIGNATURE_V1 or mldsa44() is not None
 
     def timestamp_of(self, line: str, note_text: str) -> int | None:
         """The time a signature line by this key cosigned ``note_text``; None when the line is
@@ -98,15 +100,26 @@ class CosignerKey:
             return None
         if not self.checkable:
             raise NoteError(f"the ML-DSA-44 cosignature by {self.name} cannot be checked here")
-        if len(raw) != 4 + 8 + 64:
+        length = 64 if self.alg == ALG_COSIGNATURE_V1 else 2420
+        if len(raw) != 4 + 8 + length:
             raise NoteError(f"the cosignature by {self.name} has the wrong length")
         (timestamp,) = struct.unpack(">Q", raw[4:12])
         if timestamp > MAX_TIMESTAMP:
             raise NoteError(f"the cosignature by {self.name} has an impossible time")
         try:
-            Ed25519PublicKey.from_public_bytes(self.public_key).verify(
-                raw[12:], signed_message(note_text, timestamp)
-            )
+            if self.alg == ALG_COSIGNATURE_V1:
+                Ed25519PublicKey.from_public_bytes(self.public_key).verify(
+                    raw[12:], signed_message(note_text, timestamp)
+                )
+            else:
+                from amends.evidence.verify import mldsa44, mldsa_message
+                from amends.record.note import CheckpointBody
+
+                body = CheckpointBody.parse(note_text)
+                message = mldsa_message(self.name, timestamp, body.origin, body.size, body.root)
+                checker = mldsa44()
+                assert checker is not None  # checkable said so
+                checker.from_public_bytes(self.public_key).verify(raw[12:], message)
         except InvalidSignature:
             raise NoteError(f"the cosignature by {self.name} does not verify") from None
         return timestamp
