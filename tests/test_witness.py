@@ -144,6 +144,22 @@ def test_a_fork_is_refused_and_raised_everywhere(people, spec_witness):
     assert Witness.objects.get().state == Witness.State.FORK
 
 
+def test_a_fork_is_red_on_today_for_everyone_in_english_and_welsh(people, spec_witness, client):
+    grow(people, 2)
+    ask(record.sign_checkpoint())
+    spec_witness.logs[django_settings.RECORD_ORIGIN]["root"] = bytes(32)
+    grow(people, 1)
+    ask(record.sign_checkpoint())
+    client.force_login(people.alice)
+    page = client.get("/desk/").content.decode()
+    assert "The record does not verify" in page
+    assert f"witness {spec_witness.name} refused checkpoint" in page
+    assert "tell an admin at once" in page
+    welsh = client.get("/desk/", headers={"accept-language": "cy"}).content.decode()
+    assert "tell an admin at once" not in welsh
+    assert f"gwrthododd y tyst {spec_witness.name} bwynt gwirio" in welsh
+
+
 def test_a_witness_that_saw_more_than_the_record_holds_is_a_rollback(people, spec_witness):
     grow(people, 2)
     checkpoint = record.sign_checkpoint()

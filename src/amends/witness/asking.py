@@ -213,6 +213,7 @@ def _fork(witness: Witness, checkpoint: Checkpoint, asked: Asked, why: str) -> N
     problem = f"witness {witness.name} refused checkpoint {checkpoint.size:,}: {why}"
     with transaction.atomic():
         witness.state, witness.problem = State.FORK, problem
+        witness.refused_size = checkpoint.size
         witness.save()
         record.append(
             "witness.refused",
@@ -229,8 +230,16 @@ def _fork(witness: Witness, checkpoint: Checkpoint, asked: Asked, why: str) -> N
 def fork_problem() -> str | None:
     """The first fork a witness raised, until that witness cosigns again; None when there is
     none."""
+    from django.utils.translation import gettext
+
     forked = Witness.objects.filter(state=State.FORK).order_by("name").first()
-    return forked.problem if forked is not None else None
+    if forked is None:
+        return None
+    # Said in the reader's language (Today); the whole reason is in `amends witnesses list`.
+    return gettext(
+        "witness %(name)s refused checkpoint %(size)s: its view of the log differs from the "
+        "record's, which may have been rolled back or rewritten"
+    ) % {"name": forked.name, "size": f"{forked.refused_size or 0:,}"}
 
 
 def ask_if_due() -> Asked | None:

@@ -26,6 +26,7 @@ class Witness(models.Model):
     size = models.BigIntegerField(default=0)
     state = models.CharField(max_length=16, choices=State.choices, default=State.NEW)
     problem = models.TextField(blank=True, default="")
+    refused_size = models.BigIntegerField(null=True)  # the checkpoint a fork was raised on
     asked_at = models.DateTimeField(null=True)
     cosigned_at = models.DateTimeField(null=True)
     added_at = models.DateTimeField()
