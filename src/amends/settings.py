@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "amends.api",
     "amends.notify",
     "amends.witness",
+    "amends.copies",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from amends.actions.admin import AddAccount, AddUser
 from amends.actions.adoption import AdoptPost
 from amends.actions.base import Action, Forbidden, PolicyViolation
 from amends.actions.channels import AddToIncident, CorrectEverywhere
+from amends.actions.copies import CopyGone, RecordCopy
 from amends.actions.custody import PlaceHold, ReleaseHold, Unseal
 from amends.actions.deletions import (
     ApproveDeletion,
@@ -58,6 +59,7 @@ __all__ = [
     "CloseIncident",
     "ConfirmByHand",
     "ConfirmSecondFactor",
+    "CopyGone",
     "Correct",
     "CorrectEverywhere",
     "CreateToken",
@@ -73,6 +75,7 @@ __all__ = [
     "ProtectNames",
     "Publish",
     "PublishRedacted",
+    "RecordCopy",
     "RejectDeletion",
     "ReleaseHold",
     "RemoveChannel",

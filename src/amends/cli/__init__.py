@@ -125,6 +125,7 @@ def _register() -> None:
     from amends.cli import (
         accounts,
         backup,
+        copies,
         deletions,
         delivery,
         desk,
@@ -156,6 +157,7 @@ def _register() -> None:
         evidence,
         monitor,
         witness,
+        copies,
     )
     for group in groups:
         for name, cmd in group.COMMANDS.items():

@@ -46,6 +46,10 @@ KINDS: dict[str, str] = {
     "incident.closed": gettext_noop("Incident closed"),
     "incident.names_protected": gettext_noop("Protected names set"),
     "incident.post_added": gettext_noop("Another channel's post added to the incident"),
+    # copies of posts out in the world
+    "copy.found": gettext_noop("Copy of a post found"),
+    "copy.notified": gettext_noop("Copy's owner told of the correction"),
+    "copy.gone": gettext_noop("Copy no longer shows the post"),
     # holds and retention
     "hold.placed": gettext_noop("Hold placed"),
     "hold.released": gettext_noop("Hold released"),

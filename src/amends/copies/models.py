@@ -1,0 +1,61 @@
+"""Fingerprints of every revision's wording, their band keys for lookup, and the register of
+copies found."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Fingerprint(models.Model):
+    """A revision's MinHash signature (amends.text.fingerprint): nothing readable of its words."""
+
+    revision = models.OneToOneField(
+        "desk.Revision", primary_key=True, on_delete=models.CASCADE, related_name="fingerprint"
+    )
+    signature = models.BinaryField()
+
+    class Meta:
+        db_table = "copies_fingerprint"
+
+
+class Band(models.Model):
+    """One of a fingerprint's band keys: wordings sharing a key are candidates for a match."""
+
+    key = models.BigIntegerField()
+    revision = models.ForeignKey("desk.Revision", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "copies_band"
+        indexes = [models.Index(fields=["key"], name="copies_band_key")]
+
+
+class KnownCopy(models.Model):
+    """A copy of one of the force's posts found somewhere: where, how, which revision it shows,
+    and whether that revision is one the force has since corrected or taken down."""
+
+    class FoundBy(models.TextChoices):
+        WEBMENTION = "webmention"
+        PINGBACK = "pingback"
+        QUOTE = "quote"
+        REPOST = "repost"
+        REPLY = "reply"
+        ARCHIVE = "archive"
+        SCREENSHOT = "screenshot"
+        TEXT = "text"
+
+    post = models.ForeignKey("desk.Post", on_delete=models.PROTECT, related_name="known_copies")
+    url = models.CharField(max_length=2000)
+    found_by = models.CharField(max_length=16, choices=FoundBy.choices)
+    revision = models.PositiveIntegerField()
+    found_at = models.DateTimeField()
+    found_seq = models.BigIntegerField()  # the copy.found entry
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    notified_at = models.DateTimeField(null=True)
+    gone_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "copies_known"
+        ordering = ["found_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["post", "url"], name="copies_one_per_place")]
