@@ -307,6 +307,9 @@ if TSA_URLS and not TSA_ROOTS_FILE.is_file():
         f"AMENDS_TSA_URLS is set, so AMENDS_TSA_ROOTS_FILE must name the PEM file of the "
         f"time-stamping authorities' root certificates ({TSA_ROOTS_FILE} does not exist)"
     )
+# Webmentions received from one host: at most this many an hour are taken; more are answered
+# 429 (the others' keep coming in).
+WEBMENTION_PER_HOST = env_int("AMENDS_WEBMENTION_PER_HOST", 60, minimum=1, maximum=100000)
 # `amends monitor` calls a followed log stale when its checkpoint (with its cosignatures) has
 # not changed for this many hours: a force with witnesses re-signs at least daily.
 MONITOR_STALE_HOURS = env_int("AMENDS_MONITOR_STALE_HOURS", 48, minimum=1, maximum=24 * 365)

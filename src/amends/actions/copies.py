@@ -3,11 +3,9 @@
 import re
 
 from amends.actions.base import Action
-from amends.clock import now
 from amends.desk.lookups import get, required_text
 from amends.desk.models import Post
 from amends.errors import BadInput, Refused
-from amends.record import api as record
 
 WRITERS = ("author", "supervisor", "auditor")
 
@@ -20,7 +18,14 @@ class RecordCopy(Action):
     verb = "record copies of posts"
 
     def __init__(
-        self, actor, *, post, url: str, found_by: str, revision: int | None = None, note=""
+        self,
+        actor,
+        *,
+        post,
+        url: str,
+        found_by: str,
+        revision: int | None = None,
+        note="",
     ):
         super().__init__(actor)
         self.post_id, self.url, self.found_by = post, url, found_by
@@ -44,8 +49,8 @@ class RecordCopy(Action):
             raise BadInput("note: must be at most 2,000 characters", field="note")
 
     def apply(self):
+        from amends.copies import register
         from amends.copies.models import KnownCopy
-        from amends.copies.register import shows_error
 
         post = get(Post, self.post_id, "post")
         latest = post.revisions.order_by("-n").values_list("n", flat=True).first() or 1
@@ -57,26 +62,12 @@ class RecordCopy(Action):
             )
         if KnownCopy.objects.filter(post=post, url=self.url).exists():
             raise Refused(f"url: this copy of post {post.pk} is already recorded", field="url")
-        entry = record.append(
-            "copy.found",
-            {
-                "post": post.pk,
-                "url": self.url,
-                "found_by": self.found_by,
-                "revision": revision,
-                "shows_error": shows_error(post, revision),
-            },
-            actor=self.actor_name,
-            subject=post.subject,
-        )
-        return KnownCopy.objects.create(
-            post=post,
+        return register.found(
+            post,
             url=self.url,
             found_by=self.found_by,
             revision=revision,
-            found_at=now(),
-            found_seq=entry.seq,
-            recorded_by=self.actor,
+            actor=self.actor,
             note=self.note.strip(),
         )
 
@@ -97,12 +88,6 @@ class CopyGone(Action):
         copy = get(KnownCopy, self.copy_id, "copy")
         if copy.gone_at is not None:
             raise Refused(f"copy: copy {copy.pk} was already recorded as gone", field="copy")
-        copy.gone_at = now()
-        copy.save(update_fields=["gone_at"])
-        record.append(
-            "copy.gone",
-            {"post": copy.post_id, "url": copy.url, "copy": copy.pk},
-            actor=self.actor_name,
-            subject=copy.post.subject,
-        )
-        return copy
+        from amends.copies import register
+
+        return register.gone(copy, actor=self.actor)

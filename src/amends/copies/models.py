@@ -59,3 +59,34 @@ class KnownCopy(models.Model):
         db_table = "copies_known"
         ordering = ["found_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["post", "url"], name="copies_one_per_place")]
+
+
+class Webmention(models.Model):
+    """A Webmention (W3C) received: ``source`` says it links to ``target``, a post's page.
+    Kept at once, checked later by the worker (the source fetched and read)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        VERIFIED = "verified"  # the source links to the post: a copy is recorded
+        REFUSED = "refused"  # the source does not link to it, or could not be read
+        GONE = "gone"  # the source is gone (410) or no longer links: its copy is gone
+
+    source = models.CharField(max_length=2000)
+    target = models.CharField(max_length=2000)
+    post = models.ForeignKey("desk.Post", on_delete=models.PROTECT, related_name="+")
+    host = models.CharField(max_length=255)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    received_at = models.DateTimeField()
+    checked_at = models.DateTimeField(null=True)
+    problem = models.TextField(blank=True)
+    copy = models.ForeignKey(KnownCopy, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        db_table = "copies_webmention"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="copies_mention_once")
+        ]
+        indexes = [
+            models.Index(fields=["host", "received_at"], name="copies_mention_host"),
+            models.Index(fields=["state", "received_at"], name="copies_mention_due"),
+        ]

@@ -4,8 +4,10 @@ or taken down (so the copy still shows the error)."""
 
 from django.db.models import Max
 
+from amends.clock import now
 from amends.copies.models import KnownCopy
 from amends.desk.models import Deletion, Post
+from amends.record import api as record
 
 
 def shows_error(post: Post, revision: int) -> bool:
@@ -30,3 +32,45 @@ def copies_of(post: Post) -> list[dict]:
         }
         for c in KnownCopy.objects.filter(post=post).order_by("found_at", "pk")
     ]
+
+
+def found(post: Post, *, url: str, found_by: str, revision: int, actor, note: str = ""):
+    """Record a copy (``copy.found``) in the caller's transaction: the one way a copy enters the
+    register, for a person (amends.actions.RecordCopy) or for Amends once it has checked one
+    (a Webmention's source)."""
+    entry = record.append(
+        "copy.found",
+        {
+            "post": post.pk,
+            "url": url,
+            "found_by": found_by,
+            "revision": revision,
+            "shows_error": shows_error(post, revision),
+        },
+        actor=actor.username if actor is not None else None,
+        subject=post.subject,
+    )
+    return KnownCopy.objects.create(
+        post=post,
+        url=url,
+        found_by=found_by,
+        revision=revision,
+        found_at=now(),
+        found_seq=entry.seq,
+        recorded_by=actor,
+        note=note,
+    )
+
+
+def gone(copy: KnownCopy, *, actor) -> KnownCopy:
+    """Record that a copy no longer shows the post (``copy.gone``), in the caller's
+    transaction."""
+    copy.gone_at = now()
+    copy.save(update_fields=["gone_at"])
+    record.append(
+        "copy.gone",
+        {"post": copy.post_id, "url": copy.url, "copy": copy.pk},
+        actor=actor.username if actor is not None else None,
+        subject=copy.post.subject,
+    )
+    return copy

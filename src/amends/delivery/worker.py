@@ -318,19 +318,20 @@ class Worker:
 
     def witness_if_due(self) -> None:
         """Every few seconds, see whether the witnesses are due the latest checkpoint
-        (amends.witness.asking.ask_if_due keeps to AMENDS_WITNESS_INTERVAL), and whether the
-        daily timestamp is due."""
+        (amends.witness.asking.ask_if_due keeps to AMENDS_WITNESS_INTERVAL), whether the daily
+        timestamp is due, and check the Webmentions received since."""
         if time.monotonic() - self._witnessed_at < 5:
             return
         self._witnessed_at = time.monotonic()
+        from amends.copies.webmention import verify_due
         from amends.witness.asking import ask_if_due
         from amends.witness.timestamps import stamp_if_due
 
-        for due in (ask_if_due, stamp_if_due):
+        for due in (ask_if_due, stamp_if_due, verify_due):
             try:
                 due()
             except Exception:
-                # A witness's or an authority's trouble never stops delivery.
+                # A witness's, an authority's or a linking site's trouble never stops delivery.
                 logger.exception("%s failed", due.__name__)
 
     def watch_if_due(self) -> None:

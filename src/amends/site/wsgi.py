@@ -28,6 +28,8 @@ SECURITY_HEADERS = [
     ("X-Frame-Options", "DENY"),
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
     ("Cache-Control", "public, max-age=60"),
+    # Where other sites send a Webmention when they link to a page (W3C Webmention).
+    ("Link", '</webmention>; rel="webmention"'),
 ]
 HSTS = ("Strict-Transport-Security", "max-age=31536000")
 CACHE_BYTES = 32 * 1024 * 1024  # per server process; pages are a few kilobytes each

@@ -1,0 +1,195 @@
+"""Webmention (W3C), receiving: the endpoint answers at once and keeps the mention; the worker's
+check fetches the source (real HTTP on loopback) through the outbound guard and records a copy
+when it links to the post — with the revision its words show — and the copy gone when it no
+longer does or answers 410. One source sending 10,000 is held to its hourly allowance while
+mentions from others still come in."""
+
+import http.server
+import threading
+
+import pytest
+
+from amends.actions import Correct, Publish
+from amends.copies.models import KnownCopy, Webmention
+from amends.copies.webmention import receive, verify_due
+from amends.record import api as record
+
+WRONG = "Officers are looking for a red Ford Focus seen leaving Heol y Castell at 9pm on Tuesday."
+RIGHT = (
+    "Officers are looking for a grey Vauxhall Astra seen leaving Heol y Castell at 9pm on Tuesday."
+)
+
+
+class Pages(http.server.BaseHTTPRequestHandler):
+    """Serves ``pages``: path -> (status, content type, body, extra headers)."""
+
+    pages: dict = {}
+    seen: list = []
+
+    def do_GET(self):
+        self.seen.append(self.path)
+        status, kind, body, headers = self.pages.get(self.path, (404, "text/plain", b"", {}))
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def web():
+    Pages.pages, Pages.seen = {}, []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield Pages, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def post(people, settings):
+    settings.SITE_URL = "https://news.police.example"
+    published = Publish(people.alice, account="house:news", text=WRONG).run()
+    Correct(people.alice, post=published.pk, text=RIGHT, reason="The wrong car").run()
+    return published
+
+
+def page(*links: str, words: str = "") -> bytes:
+    anchors = "".join(f'<p><a href="{link}">the post</a></p>' for link in links)
+    return f"<!doctype html><title>Forum</title><blockquote>{words}</blockquote>{anchors}".encode()
+
+
+def test_the_endpoint_answers_at_once_and_keeps_the_mention(client, post, web):
+    pages, base = web
+    target = f"https://news.police.example/posts/{post.pk}/"
+    answer = client.post("/webmention", {"source": f"{base}/t/1", "target": target})
+    assert answer.status_code == 202
+    assert answer.content == b"Accepted: the source will be checked\n"
+    assert pages.seen == []  # nothing fetched while the sender waits
+    mention = Webmention.objects.get()
+    assert (mention.state, mention.post_id, mention.host) == ("pending", post.pk, "127.0.0.1")
+    # Sent again (the source changed): checked again, still one mention.
+    assert (
+        client.post("/webmention", {"source": f"{base}/t/1", "target": target}).status_code == 202
+    )
+    assert Webmention.objects.count() == 1
+    assert client.get("/webmention").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "says"),
+    [
+        ("", "https://news.police.example/posts/{pk}/", "source: must be an http or https URL"),
+        ("ftp://x.example/", "https://news.police.example/posts/{pk}/", "source: must be an http"),
+        ("https://x.example/", "https://elsewhere.example/posts/{pk}/", "target: is not a post"),
+        ("https://x.example/", "https://news.police.example/about/", "target: is not a post"),
+        ("https://x.example/", "https://news.police.example/posts/99999/", "target: is not a post"),
+        (
+            "https://news.police.example/posts/{pk}/",
+            "https://news.police.example/posts/{pk}/",
+            "source: must not be the target itself",
+        ),
+    ],
+)
+def test_a_bad_mention_is_one_clear_line_and_kept_nowhere(client, post, source, target, says):
+    answer = client.post(
+        "/webmention",
+        {"source": source.format(pk=post.pk), "target": target.format(pk=post.pk)},
+    )
+    assert answer.status_code == 400
+    assert answer.content.decode().startswith(says)
+    assert not Webmention.objects.exists()
+
+
+def test_ten_thousand_from_one_source_are_held_back_and_others_still_come_in(post, settings):
+    target = f"https://news.police.example/posts/{post.pk}/"
+    statuses = [receive(f"https://spam.example/p/{n}", target).status for n in range(10_000)]
+    assert statuses.count(202) == settings.WEBMENTION_PER_HOST
+    assert statuses.count(429) == 10_000 - settings.WEBMENTION_PER_HOST
+    held = receive("https://spam.example/p/last", target)
+    assert (held.status, held.retry_after) == (429, 3600)
+    for n in range(5):
+        assert receive(f"https://blog{n}.example/a-post", target).status == 202
+    assert Webmention.objects.exclude(host="spam.example").count() == 5
+
+
+def test_a_source_that_links_is_recorded_as_a_copy_of_the_revision_it_shows(post, web):
+    pages, base = web
+    target = f"https://news.police.example/posts/{post.pk}/"
+    pages.pages["/t/1"] = (200, "text/html; charset=utf-8", page(target, words=WRONG), {})
+    pages.pages["/t/2"] = (200, "text/html", page(target + "#comments", words=RIGHT), {})
+    pages.pages["/t/3"] = (200, "text/html", page("https://other.example/"), {})
+    for n in (1, 2, 3):
+        assert receive(f"{base}/t/{n}", target).status == 202
+    assert verify_due() == 3
+    first, second = KnownCopy.objects.order_by("pk")
+    assert (first.url, first.found_by, first.revision) == (f"{base}/t/1", "webmention", 1)
+    assert second.revision == 2
+    [entry] = record.latest_of_kind("copy.found", limit=1)
+    assert entry.data["url"] == f"{base}/t/2"
+    assert entry.actor is None  # Amends itself, once it had checked
+    states = dict(Webmention.objects.values_list("source", "state"))
+    assert states == {f"{base}/t/1": "verified", f"{base}/t/2": "verified", f"{base}/t/3": "gone"}
+
+    # The source drops the link, and says so again: the copy is gone. A 410 is gone too.
+    pages.pages["/t/1"] = (200, "text/html", page(words="We removed the link."), {})
+    pages.pages["/t/2"] = (410, "text/html", b"gone", {})
+    receive(f"{base}/t/1", target)
+    receive(f"{base}/t/2", target)
+    verify_due()
+    assert all(c.gone_at is not None for c in KnownCopy.objects.all())
+    assert len(record.latest_of_kind("copy.gone")) == 2
+
+
+def test_redirects_are_followed_a_few_times_and_size_is_limited(post, web):
+    pages, base = web
+    target = f"https://news.police.example/posts/{post.pk}/"
+    for n in range(7):
+        pages.pages[f"/r/{n}"] = (302, "text/plain", b"", {"Location": f"/r/{n + 1}"})
+    pages.pages["/r/7"] = (200, "text/html", page(target), {})
+    pages.pages["/r/3x"] = (301, "text/plain", b"", {"Location": "/r/7"})
+    pages.pages["/big"] = (200, "text/html", page(target) + b" " * (1024 * 1024 + 1), {})
+    pages.pages["/plain"] = (200, "text/plain", f"see {target} for details".encode(), {})
+    for path in ("/r/0", "/r/3x", "/big", "/plain"):
+        receive(base + path, target)
+    verify_due()
+    state = {m.source[len(base) :]: (m.state, m.problem) for m in Webmention.objects.all()}
+    assert state["/r/0"] == ("refused", "the source could not be read: more than 5 redirects")
+    assert state["/r/3x"][0] == "verified"
+    assert state["/big"] == (
+        "refused",
+        "the source could not be read: the source is larger than 1 MB",
+    )
+    assert state["/plain"][0] == "verified"
+
+
+def test_a_source_on_a_private_address_is_never_fetched(post, web, settings):
+    pages, base = web
+    settings.ALLOW_PRIVATE_ADDRESSES = False
+    target = f"https://news.police.example/posts/{post.pk}/"
+    pages.pages["/t/1"] = (200, "text/html", page(target), {})
+    receive(f"{base}/t/1", target)
+    verify_due()
+    mention = Webmention.objects.get()
+    assert mention.state == "refused"
+    assert "could not be read" in mention.problem
+    assert pages.seen == []  # no connection was made
+    assert not KnownCopy.objects.exists()
+
+
+def test_every_public_page_says_where_to_send_a_webmention(post, settings, client):
+    from pathlib import Path
+
+    from amends.site.render import render_all
+
+    render_all()
+    html = (Path(settings.SITE_DIR) / f"posts/{post.pk}/index.html").read_text()
+    assert '<link rel="webmention" href="/webmention">' in html
+    from amends.site.wsgi import SECURITY_HEADERS
+
+    assert ("Link", '</webmention>; rel="webmention"') in SECURITY_HEADERS
