@@ -399,17 +399,7 @@ class Reply(_Counted):
             if used >= incident.budget:
                 insisted.append("budget")
                 if not self.anyway:
-                    raise PolicyViolation(
-                        f"post: the response budget of incident {incident.pk} is spent "
-                        f"({used} of {incident.budget}); every further reply keeps the matter "
-                        "alive (use --anyway if you must; it will be recorded)",
-                        said=gettext(
-                            "The response budget of incident %(n)s is spent (%(used)s of "
-                            "%(limit)s): every further reply keeps the matter alive. If you "
-                            "must, tick the box below and say why: it is recorded."
-                        )
-                        % {"n": incident.pk, "used": used, "limit": incident.budget},
-                    )
+                    raise _budget_spent(incident, used)
         guard_names(incident, self.text)
         if guard_tone(incident, self.text, self.anyway):
             insisted.append("tone")
@@ -430,3 +420,39 @@ class Reply(_Counted):
             override_reason=self.override_reason if insisted else "",
             incident=incident if incident is not None and incident.is_open else None,
         )
+
+
+def _budget_spent(incident: Incident, used: int) -> PolicyViolation:
+    """The refusal of a reply past the budget, with what the conversation's curve says when it
+    has ended on its own or came back after an answer (amends.copies.conversation)."""
+    from django.utils.translation import override
+
+    from amends.copies.conversation import advice, signal
+
+    said = {"n": incident.pk, "used": used, "limit": incident.budget}
+    _, found = signal(incident)
+    if found.state not in ("falling", "revived"):
+        return PolicyViolation(
+            f"post: the response budget of incident {incident.pk} is spent ({used} of "
+            f"{incident.budget}); every further reply keeps the matter alive (use --anyway if "
+            "you must; it will be recorded)",
+            said=gettext(
+                "The response budget of incident %(n)s is spent (%(used)s of %(limit)s): every "
+                "further reply keeps the matter alive. If you must, tick the box below and say "
+                "why: it is recorded."
+            )
+            % said,
+        )
+    with override("en"):
+        english = advice(found)
+    return PolicyViolation(
+        f"post: the response budget of incident {incident.pk} is spent ({used} of "
+        f"{incident.budget}); {english[0].lower()}{english[1:-1]} (use --anyway if you must; it "
+        "will be recorded)",
+        said=gettext(
+            "The response budget of incident %(n)s is spent (%(used)s of %(limit)s): every "
+            "further reply keeps the matter alive. %(advice)s If you must, tick the box below "
+            "and say why: it is recorded."
+        )
+        % {**said, "advice": advice(found)},
+    )

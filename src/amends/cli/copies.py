@@ -126,4 +126,46 @@ def copies_gone(copy_id, as_user):
     return {"id": gone.pk, "gone_at": gone.gone_at.isoformat()}, f"copy {gone.pk} recorded as gone"
 
 
-COMMANDS = {"copies": copies}
+@click.command()
+@click.argument("incident", metavar="INCIDENT")
+@command
+def conversation(incident):
+    """The public's replies, quotes, reposts and mentions of an incident's posts, hour by
+    hour, with the busiest hour, how far activity has fallen since, and what that says about
+    answering again.
+
+    Example: amends conversation 3 --json
+    """
+    from amends.copies.conversation import advice, signal
+    from amends.desk.lookups import get
+    from amends.desk.models import Incident
+
+    found = get(Incident, incident, "incident")
+    hours, said = signal(found)
+    payload = {
+        "incident": found.pk,
+        "per_hour": [
+            {
+                "hour": h.hour.isoformat().replace("+00:00", "Z"),
+                "replies": h.replies,
+                "quotes": h.quotes,
+                "reposts": h.reposts,
+                "mentions": h.mentions,
+            }
+            for h in hours
+        ],
+        "peak": said.peak.isoformat().replace("+00:00", "Z") if said.peak else None,
+        "fallen_by": said.fallen_by,
+        "state": said.state,
+        "advice": advice(said),
+    }
+    lines = [
+        f"{h.hour:%Y-%m-%d %H:00}\treplies {h.replies}\tquotes {h.quotes}\treposts {h.reposts}"
+        f"\tmentions {h.mentions}"
+        for h in hours
+        if h.total
+    ]
+    return payload, "\n".join([*lines, payload["advice"]])
+
+
+COMMANDS = {"copies": copies, "conversation": conversation}

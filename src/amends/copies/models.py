@@ -90,3 +90,32 @@ class Webmention(models.Model):
             models.Index(fields=["host", "received_at"], name="copies_mention_host"),
             models.Index(fields=["state", "received_at"], name="copies_mention_due"),
         ]
+
+
+class Mention(models.Model):
+    """Something the public did about one of the force's posts — a reply, a quote, a repost
+    or a mention — gathered into the incident's inbox: read, marked handled, answered through
+    the desk's reply."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply"
+        QUOTE = "quote"
+        REPOST = "repost"
+        MENTION = "mention"
+
+    post = models.ForeignKey("desk.Post", on_delete=models.PROTECT, related_name="mentions")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    url = models.CharField(max_length=2000)
+    author = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)  # public words, as the platform showed them
+    at = models.DateTimeField()  # when it happened on the platform
+    found_at = models.DateTimeField()
+    handled_at = models.DateTimeField(null=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        db_table = "copies_mention"
+        constraints = [models.UniqueConstraint(fields=["post", "url"], name="copies_mention_url")]
+        indexes = [models.Index(fields=["post", "at"], name="copies_mention_at")]
