@@ -12,6 +12,7 @@ from amends.actions import (
     OpenIncident,
     PlaceHold,
     Publish,
+    RecordCopy,
     RequestDeletion,
 )
 
@@ -46,6 +47,25 @@ def world(people, testbed):
         rationale="Opened for the test.",
     ).run()
     hold = PlaceHold(people.fiona, post=post.pk, reference="FOI/1").run()
+    # What the public did about it over the last hours (the conversation chart), and a copy.
+    from amends.copies.models import Mention
+
+    for hour, count in enumerate((2, 9, 14, 6, 3)):
+        for n in range(count):
+            Mention.objects.create(
+                post=post,
+                kind=("reply", "quote", "repost", "mention")[n % 4],
+                url=f"https://social.example/{hour}/{n}",
+                at=timezone.now() - timedelta(hours=5 - hour, minutes=n),
+                found_at=timezone.now(),
+            )
+    RecordCopy(
+        people.alice,
+        post=post.pk,
+        url="https://forum.example/t/1",
+        found_by="screenshot",
+        revision=1,
+    ).run()
     # As the watch leaves it when the post was edited on its platform (a row only: the seen
     # button reads nothing else).
     change = OutsideChange.objects.create(

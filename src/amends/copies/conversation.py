@@ -35,21 +35,24 @@ def per_hour(incident: Incident, until: datetime | None = None) -> list[Hour]:
     (hours with nothing in them included, so that a chart and the signal see the silence)."""
     posts = posts_of(incident)
     end = _hour(until or now())  # the hour still running is left out
-    start = _hour(min(p.created_at for p in posts))
     counts: dict[datetime, dict[str, int]] = {}
-    for kind, at in Mention.objects.filter(post__in=posts, at__lt=end).values_list("kind", "at"):
+    found = Mention.objects.filter(post__in=posts, at__lt=end).values_list("kind", "at")
+    for kind, at in found:
         counts.setdefault(_hour(at), {}).setdefault(kind, 0)
         counts[_hour(at)][kind] += 1
+    # From the post's hour, or the first mention's when the post is older than Amends knows
+    # (adopted after it was made in the platform's app).
+    start = min([_hour(min(p.created_at for p in posts)), *counts])
     hours, at = [], start
     while at < end and len(hours) < 24 * 60:
-        found = counts.get(at, {})
+        seen = counts.get(at, {})
         hours.append(
             Hour(
                 at,
-                replies=found.get("reply", 0),
-                quotes=found.get("quote", 0),
-                reposts=found.get("repost", 0),
-                mentions=found.get("mention", 0),
+                replies=seen.get("reply", 0),
+                quotes=seen.get("quote", 0),
+                reposts=seen.get("repost", 0),
+                mentions=seen.get("mention", 0),
             )
         )
         at += HOUR

@@ -76,4 +76,13 @@ WORDS = [
     gettext_noop("Quote"),
     gettext_noop("Delete"),
     gettext_noop("Notice"),
+    # How a copy of a post was found.
+    gettext_noop("webmention"),
+    gettext_noop("pingback"),
+    gettext_noop("quote"),
+    gettext_noop("repost"),
+    gettext_noop("reply"),
+    gettext_noop("archive"),
+    gettext_noop("screenshot"),
+    gettext_noop("text"),
 ]

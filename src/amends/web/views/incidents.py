@@ -129,7 +129,36 @@ def _detail(request, incident: Incident) -> dict:
         "can_write": writer,
         "can_note": bool(roles_of(request.user) & {"author", "supervisor", "auditor"}),
         **facts,
+        **_conversation(incident),
         "writers": facts["writers"] if writer else [],
+    }
+
+
+def _conversation(incident: Incident) -> dict:
+    """What the public did about the incident, hour by hour, what it says about answering
+    again, and the copies found of its posts (not kept with the facts: neither is a record
+    change)."""
+    from django.utils import timezone
+
+    from amends.copies.conversation import advice, posts_of, signal, team_answers
+    from amends.copies.register import copies_of
+    from amends.web.conversation_chart import chart
+
+    hours, found = signal(incident)
+    answers = team_answers(incident)
+    zone = timezone.get_current_timezone()
+    answered = {a.astimezone(zone).replace(minute=0, second=0, microsecond=0) for a in answers}
+    busy = [h for h in hours if h.total or h.hour.astimezone(zone) in answered]
+    return {
+        "conversation": {
+            "chart": chart(hours, answers, zone) if any(h.total for h in hours) else "",
+            "rows": [
+                {"hour": h, "answered": h.hour.astimezone(zone) in answered} for h in busy[-72:]
+            ],
+            "advice": advice(found, zone),
+            "state": found.state,
+        },
+        "copies": [{**c, "post": p.pk} for p in posts_of(incident) for c in copies_of(p)],
     }
 
 
