@@ -30,6 +30,15 @@ def only(*allowed: str, status: int) -> dict[str, int]:
 # (method, path, body, expected status by persona). Paths name the world's objects.
 ENDPOINTS = [
     ("GET", "/api/openapi.json", None, dict.fromkeys(PERSONAS, 200)),
+    ("GET", "/api/posts/{post}/copies", None, only(*STAFF, status=200)),
+    (
+        "POST",
+        "/api/posts/{post}/copies",
+        {"url": "https://forum.example/t/7", "found_by": "text"},
+        only("alice", "sam", "fiona", status=201),
+    ),
+    ("POST", "/api/copies/match", {"text": "Closes on 4 May."}, only(*STAFF, status=200)),
+    ("GET", "/api/incidents/{incident}/conversation", None, only(*STAFF, status=200)),
     ("GET", "/api/posts", None, only(*STAFF, status=200)),
     ("POST", "/api/posts", {"account": "house:news", "text": "New."}, only(*WRITERS, status=201)),
     ("GET", "/api/posts/{post}", None, only(*STAFF, status=200)),

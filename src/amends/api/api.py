@@ -13,6 +13,7 @@ from amends.api import errors
 from amends.api.auth import TokenAuth
 from amends.api.routers import (
     admin,
+    copies,
     custody,
     deletions,
     deliveries,
@@ -55,6 +56,18 @@ api = AmendsApi(
     urls_namespace="api",
 )
 errors.install(api)
-ROUTERS = (posts, deletions, incidents, oncall, custody, admin, record, tokens, deliveries, exports)
+ROUTERS = (
+    posts,
+    deletions,
+    incidents,
+    oncall,
+    custody,
+    admin,
+    record,
+    tokens,
+    deliveries,
+    exports,
+    copies,
+)
 for module in ROUTERS:
     api.add_router("", module.router)

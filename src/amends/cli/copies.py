@@ -136,34 +136,16 @@ def conversation(incident):
 
     Example: amends conversation 3 --json
     """
-    from amends.copies.conversation import advice, signal
+    from amends.copies.conversation import as_json
     from amends.desk.lookups import get
     from amends.desk.models import Incident
 
-    found = get(Incident, incident, "incident")
-    hours, said = signal(found)
-    payload = {
-        "incident": found.pk,
-        "per_hour": [
-            {
-                "hour": h.hour.isoformat().replace("+00:00", "Z"),
-                "replies": h.replies,
-                "quotes": h.quotes,
-                "reposts": h.reposts,
-                "mentions": h.mentions,
-            }
-            for h in hours
-        ],
-        "peak": said.peak.isoformat().replace("+00:00", "Z") if said.peak else None,
-        "fallen_by": said.fallen_by,
-        "state": said.state,
-        "advice": advice(said),
-    }
+    payload = as_json(get(Incident, incident, "incident"))
     lines = [
-        f"{h.hour:%Y-%m-%d %H:00}\treplies {h.replies}\tquotes {h.quotes}\treposts {h.reposts}"
-        f"\tmentions {h.mentions}"
-        for h in hours
-        if h.total
+        f"{h['hour'][:13].replace('T', ' ')}:00\treplies {h['replies']}\tquotes {h['quotes']}"
+        f"\treposts {h['reposts']}\tmentions {h['mentions']}"
+        for h in payload["per_hour"]
+        if h["replies"] + h["quotes"] + h["reposts"] + h["mentions"]
     ]
     return payload, "\n".join([*lines, payload["advice"]])
 

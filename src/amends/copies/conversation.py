@@ -95,3 +95,25 @@ def advice(found: Signal, zone=UTC) -> str:
         gettext("Activity peaked at %(peak)s and is %(fallen)s below it; watch before answering.")
         % said
     )
+
+
+def as_json(incident: Incident) -> dict:
+    """What `amends conversation` and the API answer."""
+    hours, found = signal(incident)
+    return {
+        "incident": incident.pk,
+        "per_hour": [
+            {
+                "hour": h.hour.isoformat().replace("+00:00", "Z"),
+                "replies": h.replies,
+                "quotes": h.quotes,
+                "reposts": h.reposts,
+                "mentions": h.mentions,
+            }
+            for h in hours
+        ],
+        "peak": found.peak.isoformat().replace("+00:00", "Z") if found.peak else None,
+        "fallen_by": found.fallen_by,
+        "state": found.state,
+        "advice": advice(found),
+    }
