@@ -8,7 +8,7 @@ AMENDS_BENCH_POSTGRES_URL (default the server on 127.0.0.1:5432) for the Postgre
     python -m benchmarks desk site    only the sections named (verification, proofs, appends,
                                       site, slow, desk, delivery,
                                       removal, evidence, imports,
-                                      operations, monitor, witness)
+                                      operations, monitor, witness, copies)
 """
 
 import json
@@ -323,6 +323,7 @@ SECTIONS = (
     "operations",
     "monitor",
     "witness",
+    "copies",
 )
 
 
@@ -375,6 +376,10 @@ def main() -> None:
         from benchmarks import monitor
 
         print(monitor.bench(table, built_log()))
+    if "copies" in chosen:
+        from benchmarks import copies
+
+        print(copies.bench(WORK, table, step, env_for))
     if "witness" in chosen:
         from benchmarks import witness
 

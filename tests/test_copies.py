@@ -243,3 +243,37 @@ def test_the_same_place_twice_and_people_without_a_role_are_refused(posts, peopl
         RecordCopy(people.olly, **{**kwargs, "url": "https://y.example/"}).run()
     with pytest.raises(AmendsError, match="may record copies of posts"):
         RecordCopy(people.adam, **{**kwargs, "url": "https://y.example/"}).run()
+
+
+def test_on_the_desk_a_screenshot_is_checked_and_its_copy_recorded(posts, people, client):
+    client.force_login(people.andy)
+    shot = io.BytesIO(jpeg(screenshot(WRONG)))
+    shot.name = "found.jpg"
+    page = client.post("/desk/copies/check/", {"screenshot": shot})
+    assert page.status_code == 200
+    html = page.content.decode()
+    post = posts["wrong"]
+    assert f"Post {post.pk}</a> on house:news, revision 1" in html
+    assert "this version has since been corrected or taken down" in html
+    link = f"/desk/posts/{post.pk}/?found_by=screenshot&amp;revision=1#copies"
+    assert link in html
+    form = client.get(f"/desk/posts/{post.pk}/?found_by=screenshot&revision=1").content.decode()
+    assert 'value="screenshot" required checked' in form
+    assert '<option value="1" selected>' in form
+    bad = client.post(
+        f"/desk/posts/{post.pk}/copies/",
+        {"url": "not a link", "found_by": "screenshot", "revision": "1"},
+    )
+    assert bad.status_code == 400
+    assert "must be a web address" in bad.content.decode()
+    done = client.post(
+        f"/desk/posts/{post.pk}/copies/",
+        {"url": "https://forum.example/t/5", "found_by": "screenshot", "revision": "1"},
+    )
+    assert done.status_code == 302
+    shown = client.get(done["Location"]).content.decode()
+    assert "https://forum.example/t/5" in shown
+    assert "still shows the error" in shown
+    nothing = client.post("/desk/copies/check/", {"words": ""})
+    assert nothing.status_code == 400
+    assert "Choose a screenshot, or paste the words you found." in nothing.content.decode()

@@ -30,6 +30,8 @@ PAGES = [
     ("reply", {"post_id": "post"}, "GET", WRITERS),
     ("request-deletion", {"post_id": "plain"}, "GET", WRITERS),
     ("open-incident", {"post_id": "plain"}, "POST", WRITERS),
+    ("record-copy", {"post_id": "post"}, "POST", ("alice", "sam", "fiona")),
+    ("check-copy", {}, "GET", STAFF),
     ("incidents", {}, "GET", STAFF),
     ("incident", {"incident_id": "incident"}, "GET", STAFF),
     ("close-incident", {"incident_id": "incident"}, "GET", ("sam",)),

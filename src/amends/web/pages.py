@@ -34,6 +34,10 @@ def history(post: Post) -> list[dict]:
 
 
 def detail_context(request, post: Post) -> dict:
+    from amends.copies.models import KnownCopy
+    from amends.copies.register import copies_of
+    from amends.desk.roles import roles_of
+
     incident = rules.incident_for(post)
     about = record.entries_about(post.subject)
     return {
@@ -64,6 +68,10 @@ def detail_context(request, post: Post) -> dict:
         "discrepancies": [
             {"seq": e.seq, "time": e.read().at} for e in about if e.kind == "post.discrepancy"
         ],
+        "known_copies": copies_of(post),
+        "can_record_copies": bool(roles_of(request.user) & {"author", "supervisor", "auditor"}),
+        "revision_numbers": list(range(post.revisions.count(), 0, -1)),
+        "found_by": [(v, gettext(v)) for v in KnownCopy.FoundBy.values],
     }
 
 

@@ -3,6 +3,7 @@ from django.views.i18n import set_language
 
 from amends.web.views import (
     approvals,
+    copies,
     custody,
     deliveries,
     exports,
@@ -32,6 +33,8 @@ urlpatterns = [
     path("posts/<int:post_id>/delete/", posts.request_deletion, name="request-deletion"),
     path("posts/<int:post_id>/redact/", posts.redact, name="redact"),
     path("posts/<int:post_id>/incident/", incidents.open_incident, name="open-incident"),
+    path("posts/<int:post_id>/copies/", copies.record, name="record-copy"),
+    path("copies/check/", copies.check, name="check-copy"),
     path("incidents/", incidents.index, name="incidents"),
     path("incidents/<int:incident_id>/", incidents.detail, name="incident"),
     path("incidents/<int:incident_id>/close/", incidents.close, name="close-incident"),

@@ -145,7 +145,10 @@ def _post(post_id: int) -> Post:
 
 @desk_page()
 def detail(request, post_id: int):
-    return render(request, "desk/posts/detail.html", detail_context(request, _post(post_id)))
+    context = detail_context(request, _post(post_id))
+    # A match from "Check a copy" fills in how it was found and which revision it shows.
+    context["copy_form"] = {k: request.GET.get(k, "") for k in ("found_by", "revision")}
+    return render(request, "desk/posts/detail.html", context)
 
 
 def _composer(post: Post) -> dict:
