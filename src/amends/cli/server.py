@@ -71,7 +71,20 @@ def serve(host: str, port: int, workers: int):
         f"Data: {settings.HOME}. First users: amends user add NAME --role author|"
         "supervisor|auditor|admin"
     )
-    argv = [
+    argv = granian(
+        "amends.wsgi:application", host, port, workers or os.cpu_count() or 1, PYTHON_THREADS
+    )
+    _more_open_files()
+    if not settings.SERVE_WORKER:
+        os.execv(sys.executable, argv)
+    sys.exit(_serve_with_worker(argv))
+
+
+def granian(app: str, host: str, port: int, workers: int, threads: int) -> list[str]:
+    """The command line of the production HTTP server (granian) for the WSGI ``app``."""
+    from django.conf import settings
+
+    return [
         sys.executable,
         "-m",
         "granian",
@@ -82,7 +95,7 @@ def serve(host: str, port: int, workers: int):
         "--port",
         str(port),
         "--workers",
-        str(workers or os.cpu_count() or 1),
+        str(workers),
         # HTTP/1 only, so the header-read timeout below applies to every connection: a client
         # that opens a connection and sends its headers slowly, or not at all, is cut off.
         "--http",
@@ -95,14 +108,10 @@ def serve(host: str, port: int, workers: int):
         "--backpressure",
         str(settings.SERVE_CONNECTIONS),
         "--blocking-threads",
-        str(PYTHON_THREADS),
+        str(threads),
         "--no-ws",
-        "amends.wsgi:application",
+        app,
     ]
-    _more_open_files()
-    if not settings.SERVE_WORKER:
-        os.execv(sys.executable, argv)
-    sys.exit(_serve_with_worker(argv))
 
 
 STOP_GRACE = 20  # seconds the web server has to stop once asked

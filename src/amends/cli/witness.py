@@ -37,23 +37,10 @@ def witness_serve(host: str, port: int):
         key = side.cosigner().key
     click.echo(f"Witnessing as {key.name} on http://{host}:{port}/ (Ctrl-C to stop)")
     click.echo(f"Witness key: {key}")
-    argv = [
-        sys.executable,
-        "-m",
-        "granian",
-        "--interface",
-        "wsgi",
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-        "--blocking-threads",
-        "8",
-        "--no-ws",
-        "amends.witness.wsgi:application",
-    ]
+    from amends.cli.server import granian
+
+    # The same server as `amends serve`, with its limits on slow clients.
+    argv = granian("amends.witness.wsgi:application", host, port, 1, 8)
     os.execv(sys.executable, argv)
 
 
