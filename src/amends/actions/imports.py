@@ -160,6 +160,14 @@ class ImportArchive(Action):
         archive.save(update_fields=["posts"])
         return done
 
+    def after(self, result: Imported) -> Imported:
+        # The imported revisions were made in bulk: their fingerprints now, so that copies of
+        # them are recognised (amends.copies).
+        from amends.copies.matching import index_missing
+
+        index_missing()
+        return result
+
     def _flush(self, archive: Archive, items: list[Item], done: Imported) -> None:
         """One batch: known posts counted (and their differences recorded), new ones made, each
         with its record entries, revisions, copy and where it came from."""

@@ -2,9 +2,10 @@
 read from a screenshot) come from.
 
 Every revision gets a fingerprint when it is made (:func:`fingerprint_new_revision`, while its
-wording is plain), and revisions made in bulk (an archive import) get theirs at the next match
-(:func:`index_missing`). A lookup reads the revisions that share a band key with the words
-(one indexed query), compares their signatures, and names the best, for a person to confirm.
+wording is plain), and revisions made in bulk (an archive import) get theirs soon after
+(:func:`index_missing`, after an import and from the worker). A lookup reads the revisions that
+share a band key with the words (one indexed query), compares their signatures, and names the
+best, for a person to confirm.
 """
 
 from collections.abc import Iterable
@@ -22,12 +23,15 @@ FLOOR = 0.3  # below this, two wordings share little more than common phrases
 SHOWN = 10
 
 
-def _index(pairs: Iterable[tuple[int, str]]) -> int:
-    """Fingerprint ``(revision id, wording)`` pairs; how many were stored."""
+def _index(pairs: Iterable[tuple[int, str | None]]) -> int:
+    """Fingerprint ``(revision id, wording)`` pairs; how many were stored. A revision whose
+    wording cannot be read (sealed, destroyed) or has no letters gets an empty fingerprint: it
+    is never a candidate, and never looked at again."""
     prints, bands = [], []
     for revision_id, text in pairs:
-        found = fingerprint(text)
+        found = fingerprint(text) if text is not None else None
         if found is None:
+            prints.append(Fingerprint(revision_id=revision_id, signature=b""))
             continue
         prints.append(Fingerprint(revision_id=revision_id, signature=found.signature))
         bands += [Band(key=key, revision_id=revision_id) for key in set(found.bands)]
@@ -45,7 +49,8 @@ def fingerprint_new_revision(sender, instance: Revision, created: bool, **kwargs
 
 
 def index_missing(batch: int = 2000) -> int:
-    """Fingerprint every revision that has none and whose wording is plain; how many."""
+    """Fingerprint every revision that has none (those made in bulk: an archive import runs
+    this once it is committed, and the worker now and then); how many."""
     done = 0
     while True:
         missing = list(
@@ -56,10 +61,11 @@ def index_missing(batch: int = 2000) -> int:
         if not missing:
             return done
         texts = record.read_many(seq for _, seq in missing)
-        pairs = [(pk, texts[seq].decode("utf-8", "replace")) for pk, seq in missing if seq in texts]
+        pairs = [
+            (pk, texts[seq].decode("utf-8", "replace") if seq in texts else None)
+            for pk, seq in missing
+        ]
         done += _index(pairs)
-        if len(missing) < batch or not pairs:
-            return done  # the rest is sealed or destroyed: never readable here
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,6 @@ class Match:
 
 def match(text: str, *, floor: float = FLOOR, shown: int = SHOWN) -> list[Match]:
     """The revisions ``text`` most likely copies, best first; empty when nothing is close."""
-    index_missing()
     found = fingerprint(text)
     if found is None:
         return []
@@ -95,7 +100,9 @@ def match(text: str, *, floor: float = FLOOR, shown: int = SHOWN) -> list[Match]
         Fingerprint.objects.filter(revision_id__in=ids).values_list("pk", "signature")
     )
     scored = [
-        (similarity(found.signature, bytes(signature)), pk) for pk, signature in signatures.items()
+        (similarity(found.signature, bytes(signature)), pk)
+        for pk, signature in signatures.items()
+        if signature
     ]
     best = sorted((s for s in scored if s[0] >= floor), reverse=True)[:shown]
     if not best:

@@ -201,7 +201,6 @@ def _verify(client: httpx.Client, mention: Webmention) -> None:
 def _revision_shown(post: Post, words: str) -> int:
     """The revision of ``post`` whose wording the source's words match best (the latest when
     none stands out)."""
-    from amends.copies.matching import index_missing
     from amends.copies.models import Fingerprint
     from amends.text.fingerprint import fingerprint, similarity
 
@@ -209,12 +208,11 @@ def _revision_shown(post: Post, words: str) -> int:
     found = fingerprint(words)
     if found is None:
         return latest
-    index_missing()
     signatures = Fingerprint.objects.filter(revision__post=post).values_list(
         "revision__n", "signature"
     )
     scored = sorted(
-        ((similarity(found.signature, bytes(s)), n) for n, s in signatures), reverse=True
+        ((similarity(found.signature, bytes(s)), n) for n, s in signatures if s), reverse=True
     )
     return scored[0][1] if scored and scored[0][0] > 0.05 else latest
 

@@ -84,6 +84,7 @@ class Worker:
         self._watched_at = 0.0
         self._notified_at = 0.0
         self._witnessed_at = 0.0
+        self._indexed_at = 0.0
 
     # Claiming
 
@@ -327,7 +328,13 @@ class Worker:
         from amends.witness.asking import ask_if_due
         from amends.witness.timestamps import stamp_if_due
 
-        for due in (ask_if_due, stamp_if_due, verify_due):
+        due_now = [ask_if_due, stamp_if_due, verify_due]
+        if time.monotonic() - self._indexed_at >= 300:  # revisions left without a fingerprint
+            from amends.copies.matching import index_missing
+
+            self._indexed_at = time.monotonic()
+            due_now.append(index_missing)
+        for due in due_now:
             try:
                 due()
             except Exception:
