@@ -755,13 +755,8 @@ def _timestamped(bag: _Bag, export: dict, anchor: Checkpoint) -> tuple[list[dict
     for root in roots:
         found = "sha256:" + hashlib.sha256(root.public_bytes(_der())).hexdigest()
         _require(found in fingerprints, TSA_ROOTS, "holds a root the export entry does not name")
-    extra = [
-        n
-        for n in bag.payload
-        if n.startswith("data/timestamps/")
-        and n != TSA_ROOTS
-        and n not in {timestamp_path(i) for i in range(len(authorities))}
-    ]
+    called = {TSA_ROOTS, *(timestamp_path(i) for i in range(len(authorities)))}
+    extra = [n for n in bag.payload if n.startswith("data/timestamps/") and n not in called]
     _require(not extra, extra[0] if extra else TSA_ROOTS, "is not a timestamp the export calls for")
     message = bag.read(ANCHOR)
     stamped, missing = [], []

@@ -46,6 +46,7 @@ class Asked:
     cosigned: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
     forks: list[str] = field(default_factory=list)
+    kept: int = 0  # cosignatures new with this asking
 
 
 def cosigned_note(checkpoint: Checkpoint) -> str:
@@ -93,7 +94,7 @@ def ask(checkpoint: Checkpoint, witnesses: list[Witness] | None = None) -> Asked
                 asked.cosigned.append(witness.name)
                 continue
             _ask_one(client, witness, checkpoint, asked)
-    if any(name not in asked.problems for name in asked.cosigned):
+    if asked.kept:
         transaction.on_commit(
             lambda: cosigned.send(sender=Checkpoint, checkpoint=checkpoint), robust=True
         )
@@ -198,6 +199,7 @@ def _keep(witness: Witness, checkpoint: Checkpoint, body: str, asked: Asked) -> 
         witness.cosigned_at = now
         witness.save()
     asked.cosigned.append(witness.name)
+    asked.kept += 1
 
 
 def _problem(witness: Witness, asked: Asked, state: str, problem: str) -> None:
