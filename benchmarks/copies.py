@@ -107,12 +107,17 @@ def _retyped(text: str, rng: random.Random) -> str:
 
 
 def index() -> dict:
+    """After the import (which fingerprints what it made): anything left, and the count."""
     _setup()
     from amends.copies.matching import index_missing
+    from amends.copies.models import Band, Fingerprint
 
-    started = time.perf_counter()
-    done = index_missing()
-    return {"fingerprinted": done, "seconds": time.perf_counter() - started}
+    left = index_missing()
+    return {
+        "left": left,
+        "fingerprints": Fingerprint.objects.count(),
+        "bands": Band.objects.count(),
+    }
 
 
 def words(n: str) -> dict:
@@ -169,63 +174,77 @@ def screenshots(n: str) -> dict:
     return {"times": times, "ocr": ocr, "right": right, "asked": len(shots)}
 
 
+def small_desk(posts: str) -> dict:
+    """A desk of its own for the Webmention endpoint: ``posts`` posts to mention (the public
+    site of 100,000 is not rendered again for it)."""
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from amends.actions import AddAccount, AddUser, Publish
+
+    alice = AddUser(None, name="alice", role="author", as_operator=True).run()
+    AddAccount(None, key="house:news", name="Example Police", as_operator=True).run()
+    for n in range(int(posts)):
+        Publish(alice, account="house:news", text=varied(n)).run()
+    return {"posts": int(posts)}
+
+
 def _p(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
 
 
-def _webmentions(env: dict, posts: int) -> dict:
-    """64 senders posting Webmentions for {SECONDS} s to `amends serve` (2 workers)."""
-    import threading
+SENDING = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = "source=https%3A%2F%2Fblog" .. (counter % 64) .. ".example%2F" ..
+    math.random(1, 1000000000) .. "&target=https%3A%2F%2Fnews.example%2Fposts%2F" ..
+    math.random(1, POSTS) .. "%2F"
+  return wrk.format("POST", "/webmention",
+    {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+end
+"""
 
-    import httpx
+
+def _webmentions(env: dict, posts: int, folder: Path) -> dict:
+    """wrk's 64 connections posting Webmentions (a new source each time, from 64 hosts) for
+    {SECONDS} s to `amends serve` (2 workers, no delivery worker)."""
+    import re
+    import signal
+
     from benchmarks.common import free_port, wait_for
 
+    script = folder / "webmention.lua"
+    script.write_text(SENDING.replace("POSTS", str(posts)))
     port = free_port()
-    env = {**env, "AMENDS_WEBMENTION_PER_HOST": "100000", "AMENDS_SITE_URL": "https://news.example"}
+    env = {**env, "AMENDS_WEBMENTION_PER_HOST": "100000", "AMENDS_SERVE_WORKER": "false"}
     server = subprocess.Popen(
         [sys.executable, "-m", "amends", "serve", "--port", str(port), "--workers", "2"],
-        env={**env, "AMENDS_SERVE_WORKER": "false"},
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
     try:
         wait_for(port, 60)
-        url = f"http://127.0.0.1:{port}/webmention"
-        deadline = time.perf_counter() + SECONDS
-
-        def sender(k: int):
-            rng = random.Random(k)
-            with httpx.Client(timeout=30) as client:
-                while time.perf_counter() < deadline:
-                    body = {
-                        "source": f"https://blog{k}.example/{rng.randrange(10**9)}",
-                        "target": f"https://news.example/posts/{rng.randrange(1, posts)}/",
-                    }
-                    started = time.perf_counter()
-                    status = client.post(url, data=body).status_code
-                    took = (time.perf_counter() - started) * 1000
-                    with lock:
-                        latencies.append(took)
-                        statuses[status] = statuses.get(status, 0) + 1
-
-        started = time.perf_counter()
-        threads = [threading.Thread(target=sender, args=(k,)) for k in range(SENDERS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        seconds = time.perf_counter() - started
+        url = f"http://127.0.0.1:{port}"
+        run = ["wrk", "-t2", f"-c{SENDERS}", "-s", str(script)]
+        subprocess.run([*run, "-d3s", url], capture_output=True, check=True)
+        out = subprocess.run(
+            [*run, f"-d{SECONDS}s", "--latency", url], capture_output=True, text=True, check=True
+        ).stdout
     finally:
-        import signal
-
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
-    return {"rate": len(latencies) / seconds, "latencies": latencies, "statuses": statuses}
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p99": float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit],
+        "errors": int(errors.group(1)) if errors else 0,
+    }
 
 
 def bench(work: Path, table, step, env_for) -> str:
@@ -239,22 +258,33 @@ def bench(work: Path, table, step, env_for) -> str:
 
         shutil.rmtree(home, ignore_errors=True)
         home.mkdir(parents=True)
-        step(["import", "x", str(archive)], env_for(home), module="benchmarks.imports")
+        imported = step(["import", "x", str(archive)], env_for(home), module="benchmarks.imports")
         built = step(["index"], env_for(home), module="benchmarks.copies")
-        marker.write_text(json.dumps(built))
+        marker.write_text(json.dumps({**built, "import": imported}))
     built = {**json.loads(marker.read_text())}
     env = env_for(home)
     said = step(["words", str(QUERIES)], env, module="benchmarks.copies")
     shots = step(["screenshots", str(SHOTS)], env, module="benchmarks.copies")
     p95, base = _p(said["times"], 95), _p(said["baseline"], 95)
     shot95 = _p(shots["times"], 95)
-    mentions = _webmentions(env, imports.POSTS)
-    p99 = _p(mentions["latencies"], 99)
-    accepted = mentions["statuses"].get(202, 0) == sum(mentions["statuses"].values())
+    import tempfile
+
+    from benchmarks.__main__ import POSTGRES, drop_postgres, postgres_database
+
+    endpoint = []
+    name = postgres_database()
+    for label, url in [("SQLite", None)] + ([("PostgreSQL", f"{POSTGRES}/{name}")] if name else []):
+        folder = Path(tempfile.mkdtemp(prefix="amends-webmention-"))
+        small = {**env_for(folder, url), "AMENDS_SITE_URL": "https://news.example"}
+        step(["small-desk", "200"], small, module="benchmarks.copies")
+        endpoint.append((label, _webmentions(small, 200, folder)))
+    if name:
+        drop_postgres(name)
     rows = [
         [
-            f"fingerprinting {built['fingerprinted']:,} revisions (once, at import)",
-            f"{built['seconds']:.1f} s",
+            f"importing the archive, {built['fingerprints']:,} revisions fingerprinted "
+            f"({built['bands']:,} band keys) as part of it",
+            f"{built['import']['seconds']:.1f} s",
             "",
             "",
             "",
@@ -295,16 +325,19 @@ def bench(work: Path, table, step, env_for) -> str:
             "",
             "",
         ],
-        [
-            f"Webmention endpoint, {SENDERS} senders for {SECONDS} s (`amends serve`, 2 workers)",
-            f"{mentions['rate']:,.0f} req/s, p99 {p99:.1f} ms; {mentions['statuses']}",
-            "",
-            f"≥ {TARGET_RATE:,} req/s, p99 ≤ {TARGET_P99_MS:.0f} ms, all 202",
-            "met"
-            if mentions["rate"] >= TARGET_RATE and p99 <= TARGET_P99_MS and accepted
-            else "NOT MET",
-        ],
     ]
+    for label, m in endpoint:
+        ok = m["rate"] >= TARGET_RATE and m["p99"] <= TARGET_P99_MS and not m["errors"]
+        rows.append(
+            [
+                f"{label}: Webmention endpoint, wrk {SENDERS} connections, {SECONDS} s "
+                "(`amends serve`, 2 workers)",
+                f"{m['rate']:,.0f} req/s, p99 {m['p99']:.1f} ms, {m['errors']} not accepted",
+                "",
+                f"≥ {TARGET_RATE:,} req/s, p99 ≤ {TARGET_P99_MS:.0f} ms",
+                "met" if ok else "NOT MET",
+            ]
+        )
     return table(
         f"Copies: recognising a copy among {imports.POSTS:,} posts; the Webmention endpoint",
         ["measure", "figure", "ratio", "target", ""],
@@ -314,7 +347,12 @@ def bench(work: Path, table, step, env_for) -> str:
 
 def main(argv: list[str]) -> None:
     command, *args = argv
-    steps = {"index": index, "words": words, "screenshots": screenshots}
+    steps = {
+        "index": index,
+        "words": words,
+        "screenshots": screenshots,
+        "small-desk": small_desk,
+    }
     if command not in steps:
         raise SystemExit(f"unknown step {command!r}")
     print(json.dumps(steps[command](*args)))

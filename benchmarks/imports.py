@@ -59,13 +59,13 @@ def _setup(platform: str, settings: dict):
 # --- building the archives ------------------------------------------------------------------
 
 
-def build_x(posts: int, path: Path, wording=None) -> dict:
-    """``wording(i)``: the i-th post's words (default: one appeal, numbered)."""
+def build_x(posts: int, path: Path, words_of=None) -> dict:
+    """``words_of(i)``: the i-th post's words (default: one appeal, numbered)."""
     from datetime import UTC, datetime, timedelta
 
     start = datetime(2024, 1, 1, tzinfo=UTC)
     appeal = "Appeal: have you seen this red bicycle taken from Mill Lane? Call 101 &amp; quote "
-    wording = wording or (lambda i: appeal)
+    words_of = words_of or (lambda i: appeal)
     notes = []
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         with archive.open("data/tweets.js", "w") as out:
@@ -74,7 +74,7 @@ def build_x(posts: int, path: Path, wording=None) -> dict:
             for i in range(posts):
                 made = (start + timedelta(minutes=i)).strftime(X_TIME)
                 ident = str(1_000_000_000 + i * 10)
-                words = wording(i)
+                words = words_of(i)
                 text = f"{words}{i}."
                 if i % 50 == 0:  # long: cut in tweets.js, whole in note-tweet.js
                     whole = f"{words}{i}. " + "More details follow. " * 20

@@ -193,3 +193,45 @@ def test_every_public_page_says_where_to_send_a_webmention(post, settings, clien
     from amends.site.wsgi import SECURITY_HEADERS
 
     assert ("Link", '</webmention>; rel="webmention"') in SECURITY_HEADERS
+
+
+def test_the_endpoint_is_answered_before_django_with_the_same_answers(post):
+    """What `amends serve` runs: the public WSGI layer answers /webmention itself."""
+    import io
+    from urllib.parse import urlencode
+    from wsgiref.util import setup_testing_defaults
+
+    from amends.wsgi import application
+
+    def call(method: str, body: bytes = b"", kind="application/x-www-form-urlencoded"):
+        environ: dict = {}
+        setup_testing_defaults(environ)
+        environ.update(
+            REQUEST_METHOD=method,
+            PATH_INFO="/webmention",
+            CONTENT_TYPE=kind,
+            CONTENT_LENGTH=str(len(body)),
+        )
+        environ["wsgi.input"] = io.BytesIO(body)
+        said = {}
+
+        def start(status, headers):
+            said.update(status=status, headers=dict(headers))
+
+        said["body"] = b"".join(application(environ, start))
+        return said
+
+    target = f"https://news.police.example/posts/{post.pk}/"
+    form = urlencode({"source": "https://blog.example/a", "target": target}).encode()
+    accepted = call("POST", form)
+    assert accepted["status"] == "202 Accepted"
+    assert accepted["body"] == b"Accepted: the source will be checked\n"
+    assert Webmention.objects.filter(source="https://blog.example/a").exists()
+    bad = call("POST", urlencode({"source": "x", "target": target}).encode())
+    assert (bad["status"], bad["body"]) == (
+        "400 Bad Request",
+        b"source: must be an http or https URL\n",
+    )
+    assert call("GET")["headers"]["Allow"] == "POST"
+    assert call("POST", b"{}", kind="application/json")["status"].startswith("415")
+    assert call("POST", b"x" * 20000)["status"].startswith("413")

@@ -1,6 +1,7 @@
 """The words in something found: a text file as it is, a screenshot read with Tesseract OCR
 (English and Welsh, Debian's tesseract-ocr and tesseract-ocr-cym)."""
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -46,6 +47,9 @@ def ocr(image: bytes) -> str:
             capture_output=True,
             timeout=60,
             check=False,
+            # One thread: Tesseract's OpenMP threads wait busily for each other, and on a
+            # small server that makes a screenshot six times slower (measured, make bench).
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
         )
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()

@@ -21,7 +21,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import httpx
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from amends.clock import now
 from amends.copies.models import KnownCopy, Webmention
@@ -61,14 +61,15 @@ def _url(value: object) -> str | None:
 
 
 def target_post(target: str) -> Post | None:
-    """The post whose page ``target`` is, if it is one of this site's post pages."""
+    """The post whose page ``target`` is, if it is one of this site's post pages (only its
+    key is read)."""
     site = urlsplit(settings.SITE_URL)
     parts = urlsplit(target)
     if (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
         return None
     path = parts.path[len(site.path.rstrip("/")) :] if site.path.strip("/") else parts.path
     found = _POST_PATH.match(path)
-    return Post.objects.filter(pk=int(found.group(1))).first() if found else None
+    return Post.objects.only("pk").filter(pk=int(found.group(1))).first() if found else None
 
 
 def receive(source: object, target: object) -> Received:
@@ -88,18 +89,14 @@ def receive(source: object, target: object) -> Received:
     recent = Webmention.objects.filter(host=host, received_at__gte=at - timedelta(hours=1))
     if recent.count() >= settings.WEBMENTION_PER_HOST:
         return Received(429, f"source: too many Webmentions from {host}; try later", 3600)
-    try:
-        with transaction.atomic():
-            mention, created = Webmention.objects.get_or_create(
-                source=source_url,
-                target=target_url,
-                defaults={"post": post, "host": host, "received_at": at},
-            )
-            if not created:  # sent again: the source changed, check it again
-                mention.state, mention.received_at = Webmention.State.PENDING, at
-                mention.save(update_fields=["state", "received_at"])
-    except IntegrityError:
-        pass  # the same mention, arriving twice at once: one is kept
+    # One statement: a new mention is kept; the same one sent again (its source changed) is
+    # checked again.
+    Webmention.objects.bulk_create(
+        [Webmention(source=source_url, target=target_url, post=post, host=host, received_at=at)],
+        update_conflicts=True,
+        unique_fields=["source", "target"],
+        update_fields=["state", "received_at"],
+    )
     return Received(202, "Accepted: the source will be checked")
 
 

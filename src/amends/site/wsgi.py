@@ -101,6 +101,11 @@ class PublicFiles:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
+        if environ.get("PATH_INFO") == "/webmention":
+            # Other sites say they link to a post: answered here, checked later by the worker.
+            from amends.copies.endpoint import answer
+
+            return answer(environ, start_response)
         if method != "GET" and method != "HEAD":
             return self.django_app(environ, start_response)
         path = environ.get("PATH_INFO", "/")
