@@ -59,9 +59,12 @@ def per_hour(incident: Incident, until: datetime | None = None) -> list[Hour]:
     return hours
 
 
-def signal(incident: Incident, until: datetime | None = None) -> tuple[list[Hour], Signal]:
+def signal(
+    incident: Incident, until: datetime | None = None, answers: list[datetime] | None = None
+) -> tuple[list[Hour], Signal]:
+    """The hours and the signal; ``answers``: the team's answers when the caller has them."""
     hours = per_hour(incident, until)
-    return hours, read(hours, team_answers(incident))
+    return hours, read(hours, team_answers(incident) if answers is None else answers)
 
 
 def advice(found: Signal, zone=UTC) -> str:

@@ -82,6 +82,9 @@ def _since(report: dict, key: str) -> str | None:
 def _facts(incident: Incident) -> dict:
     """What the incident page shows that only actions change: its report (steps, budget,
     timeline from the record) and the post's status."""
+    from amends.copies.conversation import posts_of, team_answers
+    from amends.copies.register import copies_of
+
     report = incident_report(incident.pk)
     for event in report["timeline"]:
         event["when"] = datetime.fromisoformat(event["at"])
@@ -108,6 +111,10 @@ def _facts(incident: Incident) -> dict:
             for n in incident.notes.select_related("written_by").order_by("written_at", "pk")
         ],
         "writers": _writers() if incident.is_open else [],
+        # The team's answers and the copies found are recorded when they happen (copy.found,
+        # copy.gone, responses and corrections), so they are kept with the rest too.
+        "answers": team_answers(incident),
+        "copies": [{**c, "post": p.pk} for p in posts_of(incident) for c in copies_of(p)],
     }
 
 
@@ -129,36 +136,29 @@ def _detail(request, incident: Incident) -> dict:
         "can_write": writer,
         "can_note": bool(roles_of(request.user) & {"author", "supervisor", "auditor"}),
         **facts,
-        **_conversation(incident),
+        "conversation": _conversation(incident, facts["answers"]),
         "writers": facts["writers"] if writer else [],
     }
 
 
-def _conversation(incident: Incident) -> dict:
-    """What the public did about the incident, hour by hour, what it says about answering
-    again, and the copies found of its posts (not kept with the facts: neither is a record
-    change)."""
+def _conversation(incident: Incident, answers: list) -> dict:
+    """What the public did about the incident, hour by hour, and what it says about answering
+    again (not kept with the facts: the public's activity is not a record change; the team's
+    answers and the copies found are, and come from the facts)."""
     from django.utils import timezone
 
-    from amends.copies.conversation import advice, posts_of, signal, team_answers
-    from amends.copies.register import copies_of
+    from amends.copies.conversation import advice, signal
     from amends.web.conversation_chart import chart
 
-    hours, found = signal(incident)
-    answers = team_answers(incident)
+    hours, found = signal(incident, answers=answers)
     zone = timezone.get_current_timezone()
     answered = {a.astimezone(zone).replace(minute=0, second=0, microsecond=0) for a in answers}
     busy = [h for h in hours if h.total or h.hour.astimezone(zone) in answered]
     return {
-        "conversation": {
-            "chart": chart(hours, answers, zone) if any(h.total for h in hours) else "",
-            "rows": [
-                {"hour": h, "answered": h.hour.astimezone(zone) in answered} for h in busy[-72:]
-            ],
-            "advice": advice(found, zone),
-            "state": found.state,
-        },
-        "copies": [{**c, "post": p.pk} for p in posts_of(incident) for c in copies_of(p)],
+        "chart": chart(hours, answers, zone) if any(h.total for h in hours) else "",
+        "rows": [{"hour": h, "answered": h.hour.astimezone(zone) in answered} for h in busy[-72:]],
+        "advice": advice(found, zone),
+        "state": found.state,
     }
 
 
