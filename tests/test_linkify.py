@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amends.text.linkify import linkify
+from amends.text.linkify import linkify, links
 
 pytestmark = pytest.mark.once  # pure
 
@@ -54,3 +54,10 @@ def test_the_words_are_kept_and_nothing_else_becomes_markup(text):
     for href in re.findall(r'href="([^"]*)"', html):
         assert unescape(href).startswith(("http://", "https://"))
         assert unescape(href) in text
+
+
+@given(st.lists(pieces, max_size=30).map("".join))
+def test_the_addresses_a_post_links_to_are_the_links_on_its_page(text):
+    # What the post's page links to is what Webmentions are sent to: the same, each once.
+    hrefs = [unescape(h) for h in re.findall(r'href="([^"]*)"', linkify(text))]
+    assert links(text) == list(dict.fromkeys(hrefs))

@@ -1,11 +1,12 @@
-"""Webmention (W3C), receiving: the endpoint answers at once and keeps the mention; the worker's
-check fetches the source (real HTTP on loopback) through the outbound guard and records a copy
-when it links to the post — with the revision its words show — and the copy gone when it no
-longer does or answers 410. One source sending 10,000 is held to its hourly allowance while
-mentions from others still come in."""
+"""Webmention (W3C) and Pingback 1.0, receiving: the endpoint answers at once and keeps the
+mention; the worker's check fetches the source (real HTTP on loopback) through the outbound
+guard and records a copy when it links to the post — with the revision its words show — and the
+copy gone when it no longer does or answers 410. One source sending 10,000 is held to its hourly
+allowance while mentions from others still come in."""
 
 import http.server
 import threading
+import xmlrpc.client
 
 import pytest
 
@@ -14,6 +15,7 @@ from amends.copies.models import KnownCopy, Webmention
 from amends.copies.webmention import receive, verify_due
 from amends.record import api as record
 
+TARGET = "https://news.police.example/posts/{pk}/"
 WRONG = "Officers are looking for a red Ford Focus seen leaving Heol y Castell at 9pm on Tuesday."
 RIGHT = (
     "Officers are looking for a grey Vauxhall Astra seen leaving Heol y Castell at 9pm on Tuesday."
@@ -235,3 +237,121 @@ def test_the_endpoint_is_answered_before_django_with_the_same_answers(post):
     assert call("GET")["headers"]["Allow"] == "POST"
     assert call("POST", b"{}", kind="application/json")["status"].startswith("415")
     assert call("POST", b"x" * 20000)["status"].startswith("413")
+
+
+# Pingback 1.0, receiving: an XML-RPC ``pingback.ping`` is kept like a Webmention and checked
+# later, its copy found by ``pingback``; every wrong call gets the spec's fault and one line; the
+# public pages say where to send one (``X-Pingback`` and ``<link rel="pingback">``).
+def call(client, *params, method="pingback.ping", path="/pingback"):
+    body = xmlrpc.client.dumps(params, method)
+    answer = client.post(path, body, content_type="text/xml")
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("text/xml")
+    return xmlrpc.client.loads(answer.content)[0][0]
+
+
+def test_a_pingback_is_kept_then_checked_and_recorded_as_a_copy(client, post, web):
+    pages, base = web
+    target = TARGET.format(pk=post.pk)
+    pages.pages["/blog/1"] = (200, "text/html", page(target, words=WRONG), {})
+    said = call(client, f"{base}/blog/1", target)
+    assert said == "Pingback received: the source will be checked"
+    assert pages.seen == []  # nothing fetched while the blog waits
+    assert Webmention.objects.get().protocol == "pingback"
+    assert verify_due() == 1
+    copy = KnownCopy.objects.get()
+    assert (copy.url, copy.found_by, copy.revision) == (f"{base}/blog/1", "pingback", 1)
+
+
+@pytest.mark.parametrize(
+    ("params", "method", "code", "says"),
+    [
+        (("ftp://x.example/", TARGET), "pingback.ping", 0x0010, "source: must be an http"),
+        (("https://x.example/", "not a url"), "pingback.ping", 0x0020, "target: must be an http"),
+        (("https://x.example/", "https://elsewhere.example/"), "pingback.ping", 0x0021, "target:"),
+        (("https://x.example/",), "pingback.ping", -32602, "pingback.ping takes two strings"),
+        (("https://x.example/", TARGET), "system.listMethods", -32601, "system.listMethods: not"),
+    ],
+)
+def test_a_wrong_call_is_a_fault_with_one_clear_line(client, post, params, method, code, says):
+    params = tuple(p.format(pk=post.pk) for p in params)
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        call(client, *params, method=method)
+    assert fault.value.faultCode == code
+    assert fault.value.faultString.startswith(says)
+    assert not Webmention.objects.exists()
+
+
+def test_not_xml_rpc_at_all_is_a_fault_too(client, post):
+    answer = client.post("/pingback", b"<not-closed", content_type="text/xml")
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        xmlrpc.client.loads(answer.content)
+    assert fault.value.faultCode == -32700
+    assert client.post("/pingback", b"x" * 20000, content_type="text/xml").status_code == 413
+    assert client.get("/pingback").status_code == 405
+
+
+def test_past_the_hourly_allowance_a_host_is_refused(client, post, settings):
+    settings.WEBMENTION_PER_HOST = 2
+    target = TARGET.format(pk=post.pk)
+    for n in range(2):
+        call(client, f"https://blog.example/{n}", target)
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        call(client, "https://blog.example/3", target)
+    assert fault.value.faultCode == 0x0031
+    assert Webmention.objects.count() == 2
+
+
+def test_the_public_pages_say_where_to_send_a_pingback(client, post, settings):
+    from pathlib import Path
+
+    from amends.site.render import render_all
+
+    render_all()
+    html = (Path(settings.SITE_DIR) / f"posts/{post.pk}/index.html").read_text()
+    assert '<link rel="pingback" href="https://news.police.example/pingback">' in html
+    answer = client.get(f"/posts/{post.pk}/")
+    assert answer["X-Pingback"] == "https://news.police.example/pingback"
+
+
+def test_the_endpoint_is_answered_before_django(post):
+    """What `amends serve` runs: the public WSGI layer answers /pingback itself, and its pages
+    carry the header."""
+    import io
+    from wsgiref.util import setup_testing_defaults
+
+    from amends.site.render import render_all
+    from amends.wsgi import application
+
+    render_all()
+
+    def request(method: str, path: str, body: bytes = b""):
+        environ: dict = {}
+        setup_testing_defaults(environ)
+        environ.update(
+            REQUEST_METHOD=method,
+            PATH_INFO=path,
+            CONTENT_TYPE="text/xml",
+            CONTENT_LENGTH=str(len(body)),
+            HTTP_X_FORWARDED_PROTO="https",
+        )
+        environ["wsgi.input"] = io.BytesIO(body)
+        said: dict = {}
+
+        def start(status, headers):
+            said.update(status=status, headers=dict(headers))
+
+        said["body"] = b"".join(application(environ, start))
+        return said
+
+    body = xmlrpc.client.dumps(
+        ("https://blog.example/a", TARGET.format(pk=post.pk)), "pingback.ping"
+    ).encode()
+    kept = request("POST", "/pingback", body)
+    assert kept["status"] == "200 OK"
+    assert xmlrpc.client.loads(kept["body"])[0][0].startswith("Pingback received")
+    assert Webmention.objects.filter(source="https://blog.example/a", protocol="pingback")
+    shown = request("GET", f"/posts/{post.pk}/")
+    assert shown["status"] == "200 OK"
+    assert shown["headers"]["X-Pingback"] == "https://news.police.example/pingback"
+    assert request("GET", "/pingback")["headers"]["Allow"] == "POST"

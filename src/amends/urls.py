@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", ops.healthz, name="healthz"),
     path("metrics", ops.metrics, name="metrics"),
     path("webmention", copies.webmention, name="webmention"),
+    path("pingback", copies.pinged, name="pingback"),
     path("desk/", include("amends.web.urls")),
     path("api/", include("amends.api.urls")),
     path("", views.public, name="home"),

@@ -9,6 +9,7 @@ from amends.actions.base import Action, Forbidden, PolicyViolation
 from amends.actions.posts import guard_names
 from amends.clock import now
 from amends.connectors import rules_for
+from amends.copies import sending
 from amends.delivery import outbox
 from amends.desk import incidents as incident_rules
 from amends.desk import policy
@@ -156,6 +157,7 @@ def take_down(action: Action, deletion: Deletion) -> None:
         wording_of(post), actor=action.actor_name, reason=f"post deleted: {deletion.ground}"
     )
     outbox.remove(post, notice_for(post, deletion.ground, deletion.explanation, now()))
+    sending.queue([post.pk])  # the pages it linked to hear it is gone (410)
     action.touch(f"post:{post.pk}", "index", "feed", "corrections:all")
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from amends.actions.base import Action, PolicyViolation, require_override_reason
 from amends.clock import now
 from amends.connectors import rules_for
+from amends.copies import sending
 from amends.delivery import outbox
 from amends.desk import incidents as incident_rules
 from amends.desk.lookups import account_by_key, current_text, get, required_text
@@ -52,6 +53,7 @@ def publish_post(action: Action, account: Account, body: str, *, kind: str, data
         post=post, n=1, seq=entry.seq, created_by=action.actor, created_at=post.created_at
     )
     outbox.publish(post, first)
+    sending.queue([post.pk])
     action.touch(f"post:{post.pk}", "index", "feed")
     if links.get("in_reply_to") is not None:
         action.touch(f"post:{links['in_reply_to'].pk}")
@@ -298,6 +300,7 @@ class Correct(_Counted):
         post.wording = self.text
         post.save(update_fields=["wording"])
         outbox.correct(post, self.plan, revision)
+        sending.queue([post.pk])
         self.touch(f"post:{post.pk}", "index", "feed", "corrections")
         return revision
 

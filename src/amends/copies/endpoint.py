@@ -7,10 +7,12 @@ from urllib.parse import parse_qs
 
 from django.db import close_old_connections, connection
 
+from amends.copies import pingback
 from amends.copies.webmention import receive
 
 LARGEST = 16 * 1024  # two URLs of at most 2,000 characters, form-encoded, with room to spare
 STATUS = {
+    200: "200 OK",
     202: "202 Accepted",
     400: "400 Bad Request",
     405: "405 Method Not Allowed",
@@ -20,12 +22,14 @@ STATUS = {
 }
 
 
-def _answer(start_response: Callable, status: int, text: str, *extra) -> list[bytes]:
-    body = (text + "\n").encode()
+def _answer(
+    start_response: Callable, status: int, text: str, *extra, xml: bytes = b""
+) -> list[bytes]:
+    body = xml or (text + "\n").encode()
     start_response(
         STATUS[status],
         [
-            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Type", "text/xml; charset=utf-8" if xml else "text/plain; charset=utf-8"),
             ("Content-Length", str(len(body))),
             ("Cache-Control", "no-store"),
             ("X-Content-Type-Options", "nosniff"),
@@ -55,3 +59,21 @@ def answer(environ: dict, start_response: Callable) -> Iterable[bytes]:
     said = receive(form.get("source", [None])[0], form.get("target", [None])[0])
     extra = [("Retry-After", str(said.retry_after))] if said.retry_after is not None else []
     return _answer(start_response, said.status, said.message, *extra)
+
+
+def pinged(environ: dict, start_response: Callable) -> Iterable[bytes]:
+    """``POST /pingback``: a Pingback 1.0 XML-RPC call, kept like a Webmention."""
+    if environ.get("REQUEST_METHOD") != "POST":
+        return _answer(
+            start_response, 405, "Send a pingback.ping call with POST", ("Allow", "POST")
+        )
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = -1
+    if not 0 <= length <= pingback.LARGEST:
+        return _answer(start_response, 413, f"The body must be at most {pingback.LARGEST} bytes")
+    body = environ["wsgi.input"].read(length)
+    if not connection.in_atomic_block:
+        close_old_connections()
+    return _answer(start_response, 200, "", xml=pingback.answer(body))

@@ -71,8 +71,13 @@ class Webmention(models.Model):
         REFUSED = "refused"  # the source does not link to it, or could not be read
         GONE = "gone"  # the source is gone (410) or no longer links: its copy is gone
 
+    class Protocol(models.TextChoices):
+        WEBMENTION = "webmention"
+        PINGBACK = "pingback"  # Pingback 1.0 (amends.copies.pingback), kept and checked alike
+
     source = models.CharField(max_length=2000)
     target = models.CharField(max_length=2000)
+    protocol = models.CharField(max_length=16, choices=Protocol.choices, default="webmention")
     post = models.ForeignKey("desk.Post", on_delete=models.PROTECT, related_name="+")
     host = models.CharField(max_length=255)
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
@@ -119,3 +124,31 @@ class Mention(models.Model):
         db_table = "copies_mention"
         constraints = [models.UniqueConstraint(fields=["post", "url"], name="copies_mention_url")]
         indexes = [models.Index(fields=["post", "at"], name="copies_mention_at")]
+
+
+class Sent(models.Model):
+    """A Webmention this site owes a page one of its posts links to (W3C Webmention, sending):
+    queued when the post is published, corrected or taken down — each change sends again, as
+    the spec asks, so the linked page can update or remove what it shows of the post."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        SENT = "sent"  # the endpoint accepted it
+        NO_ENDPOINT = "no-endpoint"  # the page advertises none: nothing to send
+        REFUSED = "refused"  # the endpoint answered 4xx
+        FAILED = "failed"  # no answer after every attempt
+
+    post = models.ForeignKey("desk.Post", on_delete=models.PROTECT, related_name="+")
+    target = models.CharField(max_length=2000)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    due_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    endpoint = models.CharField(max_length=2000, blank=True)
+    status = models.PositiveSmallIntegerField(null=True)  # the endpoint's answer
+    sent_at = models.DateTimeField(null=True)
+    problem = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "copies_sent"
+        constraints = [models.UniqueConstraint(fields=["post", "target"], name="copies_sent_once")]
+        indexes = [models.Index(fields=["state", "due_at"], name="copies_sent_due")]

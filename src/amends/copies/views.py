@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from amends.copies import pingback
 from amends.copies.webmention import receive
 
 
@@ -16,5 +17,19 @@ def webmention(request):
     )
     if answer.retry_after is not None:
         response["Retry-After"] = str(answer.retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@csrf_exempt  # as above: a Pingback 1.0 XML-RPC call, kept and checked like a Webmention
+@require_POST
+def pinged(request):
+    if len(request.body) > pingback.LARGEST:
+        return HttpResponse(
+            f"The body must be at most {pingback.LARGEST} bytes\n",
+            status=413,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(pingback.answer(request.body), content_type="text/xml; charset=utf-8")
     response["Cache-Control"] = "no-store"
     return response

@@ -7,9 +7,9 @@ keeps the mention — and never fetches anything. The worker's :func:`verify_due
 source later, through the outbound guard (public addresses only unless
 ``AMENDS_ALLOW_PRIVATE_ADDRESSES``; at most 1 MB, 10 seconds and 5 redirects, each hop checked),
 and reads whether it links to the target. A source that does is recorded as a copy
-(``copy.found``, found by ``webmention``), with the revision its words match best; one that
-no longer does, or answers 410 Gone, makes its copy gone (``copy.gone``), as the spec's update
-and delete semantics ask.
+(``copy.found``, found by ``webmention``, or ``pingback`` for a Pingback), with the revision
+its words match best; one that no longer does, or answers 410 Gone (or 404), makes its copy
+gone (``copy.gone``), as the spec's update and delete semantics ask.
 """
 
 import logging
@@ -72,8 +72,9 @@ def target_post(target: str) -> Post | None:
     return Post.objects.only("pk").filter(pk=int(found.group(1))).first() if found else None
 
 
-def receive(source: object, target: object) -> Received:
-    """Answer one Webmention request (``source`` and ``target`` as posted)."""
+def receive(source: object, target: object, *, protocol: str = "webmention") -> Received:
+    """Answer one Webmention request (``source`` and ``target`` as posted), or a Pingback's
+    (``protocol="pingback"``)."""
     source_url, target_url = _url(source), _url(target)
     if source_url is None:
         return Received(400, "source: must be an http or https URL")
@@ -88,14 +89,23 @@ def receive(source: object, target: object) -> Received:
     at = now()
     recent = Webmention.objects.filter(host=host, received_at__gte=at - timedelta(hours=1))
     if recent.count() >= settings.WEBMENTION_PER_HOST:
-        return Received(429, f"source: too many Webmentions from {host}; try later", 3600)
+        return Received(429, f"source: too many mentions from {host} this hour; try later", 3600)
     # One statement: a new mention is kept; the same one sent again (its source changed) is
     # checked again.
     Webmention.objects.bulk_create(
-        [Webmention(source=source_url, target=target_url, post=post, host=host, received_at=at)],
+        [
+            Webmention(
+                source=source_url,
+                target=target_url,
+                protocol=protocol,
+                post=post,
+                host=host,
+                received_at=at,
+            )
+        ],
         update_conflicts=True,
         unique_fields=["source", "target"],
-        update_fields=["state", "received_at"],
+        update_fields=["state", "received_at", "protocol"],
     )
     return Received(202, "Accepted: the source will be checked")
 
@@ -181,8 +191,8 @@ def _verify(client: httpx.Client, mention: Webmention) -> None:
     except (httpx.HTTPError, ValueError, OSError, NotPublic) as error:
         _settle(mention, Webmention.State.REFUSED, f"the source could not be read: {error}")
         return
-    if status == 410:
-        _settle(mention, Webmention.State.GONE, "the source is gone (410)")
+    if status in (404, 410):  # deleted (410, as the spec says) or no longer there at all
+        _settle(mention, Webmention.State.GONE, f"the source is gone ({status})")
         return
     if status != 200:
         _settle(mention, Webmention.State.REFUSED, f"the source answered {status}")
@@ -224,7 +234,7 @@ def _settle(mention: Webmention, state: str, problem: str, words: str = "") -> N
             mention.copy = existing or register.found(
                 mention.post,
                 url=mention.source,
-                found_by=KnownCopy.FoundBy.WEBMENTION,
+                found_by=KnownCopy.FoundBy(mention.protocol),
                 revision=_revision_shown(mention.post, words),
                 actor=None,
             )

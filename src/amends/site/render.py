@@ -83,6 +83,7 @@ def render_to_string(name: str, context: dict) -> str:
             "lang": language,
             "t": lambda key: word(key, language),
             "home": PREFIX.get(language, "/"),
+            "site_url": settings.SITE_URL,
             **context,
         }
     )

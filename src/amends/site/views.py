@@ -53,6 +53,9 @@ def public(request, path: str = ""):
     response["Cache-Control"] = (
         "public, max-age=31536000, immutable" if tile else "public, max-age=60"
     )
+    # Where other sites say they link to a page (as amends.site.wsgi says it).
+    response["Link"] = '</webmention>; rel="webmention"'
+    response["X-Pingback"] = f"{settings.SITE_URL}/pingback"
     return response
 
 

@@ -36,6 +36,14 @@ CACHE_BYTES = 32 * 1024 * 1024  # per server process; pages are a few kilobytes 
 LARGEST = 1024 * 1024  # bigger files (a long feed) are read from disk every time
 
 
+def pingback_header() -> tuple[str, str]:
+    """Where blogs send a Pingback (1.0) when they link to a page: an absolute URL, as the
+    spec asks."""
+    from django.conf import settings
+
+    return ("X-Pingback", f"{settings.SITE_URL}/pingback")
+
+
 class Page:
     """A public file as read, with what identifies that version of it on disk."""
 
@@ -49,6 +57,7 @@ class Page:
             ("Content-Type", content_type),
             ("Content-Length", str(len(body))),
             *SECURITY_HEADERS,
+            pingback_header(),
         ]
 
     def current(self) -> bool:
@@ -106,6 +115,10 @@ class PublicFiles:
             from amends.copies.endpoint import answer
 
             return answer(environ, start_response)
+        if environ.get("PATH_INFO") == "/pingback":
+            from amends.copies.endpoint import pinged
+
+            return pinged(environ, start_response)
         if method != "GET" and method != "HEAD":
             return self.django_app(environ, start_response)
         path = environ.get("PATH_INFO", "/")

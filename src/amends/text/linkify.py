@@ -34,6 +34,17 @@ def _line(text: str) -> str:
     return "".join(out)
 
 
+def links(text: str) -> list[str]:
+    """The web addresses ``text`` names, as :func:`linkify` makes them links, each once, in
+    order."""
+    found: dict[str, None] = {}
+    for match in _URL.finditer(text):
+        url = _trim(match.group())
+        if len(url) > len(match.group().split("//", 1)[0]) + 2:
+            found[url] = None
+    return list(found)
+
+
 def linkify(text: str) -> str:
     """``text`` as HTML: escaped, its web addresses made links, its line breaks kept."""
     return "<br>\n".join(_line(line) for line in text.split("\n"))
