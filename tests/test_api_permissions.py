@@ -39,6 +39,9 @@ ENDPOINTS = [
     ),
     ("POST", "/api/copies/match", {"text": "Closes on 4 May."}, only(*STAFF, status=200)),
     ("GET", "/api/incidents/{incident}/conversation", None, only(*STAFF, status=200)),
+    ("POST", "/api/copies/{copy}/notify", {}, only(*WRITERS, status=200)),
+    ("GET", "/api/incidents/{incident}/inbox", None, only(*STAFF, status=200)),
+    ("POST", "/api/mentions/{mention}/handled", None, only(*WRITERS, status=200)),
     ("GET", "/api/posts", None, only(*STAFF, status=200)),
     ("POST", "/api/posts", {"account": "house:news", "text": "New."}, only(*WRITERS, status=201)),
     ("GET", "/api/posts/{post}", None, only(*STAFF, status=200)),
@@ -231,7 +234,22 @@ def world(people, testbed):
         people.adam, user="sally", starts="2026-12-04T22:00", ends="2026-12-05T07:00"
     ).run()
     record.sign_checkpoint()
+    from django.utils import timezone
+
+    from amends.actions import RecordCopy
     from amends.api.models import ApiToken
+    from amends.copies.models import Mention
+
+    copy = RecordCopy(
+        people.alice, post=post.pk, url="https://blog.example/2026/12/road", found_by="text"
+    ).run()
+    mention = Mention.objects.create(
+        post=post,
+        kind="reply",
+        url="https://social.example/r/1",
+        at=timezone.now(),
+        found_at=timezone.now(),
+    )
 
     spare, _ = ApiToken.issue(people.alice, "spare")
     return {
@@ -245,6 +263,8 @@ def world(people, testbed):
         "urgent": urgent.pk,
         "channel": channel.pk,
         "shift": shift.pk,
+        "copy": copy.pk,
+        "mention": mention.pk,
     }
 
 
@@ -293,6 +313,8 @@ def test_every_operation_in_the_openapi_document_has_a_permission_row(client):
         "{urgent}": "{deletion_id}",
         "{channel}": "{channel_id}",
         "{shift}": "{shift_id}",
+        "{copy}": "{copy_id}",
+        "{mention}": "{mention_id}",
     }
     for short, long in names.items():
         covered = {(m, p.replace(short, long)) for m, p in covered}

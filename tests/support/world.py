@@ -66,6 +66,10 @@ def world(people, testbed):
         found_by="screenshot",
         revision=1,
     ).run()
+    web_copy = RecordCopy(
+        people.alice, post=post.pk, url="https://blog.example/2026/12/road", found_by="text"
+    ).run()
+    mention = Mention.objects.filter(post=post).order_by("-at").first()
     # As the watch leaves it when the post was edited on its platform (a row only: the seen
     # button reads nothing else).
     change = OutsideChange.objects.create(
@@ -86,6 +90,8 @@ def world(people, testbed):
         "change": change.pk,
         "account": post.account_id,
         "alice": people.alice.pk,
+        "copy": web_copy.pk,
+        "mention": mention.pk,
     }
 
 

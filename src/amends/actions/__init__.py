@@ -9,7 +9,7 @@ from amends.actions.admin import AddAccount, AddUser
 from amends.actions.adoption import AdoptPost
 from amends.actions.base import Action, Forbidden, PolicyViolation
 from amends.actions.channels import AddToIncident, CorrectEverywhere
-from amends.actions.copies import CopyGone, RecordCopy
+from amends.actions.copies import CopyGone, HandleMention, NotifyCopy, RecordCopy
 from amends.actions.custody import PlaceHold, ReleaseHold, Unseal
 from amends.actions.deletions import (
     ApproveDeletion,
@@ -67,7 +67,9 @@ __all__ = [
     "ExportPack",
     "FollowLog",
     "Forbidden",
+    "HandleMention",
     "NoteIncident",
+    "NotifyCopy",
     "OpenIncident",
     "PauseSending",
     "PlaceHold",

@@ -30,6 +30,10 @@ class CopyOut(Schema):
     found_at: str
     notified_at: str | None
     gone_at: str | None
+    offer: str | None = Field(
+        description="What can be done about it now: webmention (a web page is sent one), reply "
+        "(a reply with the correction beside a platform copy, made in its app), or null."
+    )
 
 
 class Copies(Schema):
@@ -70,3 +74,36 @@ class Conversation(Schema):
     fallen_by: float = Field(ge=0, le=1)
     state: str = Field(description="quiet, rising, steady, falling or revived")
     advice: str
+
+
+class NotifyIn(Body):
+    anyway: bool = Field(
+        False, description="Tell them although the budget is spent or the incident closed."
+    )
+    override_reason: str = Field(
+        "",
+        description="With anyway: why (required then; recorded).",
+        max_length=2000,
+    )
+
+
+class Notified(Schema):
+    id: int
+    notified_at: str
+
+
+class MentionOut(Schema):
+    id: int
+    post: int
+    kind: str = Field(description="reply, quote, repost or mention")
+    url: str
+    author: str
+    text: str
+    at: str
+    handled_at: str | None
+    handled_by: str | None
+
+
+class Inbox(Schema):
+    incident: int
+    mentions: list[MentionOut]

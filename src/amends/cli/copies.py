@@ -126,6 +126,92 @@ def copies_gone(copy_id, as_user):
     return {"id": gone.pk, "gone_at": gone.gone_at.isoformat()}, f"copy {gone.pk} recorded as gone"
 
 
+@copies.command("notify")
+@click.argument("copy_id", metavar="COPY")
+@click.option(
+    "--anyway",
+    is_flag=True,
+    help="Tell them although the incident's response budget is spent or it is closed "
+    "(needs --reason; recorded).",
+)
+@click.option("--reason", default="", help="With --anyway: why, for the record.")
+@as_option
+@command
+def copies_notify(copy_id, anyway, reason, as_user):
+    """Tell the place COPY is that the post was put right: a Webmention from the post's page
+    to a web page, or (for a quote, repost or reply on a platform) record the reply with the
+    correction made there. Counts against the incident's response budget (copy.notified).
+
+    Example: amends copies notify 3 --as alice
+    """
+    from amends.actions import NotifyCopy
+
+    told = NotifyCopy(
+        user_named(as_user), copy=copy_id, anyway=anyway, override_reason=reason
+    ).run()
+    return (
+        {"id": told.pk, "notified_at": told.notified_at.isoformat()},
+        f"copy {told.pk}: its owner is told of the correction (counted against the budget)",
+    )
+
+
+class _IncidentOrCommand(click.Group):
+    """``amends inbox INCIDENT`` lists it; ``amends inbox handled MENTION`` marks one."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_IncidentOrCommand)
+def inbox():
+    """What the public said about an incident's posts: `amends inbox INCIDENT` lists what no one
+    has handled yet; `handled` marks one."""
+
+
+@inbox.command("show")
+@click.argument("incident", metavar="INCIDENT")
+@click.option("--all", "everything", is_flag=True, help="Include what was already handled.")
+@command
+def inbox_show(incident, everything):
+    """List the replies, quotes, reposts and mentions of INCIDENT's posts, newest first.
+
+    Example: amends inbox 3 --json
+    """
+    from amends.copies.inbox import as_json
+    from amends.copies.inbox import inbox as listed
+    from amends.desk.lookups import get
+    from amends.desk.models import Incident
+
+    found = get(Incident, incident, "incident")
+    mentions = [as_json(m) for m in listed(found, handled=everything)]
+    lines = [
+        f"{m['id']}\t{m['kind']}\t{m['at']}\t{m['author']}\t{m['text'][:60]}\t{m['url']}"
+        + ("\thandled" if m["handled_at"] else "")
+        for m in mentions
+    ]
+    return {"incident": found.pk, "mentions": mentions}, "\n".join(
+        lines
+    ) or f"nothing waiting in the inbox of incident {found.pk}"
+
+
+@inbox.command("handled")
+@click.argument("mention", metavar="MENTION")
+@as_option
+@command
+def inbox_handled(mention, as_user):
+    """Mark MENTION as handled: it leaves the inbox.
+
+    Example: amends inbox handled 41 --as alice
+    """
+    from amends.actions import HandleMention
+    from amends.copies.inbox import as_json
+
+    done = HandleMention(user_named(as_user), mention=mention).run()
+    return as_json(done), f"mention {done.pk} handled"
+
+
 @click.command()
 @click.argument("incident", metavar="INCIDENT")
 @command
@@ -150,4 +236,4 @@ def conversation(incident):
     return payload, "\n".join([*lines, payload["advice"]])
 
 
-COMMANDS = {"copies": copies, "conversation": conversation}
+COMMANDS = {"copies": copies, "conversation": conversation, "inbox": inbox}

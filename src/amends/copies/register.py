@@ -16,6 +16,27 @@ def shows_error(post: Post, revision: int) -> bool:
     return revision < latest or removed
 
 
+# What can be done about a copy, by how it was found: a Webmention for a web page (it can update
+# what it shows of the post), a reply with the correction beside a platform copy (made in the
+# platform's app), nothing for an archive or a screenshot (no one to tell; it keeps what it saw).
+OFFER = {
+    "webmention": "webmention",
+    "pingback": "webmention",
+    "text": "webmention",
+    "quote": "reply",
+    "repost": "reply",
+    "reply": "reply",
+}
+
+
+def offer(copy: KnownCopy) -> str | None:
+    """What the desk offers for ``copy`` now: ``webmention``, ``reply`` or None (nothing fits,
+    it is gone, or its owner was told already)."""
+    if copy.gone_at is not None or copy.notified_at is not None:
+        return None
+    return OFFER.get(copy.found_by)
+
+
 def copies_of(post: Post) -> list[dict]:
     latest = post.revisions.aggregate(n=Max("n"))["n"] or 0
     removed = post.deletions.filter(status=Deletion.Status.DONE).exists()
@@ -29,6 +50,7 @@ def copies_of(post: Post) -> list[dict]:
             "found_at": c.found_at.isoformat(),
             "notified_at": c.notified_at.isoformat() if c.notified_at else None,
             "gone_at": c.gone_at.isoformat() if c.gone_at else None,
+            "offer": offer(c),
         }
         for c in KnownCopy.objects.filter(post=post).order_by("found_at", "pk")
     ]

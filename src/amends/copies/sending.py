@@ -67,6 +67,17 @@ def queue(post_ids: Iterable[int]) -> int:
     return len(owed)
 
 
+def owe(post_id: int, target: str) -> None:
+    """Owe one page a Webmention from a post's page (a copy of the post found there, told of
+    the correction), inside the caller's transaction."""
+    Sent.objects.bulk_create(
+        [Sent(post_id=post_id, target=target, due_at=now())],
+        update_conflicts=True,
+        unique_fields=["post", "target"],
+        update_fields=["state", "due_at", "attempts", "problem"],
+    )
+
+
 class _Endpoint(HTMLParser):
     """The first ``<link>`` or ``<a>`` with ``rel`` naming ``webmention`` and an ``href``.
     (Comments and escaped text are not elements, so nothing in them counts.)"""

@@ -53,7 +53,7 @@ class Progress:
 
 
 def progress(incidents: Iterable[Incident]) -> dict[int, Progress]:
-    """The progress of each incident, by id, in three queries however many there are: pages that
+    """The progress of each incident, by id, in a few queries however many there are: pages that
     list incidents would otherwise ask seven questions of the database per incident."""
     incidents = list(incidents)
     post_ids = {i.post_id for i in incidents}
@@ -129,6 +129,15 @@ def progress(incidents: Iterable[Incident]) -> dict[int, Progress]:
                 f"waiting to be done by hand on {CONNECTORS[platform].label} (post {post_id})"
             )
 
+    # Copies whose owners were told of the correction: each one more response (NotifyCopy).
+    from amends.copies.models import KnownCopy
+
+    told: Counter[int] = Counter()
+    rows = KnownCopy.objects.filter(post_id__in=channel_of, notified_at__isnull=False)
+    for post_id in rows.values_list("post_id", flat=True):
+        for incident_id in channel_of[post_id]:
+            told[incident_id] += 1
+
     out = {}
     for incident in incidents:
         post = incident.post_id
@@ -169,7 +178,9 @@ def progress(incidents: Iterable[Incident]) -> dict[int, Progress]:
         steps = [_noted(s, post, incident, overrides) for s in steps]
         out[incident.pk] = Progress(
             steps=steps,
-            used=responses[incident.pk] + sum(1 for t in corrected if t >= incident.opened_at),
+            used=responses[incident.pk]
+            + told[incident.pk]
+            + sum(1 for t in corrected if t >= incident.opened_at),
             first_apology=min(apologies.get(post, []), default=None),
             first_correction=min(corrected, default=None),
         )

@@ -81,6 +81,7 @@ WORDS = [
     gettext_noop("pingback"),
     gettext_noop("quote"),
     gettext_noop("repost"),
+    gettext_noop("mention"),
     gettext_noop("reply"),
     gettext_noop("archive"),
     gettext_noop("screenshot"),

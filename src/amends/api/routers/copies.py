@@ -2,7 +2,7 @@
 
 from ninja import Router, Status
 
-from amends.actions import RecordCopy
+from amends.actions import HandleMention, NotifyCopy, RecordCopy
 from amends.api import schemas as s
 from amends.api import schemas_copies as sc
 from amends.api.auth import staff
@@ -78,3 +78,55 @@ def conversation(request, incident_id: s.Id):
 
     staff(request.auth, "read incidents")
     return as_json(get(Incident, incident_id, "incident"))
+
+
+@router.post(
+    "/copies/{copy_id}/notify",
+    response={200: sc.Notified, **ERRORS},
+    summary="Tell the place a copy is of the correction",
+)
+def notify(request, copy_id: s.Id, payload: sc.NotifyIn):
+    """A Webmention from the post's page to a web page; for a platform copy, the reply with the
+    correction made there, recorded. ``copy.notified``, counted against the incident's response
+    budget: past it, or once the incident is closed, refused (409) unless ``anyway``."""
+    told = NotifyCopy(
+        request.auth,
+        copy=copy_id,
+        anyway=payload.anyway,
+        override_reason=payload.override_reason,
+    ).run()
+    return {"id": told.pk, "notified_at": told.notified_at.isoformat()}
+
+
+@router.get(
+    "/incidents/{incident_id}/inbox",
+    response={200: sc.Inbox, **ERRORS},
+    summary="What the public said about an incident's posts",
+)
+@closed_query
+def inbox(request, incident_id: s.Id, handled: bool = False):
+    """Replies, quotes, reposts and mentions of the incident's posts, newest first: those no one
+    has handled yet (with ``handled=true``, every one)."""
+    from amends.copies.inbox import as_json
+    from amends.copies.inbox import inbox as listed
+    from amends.desk.lookups import get
+    from amends.desk.models import Incident
+
+    staff(request.auth, "read incidents")
+    incident = get(Incident, incident_id, "incident")
+    return {
+        "incident": incident.pk,
+        "mentions": [as_json(m) for m in listed(incident, handled=handled)],
+    }
+
+
+@router.post(
+    "/mentions/{mention_id}/handled",
+    response={200: sc.MentionOut, **ERRORS},
+    summary="Mark something the public said as handled",
+)
+def handled(request, mention_id: s.Id):
+    """It leaves the incident's inbox."""
+    from amends.copies.inbox import as_json
+
+    return as_json(HandleMention(request.auth, mention=mention_id).run())

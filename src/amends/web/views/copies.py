@@ -90,3 +90,130 @@ def check(request):
         ],
     )
     return render(request, "desk/copies/check.html", context)
+
+
+def _words_for(post) -> str:
+    """What to say beside a copy on a platform: the correction in words, or the notice that
+    the post was taken down."""
+    from django.utils import timezone
+
+    from amends.actions.deletions import notice_for
+    from amends.record import api as record
+    from amends.text.render import plain_correction
+
+    removal = post.removal
+    if removal is not None:
+        return notice_for(post, removal.ground, removal.explanation, removal.decided_at)
+    latest = list(post.revisions.order_by("-n")[:2])
+    if len(latest) < 2:
+        return ""
+    new, old = (record.read(r.seq).decode("utf-8") for r in latest)
+    return plain_correction(
+        old,
+        new,
+        at=latest[0].created_at,
+        zone=timezone.get_default_timezone(),
+        reason=latest[0].reason,
+    )
+
+
+@desk_page("author", "supervisor")
+@require_http_methods(["GET", "POST"])
+def notify(request, copy_id: int):
+    """Tell the place a copy is of the correction: what will happen, the budget, and what the
+    conversation says, before anything is done."""
+    from django.shortcuts import get_object_or_404
+
+    from amends.actions import NotifyCopy
+    from amends.copies.conversation import advice, signal
+    from amends.copies.models import KnownCopy
+    from amends.copies.register import offer
+    from amends.desk import incidents as rules
+    from amends.web.forms import flag, perform
+
+    copy = get_object_or_404(KnownCopy.objects.select_related("post__account"), pk=copy_id)
+    incident = rules.incident_for(copy.post)
+    context = {
+        "copy": copy,
+        "post": copy.post,
+        "offer": offer(copy),
+        "incident": incident,
+        "words": _words_for(copy.post) if offer(copy) == "reply" else "",
+    }
+    if incident is not None:
+        context["budget_used"] = rules.budget_used(incident)
+        context["advice"] = advice(signal(incident)[1])
+    if request.method == "GET":
+        return render(request, "desk/copies/notify.html", context)
+    action = NotifyCopy(
+        request.user,
+        copy=copy.pk,
+        anyway=flag(request, "anyway"),
+        override_reason=request.POST.get("override_reason", ""),
+    )
+    return perform(
+        request,
+        action,
+        template="desk/copies/notify.html",
+        context=context,
+        done=lambda _: reverse("desk:post", args=[copy.post_id]) + "#copies",
+        said=lambda _: (
+            (
+                gettext("A Webmention with the correction is on its way to that page.")
+                if context["offer"] == "webmention"
+                else gettext("Your reply beside that copy is recorded.")
+            )
+            + " "
+            + gettext("It counts against the incident's response budget.")
+        ),
+    )
+
+
+@desk_page()
+def inbox(request, incident_id: int):
+    """What the public said about an incident's posts: newest first, those no one has handled
+    yet; with ?all=1, every one."""
+    from django.shortcuts import get_object_or_404
+
+    from amends.copies.conversation import advice, signal
+    from amends.copies.inbox import inbox as listed
+    from amends.desk.models import Incident
+    from amends.desk.roles import can_write
+
+    incident = get_object_or_404(Incident.objects.select_related("post"), pk=incident_id)
+    everything = request.GET.get("all") == "1"
+    return render(
+        request,
+        "desk/copies/inbox.html",
+        {
+            "incident": incident,
+            "mentions": listed(incident, handled=everything),
+            "everything": everything,
+            "advice": advice(signal(incident)[1]),
+            "can_write": can_write(request.user),
+        },
+    )
+
+
+@desk_page("author", "supervisor")
+@require_POST
+def handled(request, mention_id: int):
+    from amends.actions import HandleMention
+    from amends.copies.models import Mention
+
+    found = Mention.objects.filter(pk=mention_id).select_related("post").first()
+    try:
+        done = HandleMention(request.user, mention=mention_id).run()
+    except AmendsError as error:
+        messages.error(request, in_words(error))
+        if found is None:
+            raise
+        done = found
+    else:
+        messages.success(request, gettext("Marked as handled."))
+    from amends.desk import incidents as rules
+
+    incident = rules.incident_for(done.post)
+    if incident is None:
+        return redirect(reverse("desk:post", args=[done.post_id]))
+    return redirect(reverse("desk:inbox", args=[incident.pk]))

@@ -148,6 +148,7 @@ def _conversation(incident: Incident, answers: list) -> dict:
     from django.utils import timezone
 
     from amends.copies.conversation import advice, signal
+    from amends.copies.inbox import waiting
     from amends.web.conversation_chart import chart
 
     hours, found = signal(incident, answers=answers)
@@ -159,6 +160,7 @@ def _conversation(incident: Incident, answers: list) -> dict:
         "rows": [{"hour": h, "answered": h.hour.astimezone(zone) in answered} for h in busy[-72:]],
         "advice": advice(found, zone),
         "state": found.state,
+        "waiting": waiting(incident),
     }
 
 
