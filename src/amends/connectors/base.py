@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from amends.connectors.errors import PlatformError
@@ -53,6 +53,31 @@ class Remote:
     url: str = ""
     text: str | None = None
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """Something the public did about a post on its platform: a reply, a quote, a repost, or a
+    mention of the account beside a link to it. ``post`` is the :class:`Remote` id it is
+    about; ``id`` the platform's own id of what was done, ``url`` a link to it."""
+
+    post: str
+    kind: str  # reply, quote, repost, mention
+    id: str
+    url: str
+    at: datetime
+    author: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """What one look at a platform found, where to look from next time, and what it cost
+    (the platform's own unit: X bills each post read)."""
+
+    seen: list[Seen]
+    cursor: str | None = None
+    reads: int = 0
 
 
 @dataclass(frozen=True)
@@ -209,3 +234,12 @@ class Connector:
     def replies(self, remote: Remote) -> list[Remote]:
         """Replies to ``remote``, where capabilities.list_replies says the platform allows it."""
         return []
+
+    # Gathering what the public does about a post (amends.copies.gathering): replies, quotes,
+    # reposts. Where a platform gives none of it, nothing is gathered.
+    gathers: ClassVar[bool] = False
+
+    def engagement(self, watched: list[Remote], cursor: str | None) -> Gathered:
+        """Replies, quotes and reposts of the ``watched`` posts since ``cursor`` (what the last
+        look returned; None the first time), within the platform's rate limits."""
+        return Gathered([], cursor)

@@ -152,3 +152,21 @@ class Sent(models.Model):
         db_table = "copies_sent"
         constraints = [models.UniqueConstraint(fields=["post", "target"], name="copies_sent_once")]
         indexes = [models.Index(fields=["state", "due_at"], name="copies_sent_due")]
+
+
+class Gathering(models.Model):
+    """Where the last look at an account's platform for replies, quotes and reposts left off,
+    and when to look again: soon while something is happening, less often as it quietens."""
+
+    account = models.OneToOneField(
+        "desk.Account", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    cursor = models.CharField(max_length=200, null=True)
+    due_at = models.DateTimeField()
+    interval = models.PositiveIntegerField(default=300)  # seconds until the next look
+    looked_at = models.DateTimeField(null=True)
+    reads = models.BigIntegerField(default=0)  # the platform's unit of cost (X: posts read)
+    problem = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "copies_gathering"

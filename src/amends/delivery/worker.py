@@ -320,16 +320,18 @@ class Worker:
     def witness_if_due(self) -> None:
         """Every few seconds, see whether the witnesses are due the latest checkpoint
         (amends.witness.asking.ask_if_due keeps to AMENDS_WITNESS_INTERVAL), whether the daily
-        timestamp is due, check the Webmentions received since and send those owed."""
+        timestamp is due, check the Webmentions received since and send those owed, and gather
+        what the public did about open incidents' posts (amends.copies.gathering)."""
         if time.monotonic() - self._witnessed_at < 5:
             return
         self._witnessed_at = time.monotonic()
+        from amends.copies.gathering import gather_due
         from amends.copies.sending import send_due
         from amends.copies.webmention import verify_due
         from amends.witness.asking import ask_if_due
         from amends.witness.timestamps import stamp_if_due
 
-        due_now = [ask_if_due, stamp_if_due, verify_due, send_due]
+        due_now = [ask_if_due, stamp_if_due, verify_due, send_due, gather_due]
         if time.monotonic() - self._indexed_at >= 300:  # revisions left without a fingerprint
             from amends.copies.matching import index_missing
 

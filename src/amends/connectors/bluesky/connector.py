@@ -29,6 +29,7 @@ from amends.connectors.base import (
     Capabilities,
     Connector,
     Field,
+    Gathered,
     Measure,
     PlatformError,
     Proof,
@@ -114,6 +115,13 @@ class Bluesky(Connector):
             f"the PLC directory that publishes accounts' keys (default {PLC})",
             required=False,
             label="PLC directory",
+        ),
+        Field(
+            "firehose",
+            "where to read what the public does about posts (a relay's URL, e.g. "
+            "https://bsky.network; default: the account's own server)",
+            required=False,
+            label="Event stream",
         ),
     )
 
@@ -268,6 +276,18 @@ class Bluesky(Connector):
                 f"bluesky: {where} does not publish a signing key for {did}", permanent=True
             )
         return key
+
+    # What the public does about the posts: the event stream (firehose.py).
+    gathers = True
+
+    def engagement(self, watched: list[Remote], cursor: str | None) -> Gathered:
+        from amends.connectors.bluesky import firehose
+
+        relay = self.settings.get("firehose")
+        server = relay or self.settings.get("server") or "https://bsky.social"
+        if cursor is None and not relay:
+            cursor = "0"  # a server's own stream is small: from its oldest kept event
+        return firehose.engagement(server, self.own_did(), watched, cursor)
 
     # How.
 
