@@ -288,3 +288,23 @@ def test_a_correction_that_cannot_fit_says_so_and_is_never_cut():
     )
     assert (reply.how, reply.fits) == (REPLY, False)
     assert reply.text.endswith("x" * 70000 + ".")
+
+
+# What the public does about a post, gathered for the inbox
+
+
+def test_engagement_reads_comments_and_public_shares():
+    page, platform = connect("comments", "sharedposts")
+    got = page.engagement([POST], None)
+    assert [(s.kind, s.author, s.text) for s in got.seen] == [
+        ("reply", "A. Resident", "Thanks for correcting it."),
+        ("repost", "Community Watch Group", "Keep an eye out for this car."),
+    ]
+    assert got.seen[0].url == f"{POST.url}?comment_id=1661203157268880_1661364040586125"
+    assert got.seen[1].url == "https://www.facebook.com/10158329104799999/posts/1661399999999999"
+    assert got.seen[1].at == datetime(2026, 5, 14, 9, 55, 12, tzinfo=UTC)
+    assert got.reads == 2
+    assert platform.requests[1].url.params["fields"] == (
+        "id,from,message,created_time,permalink_url"
+    )
+    assert all(r.headers["Authorization"] == f"Bearer {TOKEN}" for r in platform.requests)

@@ -11,6 +11,7 @@ Mastodon answers.
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from amends.connectors.base import PlatformError, Remote
@@ -316,3 +317,34 @@ def test_the_instances_own_limit_decides_whether_a_correction_fits():
     big = Mastodon("news", {"server": "https://mastodon.example", "limit": 5000}, {"token": "t"})
     old, new = "a " * 240 + "4 May.", "a " * 240 + "14 May."
     assert plan_correction(big, old=old, new=new, reason="Wrong date.", at=AT, zone=UTC).fits
+
+
+# What the public does about a post: replies, quotes and boosts, as gathered for the inbox
+
+
+def test_engagement_reads_replies_quotes_and_boosts_by_others_not_our_own(mastodon):
+    masto = connect(mastodon)
+    ours = masto.publish("Road closed near the Guildhall.", key="delivery-1")
+    masto.reply(ours, "Sorry: it is the Library.", key="delivery-2")  # the force's own answer
+    resident = mastodon._mock("POST", "dev_user", {"username": "resident"}).json()
+    other = {"Authorization": f"Bearer {resident['access_token']}"}
+
+    def as_resident(path: str, **form) -> dict:
+        return httpx.post(f"{mastodon.url}{path}", headers=other, data=form, timeout=10).json()
+
+    replied = as_resident("/api/v1/statuses", status="Which road?", in_reply_to_id=ours.id)
+    quoted = as_resident("/api/v1/statuses", status="Seen this?", quoted_status_id=ours.id)
+    as_resident(f"/api/v1/statuses/{ours.id}/reblog")
+    as_resident("/api/v1/statuses", status="Nothing to do with it.")
+
+    got = masto.engagement([ours], None)
+    by_kind = {seen.kind: seen for seen in got.seen}
+    assert sorted(by_kind) == ["quote", "reply", "repost"]
+    assert len(got.seen) == 3
+    assert (by_kind["reply"].id, by_kind["reply"].text) == (replied["id"], "Which road?")
+    assert by_kind["reply"].author == "resident"
+    assert by_kind["reply"].post == ours.id
+    assert by_kind["quote"].id == quoted["id"]
+    assert by_kind["quote"].url == quoted["url"]
+    assert by_kind["repost"].author == "resident"
+    assert got.reads == 3

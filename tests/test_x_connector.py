@@ -387,3 +387,39 @@ def test_a_correction_that_cannot_fit_says_so_and_is_never_cut():
     assert (reply.how, reply.fits) == (REPLY, False)
     assert reply.text.endswith("日本" * 80 + ".")
     assert "shorten the reason or the change" in reply.why
+
+
+# What the public does about a Post, gathered for the inbox (and counted: X bills each read)
+
+
+def test_engagement_reads_quotes_replies_and_reposts_and_counts_what_was_read():
+    x, platform = connect("quote_tweets", "search_replies", "retweeted_by", user_id="2244994945")
+    ours = Remote(
+        id="1445880548472328192", extra={"edit_history_tweet_ids": ["1445880548472328192"]}
+    )
+    got = x.engagement([ours], None)
+    kinds = [(s.kind, s.author, s.text) for s in got.seen]
+    assert kinds == [
+        (
+            "quote",
+            "cardiffresident",
+            "Is this right? A red Ford Focus & two men? https://t.co/abc123",
+        ),
+        ("reply", "samjones", "@examplepolice Which junction is it?"),
+        ("repost", "localnews", ""),
+    ]  # the force's own quote left out
+    assert got.seen[0].url == "https://x.com/i/web/status/1446211218000000001"
+    assert got.seen[0].at == datetime(2026, 5, 14, 10, 2, 11, tzinfo=UTC)
+    assert got.cursor == "1446211218000000010"  # where the next look at replies starts
+    assert got.reads == 2 + 2 + 1 + 1 + 1  # Posts and users, as X bills them
+    search = platform.requests[1].url.params
+    assert search["query"] == "conversation_id:1445880548472328192"
+    assert "since_id" not in search
+
+    # The next look asks only for replies since the newest one read.
+    x, platform = connect(
+        "quote_tweets", "search_replies_none", "retweeted_by", user_id="2244994945"
+    )
+    again = x.engagement([ours], got.cursor)
+    assert platform.requests[1].url.params["since_id"] == "1446211218000000010"
+    assert again.cursor == "1446211218000000010"

@@ -310,6 +310,21 @@ if TSA_URLS and not TSA_ROOTS_FILE.is_file():
 # Webmentions received from one host: at most this many an hour are taken; more are answered
 # 429 (the others' keep coming in).
 WEBMENTION_PER_HOST = env_int("AMENDS_WEBMENTION_PER_HOST", 60, minimum=1, maximum=100000)
+# What X charges for each Post or user its API returns, in US dollars (X bills reads one by one):
+# the desk's cost meter for gathering replies, quotes and reposts on X. Unset: reads are counted
+# and no price is shown.
+X_READ_PRICE = env_str("AMENDS_X_READ_PRICE")
+if X_READ_PRICE is not None:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        if not 0 <= Decimal(X_READ_PRICE) <= 100:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise ImproperlyConfigured(
+            "AMENDS_X_READ_PRICE must be a price in US dollars such as 0.005 "
+            f"(got {X_READ_PRICE!r})"
+        ) from None
 # `amends monitor` calls a followed log stale when its checkpoint (with its cosignatures) has
 # not changed for this many hours: a force with witnesses re-signs at least daily.
 MONITOR_STALE_HOURS = env_int("AMENDS_MONITOR_STALE_HOURS", 48, minimum=1, maximum=24 * 365)

@@ -63,6 +63,7 @@ WORDS = [
     gettext_noop("Server"),
     gettext_noop("Password"),
     gettext_noop("PLC directory"),
+    gettext_noop("Event stream"),
     gettext_noop("Page id"),
     gettext_noop("Token"),
     gettext_noop("Instagram account id"),

@@ -10,7 +10,7 @@ Graph's errors, permanent and transient, are read as :mod:`amends.connectors.gra
 from __future__ import annotations
 
 from amends.connectors import graph, links
-from amends.connectors.base import Capabilities, Connector, Field, Remote
+from amends.connectors.base import Capabilities, Connector, Field, Gathered, Remote, Seen
 
 RECENT = 100  # the Page's posts searched for a pfbid link: the largest page Graph gives
 
@@ -118,6 +118,45 @@ class Facebook(Connector):
             for c in body.get("data") or []
         ]
 
+    # What the public does about the posts: comments (replies) and public shares. Two requests
+    # a post a look; Graph's rate limits answer as errors the gathering backs off from.
+    gathers = True
+
+    def engagement(self, watched: list[Remote], cursor: str | None) -> Gathered:
+        own = str(self.settings.get("page", ""))
+        seen: list[Seen] = []
+        reads = 0
+        for remote in watched:
+            url = remote.url or self._permalink(remote.id)
+            fields = "id,from,message,created_time"
+            comments = self._call("GET", f"{remote.id}/comments", params={"fields": fields})
+            shares = self._call(
+                "GET", f"{remote.id}/sharedposts", params={"fields": f"{fields},permalink_url"}
+            )
+            for kind, body in (("reply", comments), ("repost", shares)):
+                for item in body.get("data") or []:
+                    reads += 1
+                    author = item.get("from") or {}
+                    if str(author.get("id", "")) == own:
+                        continue  # the Page's own answers are not the public's
+                    link = (
+                        f"{url}?comment_id={item['id']}"
+                        if kind == "reply"
+                        else item.get("permalink_url") or f"https://www.facebook.com/{item['id']}"
+                    )
+                    seen.append(
+                        Seen(
+                            remote.id,
+                            kind,
+                            item["id"],
+                            link,
+                            _moment(item.get("created_time")),
+                            author=author.get("name", ""),
+                            text=item.get("message", ""),
+                        )
+                    )
+        return Gathered(seen, cursor, reads=reads)
+
     # Helpers
 
     def _permalink(self, post_id: str) -> str:
@@ -134,6 +173,15 @@ def _identifiers(permalink: str) -> set[str]:
     """The post identifiers a permalink carries (its path's last part, its story_fbid)."""
     found = links.facebook(permalink)
     return {found[0]} if found else set()
+
+
+def _moment(value):
+    from datetime import UTC, datetime
+
+    try:  # Graph writes +0000, which fromisoformat reads
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return datetime.now(UTC)
 
 
 def _exact(text: str) -> str:

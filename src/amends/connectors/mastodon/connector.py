@@ -34,7 +34,16 @@ from mastodon import (
 )
 
 from amends.connectors import links
-from amends.connectors.base import Capabilities, Connector, Field, Measure, PlatformError, Remote
+from amends.connectors.base import (
+    Capabilities,
+    Connector,
+    Field,
+    Gathered,
+    Measure,
+    PlatformError,
+    Remote,
+    Seen,
+)
 from amends.connectors.http import TIMEOUT, USER_AGENT
 from amends.connectors.mastodon import counting
 
@@ -169,6 +178,64 @@ class Mastodon(Connector):
             for status in context.get("descendants", [])
         ]
 
+    # What the public does about the posts: replies (the thread below each), quotes (Mastodon
+    # 4.5's quote posts; older servers have none) and boosts. Three requests a post a look.
+    gathers = True
+
+    def engagement(self, watched: list[Remote], cursor: str | None) -> Gathered:
+        from datetime import UTC, datetime
+
+        own = self.settings.get("account_id") or str(
+            self._call(lambda api: api.account_verify_credentials())["id"]
+        )
+        seen: list[Seen] = []
+        reads = 0
+        for remote in watched:
+            status_id = remote.id
+            statuses = [
+                ("reply", s)
+                for s in self._call(lambda api: api.status_context(status_id))["descendants"]  # noqa: B023
+            ]
+            try:
+                quotes = self._call(lambda api: api.status_quotes(status_id))  # noqa: B023
+            except PlatformError as error:
+                if error.status not in (404, 410):
+                    raise
+                quotes = []
+            statuses += [("quote", s) for s in quotes]
+            boosted = self._call(lambda api: api.status_reblogged_by(status_id))  # noqa: B023
+            reads += 3
+            for kind, status in statuses:
+                if str(status["account"]["id"]) == own:
+                    continue  # the force's own answers are not the public's
+                seen.append(
+                    Seen(
+                        remote.id,
+                        kind,
+                        str(status["id"]),
+                        status.get("url") or status.get("uri") or "",
+                        _moment(status.get("created_at")),
+                        author=status["account"].get("acct", ""),
+                        text=plain_text(status.get("content") or ""),
+                    )
+                )
+            for account in boosted:
+                if str(account["id"]) == own:
+                    continue
+                # A boost has no page of its own, nor a time the API gives: the booster's
+                # profile, marked with the post boosted, seen now.
+                seen.append(
+                    Seen(
+                        remote.id,
+                        "repost",
+                        f"boost:{account['id']}:{remote.id}",
+                        f"{account.get('url', '')}#boost-{remote.id}",
+                        datetime.now(UTC),
+                        author=account.get("acct", ""),
+                    )
+                )
+        return Gathered(seen, cursor, reads=reads)
+
     # Helpers
 
     def _api(self) -> Client:
@@ -220,6 +287,17 @@ class Mastodon(Connector):
     def _remote(self, status, text: str | None) -> Remote:
         url = status.get("url") or status.get("uri") or ""
         return Remote(id=str(status["id"]), url=url, text=text)
+
+
+def _moment(value):
+    from datetime import UTC, datetime
+
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.now(UTC)
 
 
 def _parts(error: MastodonAPIError) -> tuple[int | None, str, str]:

@@ -31,7 +31,16 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from amends.connectors import links
-from amends.connectors.base import Capabilities, Connector, Field, Measure, PlatformError, Remote
+from amends.connectors.base import (
+    Capabilities,
+    Connector,
+    Field,
+    Gathered,
+    Measure,
+    PlatformError,
+    Remote,
+    Seen,
+)
 from amends.connectors.x import counting
 
 API = "https://api.x.com/2"
@@ -41,6 +50,13 @@ NOT_FOUND = "/2/problems/resource-not-found"
 # (https://docs.x.com/x-api/fundamentals/data-dictionary#tweet); author_id says whose it is.
 FIELDS = {"tweet.fields": "author_id,created_at,edit_history_tweet_ids,note_tweet,text"}
 RECENT = 100  # Posts read back by find(): the largest page X gives
+# What the public does about a Post, with who did it: X bills each Post and user read.
+READ = {
+    "tweet.fields": "author_id,created_at,conversation_id,text",
+    "expansions": "author_id",
+    "user.fields": "username",
+    "max_results": RECENT,
+}
 
 
 class X(Connector):
@@ -145,6 +161,67 @@ class X(Connector):
                 return self._remote(post)
         return None
 
+    # What the public does about the Posts: quotes, replies (the Post's conversation, from
+    # where the last look stopped) and reposts. X bills every Post and user read, so each look
+    # says how many it read (the desk's cost meter).
+    gathers = True
+
+    def engagement(self, watched: list[Remote], cursor: str | None) -> Gathered:
+        own = self.settings.get("user_id") or self.check()["user_id"]
+        seen: list[Seen] = []
+        reads, newest = 0, cursor
+        for remote in watched:
+            first = (remote.extra.get("edit_history_tweet_ids") or [remote.id])[0]
+            quotes = _json(self._request("GET", f"/tweets/{remote.id}/quote_tweets", params=READ))
+            search = {**READ, "query": f"conversation_id:{first}"}
+            if cursor:
+                search["since_id"] = cursor
+            replies = _json(self._request("GET", "/tweets/search/recent", params=search))
+            found = replies.get("meta", {}).get("newest_id")
+            if found and (newest is None or int(found) > int(newest)):
+                newest = found
+            reposted = _json(
+                self._request(
+                    "GET",
+                    f"/tweets/{remote.id}/retweeted_by",
+                    params={"user.fields": "username"},
+                )
+            )
+            for kind, body in (("quote", quotes), ("reply", replies)):
+                users = {u["id"]: u.get("username", "") for u in _included(body)}
+                reads += len(body.get("data") or []) + len(users)
+                for post in body.get("data") or []:
+                    if post.get("author_id") == own:
+                        continue  # the force's own answers are not the public's
+                    seen.append(
+                        Seen(
+                            remote.id,
+                            kind,
+                            post["id"],
+                            f"https://x.com/i/web/status/{post['id']}",
+                            _moment(post.get("created_at")),
+                            author=users.get(post.get("author_id"), ""),
+                            text=html.unescape(post.get("text") or ""),
+                        )
+                    )
+            for user in reposted.get("data") or []:
+                reads += 1
+                if user.get("id") == own:
+                    continue
+                # A repost has no page of its own, nor a time X gives: the user's profile,
+                # marked with the Post reposted, seen now.
+                seen.append(
+                    Seen(
+                        remote.id,
+                        "repost",
+                        f"repost:{user['id']}:{remote.id}",
+                        f"https://x.com/{user.get('username', user['id'])}#repost-{remote.id}",
+                        datetime.now(UTC),
+                        author=user.get("username", ""),
+                    )
+                )
+        return Gathered(seen, newest, reads=reads)
+
     # Helpers
 
     def _request(self, method: str, path: str, **kwargs) -> httpx.Response:
@@ -192,6 +269,17 @@ class X(Connector):
                 **({"created_at": post["created_at"]} if "created_at" in post else {}),
             },
         )
+
+
+def _included(body: dict) -> list[dict]:
+    return list((body.get("includes") or {}).get("users") or [])
+
+
+def _moment(value) -> datetime:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.now(UTC)
 
 
 def _json(response: httpx.Response) -> dict:

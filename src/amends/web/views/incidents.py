@@ -161,7 +161,38 @@ def _conversation(incident: Incident, answers: list) -> dict:
         "advice": advice(found, zone),
         "state": found.state,
         "waiting": waiting(incident),
+        "watching": _watching(incident),
     }
+
+
+def _watching(incident: Incident) -> list[dict]:
+    """Each platform the incident's posts are watched on: when it was last looked at, how
+    often, what went wrong, and (for X, which bills each read) what it has cost."""
+    from decimal import Decimal
+
+    from django.conf import settings
+
+    from amends.connectors import CONNECTORS
+    from amends.copies.conversation import posts_of
+    from amends.copies.models import Gathering
+
+    accounts = {p.account_id for p in posts_of(incident)}
+    rows = []
+    for state in Gathering.objects.filter(account_id__in=accounts).select_related("account"):
+        platform = state.account.platform
+        price = settings.X_READ_PRICE if platform == "x" else None
+        rows.append(
+            {
+                "platform": CONNECTORS[platform].label,
+                "account": str(state.account),
+                "looked_at": state.looked_at,
+                "minutes": max(1, state.interval // 60),
+                "problem": state.problem,
+                "reads": state.reads if platform == "x" else None,
+                "cost": f"{Decimal(price) * state.reads:.2f}" if price else None,
+            }
+        )
+    return rows
 
 
 def _writers() -> list[str]:
