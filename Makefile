@@ -89,6 +89,8 @@ lock:
 		--no-emit-find-links --no-emit-index-url --extra dev -o requirements/dev.lock pyproject.toml
 	/tmp/amends-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
 		--no-emit-find-links --no-emit-index-url -o requirements/build.lock requirements/build.in
+	/tmp/amends-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+		--no-emit-find-links --no-emit-index-url -o requirements/pywb.lock requirements/pywb.in
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache

@@ -15,6 +15,8 @@ from hypothesis import settings as hypothesis_settings
 # Amends refuses to connect to by default. Processes the tests start inherit this; the tests in
 # this process get it from the fixture below, and test_addresses.py turns it off again.
 os.environ.setdefault("AMENDS_ALLOW_PRIVATE_ADDRESSES", "true")
+# No test reaches the Internet Archive: the web-archive tests name their own pywb.
+os.environ.setdefault("AMENDS_WEB_ARCHIVES", "")
 
 # Shared, noisy machines: no per-example deadline (speed is measured by make bench instead).
 hypothesis_settings.register_profile("amends", deadline=None)
@@ -24,6 +26,7 @@ from tests.support.desk import browser, desk  # noqa: E402, F401  (the desk serv
 from tests.support.servers.fixtures_pds import pds  # noqa: E402, F401  (real servers)
 from tests.support.servers.fixtures_wordpress import wordpress  # noqa: E402, F401
 from tests.support.servers.mastodon import mastodon, mastodon_server  # noqa: E402, F401
+from tests.support.servers.pywb import pywb  # noqa: E402, F401
 from tests.support.world import world  # noqa: E402, F401  (one of everything on the desk)
 
 ROOT = Path(__file__).resolve().parent.parent

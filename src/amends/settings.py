@@ -310,6 +310,17 @@ if TSA_URLS and not TSA_ROOTS_FILE.is_file():
 # Webmentions received from one host: at most this many an hour are taken; more are answered
 # 429 (the others' keep coming in).
 WEBMENTION_PER_HOST = env_int("AMENDS_WEBMENTION_PER_HOST", 60, minimum=1, maximum=100000)
+# Web archives a post's addresses are looked up in while its incident is open (the Wayback CDX
+# API), as their replay addresses: the Internet Archive's, or any pywb collection's
+# (https://archive.example/collection). Empty: none.
+WEB_ARCHIVES = [
+    a.rstrip("/") for a in env_list("AMENDS_WEB_ARCHIVES", ["https://web.archive.org/web"])
+]
+for _archive in WEB_ARCHIVES:
+    if not _archive.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(
+            f"AMENDS_WEB_ARCHIVES must list http(s) addresses of archives (got {_archive!r})"
+        )
 # What X charges for each Post or user its API returns, in US dollars (X bills reads one by one):
 # the desk's cost meter for gathering replies, quotes and reposts on X. Unset: reads are counted
 # and no price is shown.

@@ -170,3 +170,19 @@ class Gathering(models.Model):
 
     class Meta:
         db_table = "copies_gathering"
+
+
+class ArchiveLook(models.Model):
+    """When a post's addresses were last looked up in the web archives, and when to look again
+    (archives take their snapshots slowly: hours apart, growing while nothing new turns up)."""
+
+    post = models.OneToOneField(
+        "desk.Post", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    due_at = models.DateTimeField()
+    interval = models.PositiveIntegerField(default=3600)  # seconds until the next look
+    looked_at = models.DateTimeField(null=True)
+    problem = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "copies_archive_look"

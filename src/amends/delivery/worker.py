@@ -327,11 +327,12 @@ class Worker:
         self._witnessed_at = time.monotonic()
         from amends.copies.gathering import gather_due
         from amends.copies.sending import send_due
+        from amends.copies.wayback import look_up_due
         from amends.copies.webmention import verify_due
         from amends.witness.asking import ask_if_due
         from amends.witness.timestamps import stamp_if_due
 
-        due_now = [ask_if_due, stamp_if_due, verify_due, send_due, gather_due]
+        due_now = [ask_if_due, stamp_if_due, verify_due, send_due, gather_due, look_up_due]
         if time.monotonic() - self._indexed_at >= 300:  # revisions left without a fingerprint
             from amends.copies.matching import index_missing
 
