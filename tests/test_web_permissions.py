@@ -34,6 +34,7 @@ PAGES = [
     ("check-copy", {}, "GET", STAFF),
     ("notify-copy", {"copy_id": "copy"}, "GET", WRITERS),
     ("inbox", {"incident_id": "incident"}, "GET", STAFF),
+    ("incident-review", {"incident_id": "incident"}, "GET", STAFF),
     ("mention-handled", {"mention_id": "mention"}, "POST", WRITERS),
     ("incidents", {}, "GET", STAFF),
     ("incident", {"incident_id": "incident"}, "GET", STAFF),

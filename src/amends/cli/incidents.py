@@ -89,6 +89,79 @@ def incident_show(incident_id):
     return report, "\n".join(lines)
 
 
+@incident.command("review")
+@click.argument("incident_id", metavar="INCIDENT")
+@click.option(
+    "--pdf",
+    "pdf_file",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Also write the review as a PDF to this file.",
+)
+@command
+def incident_review(incident_id, pdf_file):
+    """The incident review for the weekly meeting: time to apology, correction and removal,
+    the response budget used, the conversation hour by hour, and every copy found with what
+    was done about it.
+
+    Example: amends incident review 4 --pdf review-4.pdf
+    """
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from amends.copies.review import review, took
+    from amends.copies.review_pdf import pdf
+    from amends.desk.lookups import get
+    from amends.desk.models import Incident
+
+    found = review(get(Incident, incident_id, "incident"))
+    zone = timezone.get_default_timezone()
+    if pdf_file:
+        Path(pdf_file).write_bytes(pdf(found, zone))
+
+    def seconds(span):
+        return None if span is None else round(span.total_seconds())
+
+    data = {
+        "incident": found.incident.pk,
+        "time_to_apology": seconds(found.to_apology),
+        "time_to_correction": seconds(found.to_correction),
+        "time_to_removal": seconds(found.to_removal),
+        "budget": {"used": found.used, "limit": found.budget},
+        "activity": found.total,
+        "peak": found.peak.isoformat() if found.peak else None,
+        "fallen_by": found.fallen_by,
+        "advice": found.advice,
+        "mentions": found.mentions,
+        "handled": found.handled,
+        "copies": [
+            {
+                "post": c.post,
+                "url": c.url,
+                "found_by": c.found_by,
+                "revision": c.revision,
+                "shows_error": c.shows_error,
+                "done": c.done,
+            }
+            for c in found.copies
+        ],
+    }
+    lines = [
+        f"incident {found.incident.pk}: {found.incident.summary}",
+        f"  time to apology: {took(found.to_apology)}",
+        f"  time to correction: {took(found.to_correction)}",
+        f"  time to removal: {took(found.to_removal)}",
+        f"  budget: {found.used} of {found.budget}",
+        f"  the public: {found.total} in all; {found.advice}",
+        f"  copies: {len(found.copies)}",
+        *(f"    {c.url} ({c.found_by}, revision {c.revision}): {c.done}" for c in found.copies),
+    ]
+    if pdf_file:
+        lines.append(f"written to {pdf_file}")
+    return data, "\n".join(lines)
+
+
 @incident.command("close")
 @click.argument("incident_id", metavar="INCIDENT")
 @click.option("--statement", required=True, help="The final statement (- reads stdin).")

@@ -37,6 +37,7 @@ urlpatterns = [
     path("copies/check/", copies.check, name="check-copy"),
     path("copies/<int:copy_id>/notify/", copies.notify, name="notify-copy"),
     path("incidents/<int:incident_id>/inbox/", copies.inbox, name="inbox"),
+    path("incidents/<int:incident_id>/review/", incidents.review, name="incident-review"),
     path("mentions/<int:mention_id>/handled/", copies.handled, name="mention-handled"),
     path("incidents/", incidents.index, name="incidents"),
     path("incidents/<int:incident_id>/", incidents.detail, name="incident"),

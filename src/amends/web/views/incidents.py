@@ -358,3 +358,40 @@ def note(request, incident_id: int):
         done=lambda done: reverse("desk:incident", args=[incident.pk]) + "#notes",
         said=lambda done: gettext("Note added. Only the team sees it; the record keeps it."),
     )
+
+
+@desk_page()
+def review(request, incident_id: int):
+    """The incident review, for the weekly meeting: a page to read or print, and its PDF."""
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from amends.copies.review import review as reviewed
+    from amends.copies.review import took
+    from amends.copies.review_pdf import pdf
+    from amends.web.conversation_chart import chart
+
+    incident = get_object_or_404(Incident.objects.select_related("post__account"), pk=incident_id)
+    zone = timezone.get_current_timezone()
+    found = reviewed(incident, zone)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(pdf(found, zone), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="incident-{incident.pk}-review.pdf"'
+        )
+        return response
+    return render(
+        request,
+        "desk/incidents/review.html",
+        {
+            "incident": incident,
+            "review": found,
+            "took": {
+                "apology": took(found.to_apology),
+                "correction": took(found.to_correction),
+                "removal": took(found.to_removal),
+            },
+            "chart": chart(found.hours, found.answers, zone) if found.busiest else "",
+            "busy": [h for h in found.hours if h.total][-72:],
+        },
+    )
