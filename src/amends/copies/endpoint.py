@@ -19,6 +19,7 @@ STATUS = {
     413: "413 Content Too Large",
     415: "415 Unsupported Media Type",
     429: "429 Too Many Requests",
+    503: "503 Service Unavailable",
 }
 
 

@@ -34,7 +34,7 @@ def answer(body: bytes) -> bytes:
     said = receive(params[0], params[1], protocol="pingback")
     if said.status == 202:
         return xmlrpc.client.dumps((KEPT,), methodresponse=True).encode()
-    if said.status == 429:
+    if said.status in (429, 503):
         return _fault(REFUSED, said.message)
     if said.message.startswith("source"):
         return _fault(SOURCE, said.message)

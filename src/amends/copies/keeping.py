@@ -1,0 +1,140 @@
+"""Keeping received Webmentions and Pingbacks, many to a transaction (group commit).
+
+A busy day brings mentions in bursts; committing each on its own makes every sender wait for
+its own disk flush (SQLite's FULL synchronous mode) and for the others' write locks. Instead each
+server process has one keeper thread: a request hands its mention over and waits; the keeper
+takes everything handed over while the last commit ran, decides each sender's hourly allowance
+for the whole batch in one query, writes the batch in one statement and one commit, and only
+then answers every waiting request — so a 202 still means the mention is on disk.
+
+Inside a transaction the caller already holds (a test's, an import's), mentions are kept
+there, directly: another thread's connection could not see that transaction.
+"""
+
+import contextlib
+import fcntl
+import logging
+import queue
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Count
+
+from amends.copies.models import Webmention
+
+logger = logging.getLogger(__name__)
+BATCH = 500  # mentions in one commit, at most
+WAIT = 30.0  # seconds a request waits for its commit before it is told to try again
+
+
+@dataclass
+class _Handed:
+    mention: Webmention
+    done: threading.Event = field(default_factory=threading.Event)
+    kept: bool | None = None  # None: the commit failed
+
+
+def keep_all(mentions: list[Webmention]) -> list[bool]:
+    """Keep ``mentions`` (in the caller's transaction), each sending host held to its hourly
+    allowance: for each, whether it was kept."""
+    if not mentions:
+        return []
+    hosts = {m.host for m in mentions}
+    since = min(m.received_at for m in mentions) - timedelta(hours=1)
+    seen = Counter(
+        dict(
+            Webmention.objects.filter(host__in=hosts, received_at__gte=since)
+            .values("host")
+            .annotate(n=Count("id"))
+            .values_list("host", "n")
+        )
+    )
+    kept, rows = [], {}
+    for mention in mentions:
+        allowed = seen[mention.host] < settings.WEBMENTION_PER_HOST
+        kept.append(allowed)
+        if allowed:
+            seen[mention.host] += 1
+            # The same source and target twice in one batch: one row (the later wins).
+            rows[mention.source, mention.target] = mention
+    if rows:
+        # One statement: a new mention is kept; the same one sent again (its source changed)
+        # is checked again.
+        Webmention.objects.bulk_create(
+            list(rows.values()),
+            update_conflicts=True,
+            unique_fields=["source", "target"],
+            update_fields=["state", "received_at", "protocol"],
+        )
+    return kept
+
+
+class _Keeper:
+    def __init__(self):
+        self.handed: queue.Queue[_Handed] = queue.Queue()
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    def keep(self, mention: Webmention) -> bool | None:
+        handed = _Handed(mention)
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="mention-keeper", daemon=True)
+                self.thread.start()
+        self.handed.put(handed)
+        if not handed.done.wait(WAIT):
+            return None
+        return handed.kept
+
+    def _run(self) -> None:
+        while True:
+            batch = [self.handed.get()]
+            while len(batch) < BATCH:
+                try:
+                    batch.append(self.handed.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                close_old_connections()
+                with _one_writer(), transaction.atomic():
+                    kept = keep_all([h.mention for h in batch])
+                for handed, was in zip(batch, kept, strict=True):
+                    handed.kept = was
+            except Exception:
+                logger.exception("%d mentions could not be kept", len(batch))
+                connection.close()  # a fresh connection for the next batch
+            finally:
+                for handed in batch:
+                    handed.done.set()
+
+
+@contextlib.contextmanager
+def _one_writer():
+    """On SQLite, the server processes' keepers take turns through a lock file: a waiting one
+    wakes the moment the other is done, where SQLite's own busy wait sleeps in steps of up to
+    100 ms (the tail latency of a busy endpoint). PostgreSQL needs nothing of the kind."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    path = f"{connection.settings_dict['NAME']}.mentions.lock"
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_keeper = _Keeper()
+
+
+def keep(mention: Webmention) -> bool | None:
+    """Keep one mention: True once committed, False past its host's allowance, None when it
+    could not be kept (the sender is told to try again)."""
+    if connection.in_atomic_block:
+        return keep_all([mention])[0]
+    return _keeper.keep(mention)
