@@ -112,3 +112,18 @@ def test_the_command_line_gives_the_review_and_writes_the_pdf(incident, tmp_path
     assert written.exit_code == 0, written.output
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
     assert "time to correction: 6 h 10 min" in written.output
+
+
+def test_the_chart_marks_the_apology_and_the_correction_in_words(people, incident, client):
+    # Both came an hour and a half, and two hours, after the post (within the hours drawn).
+    made = incident.post.created_at
+    Post.objects.filter(kind="apology").update(created_at=made + timedelta(minutes=90))
+    Revision.objects.filter(post=incident.post, n=2).update(created_at=made + timedelta(hours=2))
+    client.force_login(people.sam)
+    for page in (f"/desk/incidents/{incident.pk}/", f"/desk/incidents/{incident.pk}/review/"):
+        html = client.get(page).content.decode()
+        chart = html[html.index("<svg") : html.index("</svg>")]
+        assert ">Apology</text>" in chart
+        assert ">Correction</text>" in chart
+        assert "The apology came at" in chart  # said in the description a screen reader reads
+        assert "The correction came at" in chart

@@ -15,7 +15,16 @@ WIDTH, HEIGHT, BASE = 600, 176, 140
 SHOWN = 72  # hours: three days, the life of almost any incident
 
 
-def chart(hours: list[Hour], answers: list[datetime], zone) -> SafeString:
+def chart(
+    hours: list[Hour],
+    answers: list[datetime],
+    zone,
+    *,
+    apology: datetime | None = None,
+    correction: datetime | None = None,
+) -> SafeString:
+    """The chart; ``apology`` and ``correction``: when the first of each came, drawn as a
+    labelled line across the bars of that hour."""
     shown = hours[-SHOWN:]
     if not shown:
         return SafeString("")
@@ -48,6 +57,29 @@ def chart(hours: list[Hour], answers: list[datetime], zone) -> SafeString:
             if h.hour.astimezone(zone) in answered
         ),
     )
+    index = {h.hour: n for n, h in enumerate(shown)}
+    events = []
+    for moment, label, shift in (
+        (apology, gettext("Apology"), 16),
+        (correction, gettext("Correction"), 34),
+    ):
+        if moment is None:
+            continue
+        n = index.get(
+            moment.astimezone(shown[0].hour.tzinfo).replace(minute=0, second=0, microsecond=0)
+        )
+        if n is not None:
+            x = n * step + step / 2
+            anchor = "end" if x > WIDTH * 0.75 else "start"
+            events.append(
+                (number(x), BASE, number(x + (-4 if anchor == "end" else 4)), shift, anchor, label)
+            )
+    lines = format_html_join(
+        "",
+        '<line x1="{0}" y1="8" x2="{0}" y2="{1}" class="event"></line>'
+        '<text x="{2}" y="{3}" class="event" text-anchor="{4}">{5}</text>',
+        events,
+    )
     every = max(1, -(-len(shown) // 6))  # at most six hours named under the bars
     ticks = format_html_join(
         "",
@@ -69,10 +101,17 @@ def chart(hours: list[Hour], answers: list[datetime], zone) -> SafeString:
         "peak": peak.hour.astimezone(zone).strftime("%H:%M %d/%m"),
         "count": peak.total,
     }
+    said = {"apology": apology, "correction": correction}
+    for key, text in (
+        ("apology", gettext("The apology came at %(at)s.")),
+        ("correction", gettext("The correction came at %(at)s.")),
+    ):
+        if said[key] is not None:
+            description += " " + text % {"at": said[key].astimezone(zone).strftime("%H:%M %d/%m")}
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="chart-title '
         'chart-desc"><title id="chart-title">{}</title><desc id="chart-desc">{}</desc>'
-        '<line x1="0" y1="{}" x2="{}" y2="{}" class="axis"></line>{}{}{}</svg>',
+        '<line x1="0" y1="{}" x2="{}" y2="{}" class="axis"></line>{}{}{}{}</svg>',
         WIDTH,
         HEIGHT,
         gettext("The conversation, hour by hour"),
@@ -81,6 +120,7 @@ def chart(hours: list[Hour], answers: list[datetime], zone) -> SafeString:
         WIDTH,
         BASE,
         bars,
+        lines,
         marks,
         ticks,
     )

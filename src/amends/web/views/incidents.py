@@ -136,12 +136,12 @@ def _detail(request, incident: Incident) -> dict:
         "can_write": writer,
         "can_note": bool(roles_of(request.user) & {"author", "supervisor", "auditor"}),
         **facts,
-        "conversation": _conversation(incident, facts["answers"]),
+        "conversation": _conversation(incident, facts["answers"], facts["report"]),
         "writers": facts["writers"] if writer else [],
     }
 
 
-def _conversation(incident: Incident, answers: list) -> dict:
+def _conversation(incident: Incident, answers: list, report: dict) -> dict:
     """What the public did about the incident, hour by hour, and what it says about answering
     again (not kept with the facts: the public's activity is not a record change; the team's
     answers and the copies found are, and come from the facts)."""
@@ -156,13 +156,28 @@ def _conversation(incident: Incident, answers: list) -> dict:
     answered = {a.astimezone(zone).replace(minute=0, second=0, microsecond=0) for a in answers}
     busy = [h for h in hours if h.total or h.hour.astimezone(zone) in answered]
     return {
-        "chart": chart(hours, answers, zone) if any(h.total for h in hours) else "",
+        "chart": chart(
+            hours,
+            answers,
+            zone,
+            apology=_after(incident, report["time_to_apology"]),
+            correction=_after(incident, report["time_to_correction"]),
+        )
+        if any(h.total for h in hours)
+        else "",
         "rows": [{"hour": h, "answered": h.hour.astimezone(zone) in answered} for h in busy[-72:]],
         "advice": advice(found, zone),
         "state": found.state,
         "waiting": waiting(incident),
         "watching": _watching(incident),
     }
+
+
+def _after(incident: Incident, seconds: int | None):
+    """The moment ``seconds`` after the incident's post went out (the report counts from it)."""
+    from datetime import timedelta
+
+    return None if seconds is None else incident.post.created_at + timedelta(seconds=seconds)
 
 
 def _watching(incident: Incident) -> list[dict]:
@@ -391,7 +406,15 @@ def review(request, incident_id: int):
                 "correction": took(found.to_correction),
                 "removal": took(found.to_removal),
             },
-            "chart": chart(found.hours, found.answers, zone) if found.busiest else "",
+            "chart": chart(
+                found.hours,
+                found.answers,
+                zone,
+                apology=found.made_at + found.to_apology if found.to_apology else None,
+                correction=found.made_at + found.to_correction if found.to_correction else None,
+            )
+            if found.busiest
+            else "",
             "busy": [h for h in found.hours if h.total][-72:],
         },
     )
