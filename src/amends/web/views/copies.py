@@ -198,17 +198,16 @@ def inbox(request, incident_id: int):
 @desk_page("author", "supervisor")
 @require_POST
 def handled(request, mention_id: int):
+    from django.shortcuts import get_object_or_404
+
     from amends.actions import HandleMention
     from amends.copies.models import Mention
 
-    found = Mention.objects.filter(pk=mention_id).select_related("post").first()
+    done = get_object_or_404(Mention.objects.select_related("post"), pk=mention_id)
     try:
-        done = HandleMention(request.user, mention=mention_id).run()
+        HandleMention(request.user, mention=done.pk).run()
     except AmendsError as error:
         messages.error(request, in_words(error))
-        if found is None:
-            raise
-        done = found
     else:
         messages.success(request, gettext("Marked as handled."))
     from amends.desk import incidents as rules
