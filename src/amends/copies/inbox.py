@@ -2,6 +2,8 @@
 mentions), gathered from the platforms, for the team to read, mark handled, or answer through
 the desk's reply — newest first, those not yet handled before the rest."""
 
+from django.db.models import F
+
 from amends.copies.conversation import posts_of
 from amends.copies.models import Mention
 from amends.desk.models import Incident
@@ -14,7 +16,9 @@ def inbox(incident: Incident, *, handled: bool = False, limit: int = 200) -> lis
     )
     if not handled:
         found = found.filter(handled_at__isnull=True)
-    return list(found.order_by("handled_at", "-at", "-pk")[:limit])
+    # Not yet handled first, on every database (PostgreSQL sorts NULL last otherwise).
+    waiting_first = F("handled_at").asc(nulls_first=True)
+    return list(found.order_by(waiting_first, "-at", "-pk")[:limit])
 
 
 def waiting(incident: Incident) -> int:
