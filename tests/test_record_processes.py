@@ -30,7 +30,10 @@ def start(writer: str, count: int, env: dict) -> subprocess.Popen:
 
 
 def acknowledged(output: str) -> set[tuple[str, int]]:
-    return {(w, int(n)) for w, n, _ in (line.split() for line in output.splitlines())}
+    """The appends a writer said were done: whole lines only. A writer killed while printing
+    leaves its last line torn, and a torn line was never said."""
+    lines = output.split("\n")[:-1]  # the part after the last newline is unfinished
+    return {(w, int(n)) for w, n, _ in (line.split() for line in lines)}
 
 
 def recorded(env: dict) -> list[tuple[str, int]]:
