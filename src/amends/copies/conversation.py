@@ -18,6 +18,15 @@ def posts_of(incident: Incident) -> list[Post]:
     return [incident.post, *incident.others.all()]
 
 
+def open_incidents_posts() -> set[int]:
+    """The ids of every open incident's posts, on every channel: what is watched."""
+    ids: set[int] = set()
+    for incident in Incident.objects.filter(closed_at__isnull=True).prefetch_related("others"):
+        ids.add(incident.post_id)
+        ids.update(p.pk for p in incident.others.all())
+    return ids
+
+
 def team_answers(incident: Incident) -> list[datetime]:
     """When the team spoke about it: every response on the incident and every correction."""
     posts = posts_of(incident)

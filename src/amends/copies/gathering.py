@@ -20,7 +20,7 @@ from amends.clock import now
 from amends.connectors.base import Seen
 from amends.connectors.errors import PlatformError
 from amends.copies.models import Gathering, KnownCopy, Mention
-from amends.desk.models import Incident, Post
+from amends.desk.models import Post
 
 logger = logging.getLogger(__name__)
 FIRST, LONGEST = 300, 3600
@@ -30,11 +30,9 @@ NEAR = 0.5  # a reply's words this alike to a post's revision: a copy found by i
 def watched() -> dict[int, list[Post]]:
     """The posts of open incidents with a copy on a platform Amends gathers from, by account."""
     from amends.connectors import CONNECTORS
+    from amends.copies.conversation import open_incidents_posts
 
-    ids: set[int] = set()
-    for incident in Incident.objects.filter(closed_at__isnull=True).prefetch_related("others"):
-        ids.add(incident.post_id)
-        ids.update(p.pk for p in incident.others.all())
+    ids = open_incidents_posts()
     found: dict[int, list[Post]] = defaultdict(list)
     posts = Post.objects.filter(pk__in=ids, copy__isnull=False, copy__gone_at__isnull=True)
     for post in posts.select_related("account", "copy"):

@@ -23,7 +23,7 @@ from django.conf import settings
 
 from amends.clock import now
 from amends.copies.models import ArchiveLook, KnownCopy
-from amends.desk.models import Incident, Post
+from amends.desk.models import Post
 
 logger = logging.getLogger(__name__)
 FIRST, LONGEST = 3600, 86400
@@ -138,10 +138,9 @@ def look_up_due(client: httpx.Client | None = None) -> int:
 
     if not settings.WEB_ARCHIVES:
         return 0
-    ids: set[int] = set()
-    for incident in Incident.objects.filter(closed_at__isnull=True).prefetch_related("others"):
-        ids.add(incident.post_id)
-        ids.update(p.pk for p in incident.others.all())
+    from amends.copies.conversation import open_incidents_posts
+
+    ids = open_incidents_posts()
     at = now()
     due = []
     for post in Post.objects.filter(pk__in=ids).select_related("copy"):
