@@ -1,5 +1,6 @@
 """Shared fixtures. Keys always live in a fresh temporary folder, never in a user's home."""
 
+import json
 import os
 import subprocess
 import sys
@@ -136,6 +137,32 @@ def amends(args: list[str], env: dict, *, check: bool = True) -> subprocess.Comp
     if check and result.returncode != 0:
         raise AssertionError(f"amends {' '.join(args)} failed: {result.stderr}")
     return result
+
+
+BATCH = """
+import json, sys
+from amends.cli import main
+for args in json.loads(sys.argv[1]):
+    try:
+        main(args, prog_name="amends")
+    except SystemExit as stop:
+        if stop.code not in (0, None):
+            sys.exit(f"amends {' '.join(args)} failed ({stop.code})")
+"""
+
+
+def amends_each(commands: list[list[str]], env: dict) -> None:
+    """Run several ``amends`` commands one after another in one new process: the same command
+    line, without paying for Python and Django to start for each (set-up, not what is tested)."""
+    result = subprocess.run(
+        [sys.executable, "-c", BATCH, json.dumps(commands)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"{result.stderr}")
 
 
 @pytest.fixture

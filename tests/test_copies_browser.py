@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import amends
+from tests.conftest import amends_each
 from tests.support.desk import Checker, sign_in
 from tests.test_welsh_browser import no_command_line_words, press
 
@@ -46,8 +46,7 @@ def story(desk, fresh_database):
         ["copies", "add", "1", "https://x.com/someone/status/1", "--found-by", "quote",
          "--revision", "1", "--as", "alice"],
     ]  # fmt: skip
-    for args in run:
-        amends(args, env)
+    amends_each(run, env)
     subprocess.run([sys.executable, "-c", MENTIONS], env=env, check=True)
     return desk
 

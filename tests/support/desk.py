@@ -16,21 +16,27 @@ ORIGINAL = "Witness appeal: the appeal closes on 4 May. Call 101 with informatio
 @pytest.fixture
 def desk(fresh_database, tmp_path):
     """``amends serve`` on a fresh database with five people, the house account and one post."""
-    from tests.conftest import amends  # the conftest imports this module
+    from tests.conftest import amends_each  # the conftest imports this module
 
     env = fresh_database
     secret = tmp_path / "password"
     secret.write_text(PASSWORD)
-    for name, role in [
+    people = [
         ("alice", "author"),
         ("sam", "supervisor"),
         ("sally", "supervisor"),
         ("fiona", "auditor"),
         ("adam", "admin"),
-    ]:
-        amends(["user", "add", name, "--role", role, "--password-file", str(secret)], env)
-    amends(["account", "add", "house:news", "--name", "Example Police"], env)
-    amends(["post", "house:news", "--text", ORIGINAL, "--as", "alice"], env)
+    ]
+    amends_each(
+        [
+            *(["user", "add", name, "--role", role, "--password-file", str(secret)]
+              for name, role in people),
+            ["account", "add", "house:news", "--name", "Example Police"],
+            ["post", "house:news", "--text", ORIGINAL, "--as", "alice"],
+        ],
+        env,
+    )  # fmt: skip
     with serving(env, ready="/desk/sign-in/") as served:
         yield served.url
 
