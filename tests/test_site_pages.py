@@ -304,6 +304,51 @@ def test_a_removed_post_stays_in_the_feed_as_a_tombstone_saying_why_never_what(
     assert "It could have prejudiced a trial." in gone.find(f"{TOMBSTONES}comment").text
 
 
+def test_the_welsh_feed_has_the_same_entries_with_its_own_words_and_grounds(
+    people, site, client, settings
+):
+    english = Publish(people.alice, account="house:news", text="Road closed on Elm Street.").run()
+    welsh = Publish(
+        people.alice, account="house:news", text="Ffordd ar gau ar Stryd Elm.", language="cy"
+    ).run()
+    Correct(people.alice, post=welsh.pk, text="Ffordd ar gau ar Stryd Derw.", reason="Enw").run()
+    gone = Publish(people.alice, account="house:news", text="Named a witness.").run()
+    deletion = RequestDeletion(
+        people.alice, post=gone.pk, ground="prejudicial", explanation="A trial.", rationale="r"
+    ).run()
+    ApproveDeletion(people.sam, deletion=deletion.pk, rationale="r").run()
+    feeds = {
+        language: ET.fromstring(page(client, path)[1].encode())
+        for language, path in (("en", "/feed.atom"), ("cy", "/cy/feed.atom"))
+    }
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert feeds["en"].get(lang) == "en-GB"
+    assert feeds["cy"].get(lang) == "cy"
+    for language, feed in feeds.items():
+        entries = {e.find(f"{ATOM}id").text: e for e in feed.findall(f"{ATOM}entry")}
+        ids = sorted(entries)
+        assert ids == sorted(f"{settings.SITE_URL}/posts/{p.pk}/" for p in (english, welsh))
+        # Each entry in its own language, whichever feed it is in.
+        assert entries[f"{settings.SITE_URL}/posts/{welsh.pk}/"].get(lang) == "cy"
+        assert entries[f"{settings.SITE_URL}/posts/{english.pk}/"].get(lang) == "en-GB"
+        title = entries[f"{settings.SITE_URL}/posts/{welsh.pk}/"].find(f"{ATOM}title").text
+        assert title.endswith("(cywirwyd)" if language == "cy" else "(corrected)")
+        (tomb,) = feed.findall(f"{TOMBSTONES}deleted-entry")
+        comment = tomb.find(f"{TOMBSTONES}comment").text
+        assert comment.startswith(
+            "Wedi'i dileu oherwydd" if language == "cy" else "Removed because"
+        )
+        assert comment.endswith("A trial.")
+        self_link = [a for a in feed.findall(f"{ATOM}link") if a.get("rel") == "self"]
+        assert (
+            self_link[0].get("href").endswith("/cy/feed.atom" if language == "cy" else "/feed.atom")
+        )
+    assert page(client, "/cy/feed.atom")[1] != page(client, "/feed.atom")[1]
+    # The Welsh pages point to the Welsh feed.
+    assert 'href="/cy/feed.atom"' in page(client, "/cy/")[1]
+    assert 'href="/feed.atom"' in page(client, "/")[1]
+
+
 def test_a_page_that_is_not_there_is_the_sites_own_not_found_page(people, site, client):
     response = client.get("/posts/99999/")
     assert response.status_code == 404

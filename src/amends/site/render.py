@@ -340,19 +340,20 @@ def render_feed() -> None:
         for d in done[:FEED_SIZE]
     ]
     updated = max([i["updated"] for i in items] + [r["decided_at"] for r in removed], default=None)
-    write(
-        "feed.atom",
-        render_to_string(
-            "site/feed.atom",
-            {
-                "items": items,
-                "removed": removed,
-                "updated": updated,
-                "site_url": settings.SITE_URL,
-                "site_title": settings.SITE_TITLE,
-            },
-        ),
-    )
+    # One feed per language, like the listing pages: the same entries (each in its own
+    # language), with the feed's own words and the grounds for removal in the reader's.
+    for language in LANGUAGES:
+        grounds = grounds_in(language)
+        context = {
+            "items": items,
+            "removed": [{**r, "ground": grounds.get(r["ground"], r["ground"])} for r in removed],
+            "updated": updated,
+            "site_url": settings.SITE_URL,
+            "site_title": settings.SITE_TITLE,
+            "lang": language,
+            "folder": folder_of(language),
+        }
+        write(f"{folder_of(language)}feed.atom", render_to_string("site/feed.atom", context))
 
 
 def cosigned_note(checkpoint) -> str:
@@ -439,6 +440,8 @@ def update(pages: set[str]) -> None:
         write("site.css", CSS)
     if not (root / "cy" / "corrections" / "index.html").exists():
         pages = {*pages, "corrections"}
+    if not (root / "cy" / "feed.atom").exists():
+        pages = {*pages, "feed"}  # a site rendered before the Welsh feed existed
     if not (root / "cy" / "policy" / "index.html").exists():
         from amends.site import pages as own
 

@@ -31,6 +31,7 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (English, Welsh)
     "post_lower": ("post", "neges"),
     "was_corrected": ("corrected.", "wedi'i chywiro."),
     "removed_because": ("removed because", "wedi'i dileu oherwydd"),
+    "removed_because_sentence": ("Removed because", "Wedi'i dileu oherwydd"),
     "none_corrected": (
         "No post has been corrected or removed.",
         "Does dim neges wedi'i chywiro na'i dileu.",
