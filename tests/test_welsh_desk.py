@@ -233,3 +233,33 @@ def test_a_refusal_on_the_desk_says_what_to_do_in_the_pages_language(client, peo
 
     with pytest.raises(AmendsError, match=r"^text: humour \(Oops, 😂\) is wrong .*use --anyway"):
         Reply(people.alice, post=post.pk, text="Oops 😂").run()
+
+
+def test_refusals_of_a_correction_and_a_deletion_read_in_the_pages_language(client, people):
+    from amends.actions import Publish
+    from amends.record import api as record
+
+    post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
+    client.force_login(people.alice)
+    form = {"ground": "offensive", "explanation": "It was rude.", "rationale": "Rude."}
+    assert client.post(f"/desk/posts/{post.pk}/delete/", form).status_code == 302
+    size = record.size()
+    said = {}
+    for language in ("en-gb", "cy"):
+        client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+        same = client.post(
+            f"/desk/posts/{post.pk}/correct/", {"text": "Closes on 4 May.", "reason": "Date"}
+        )
+        again = client.post(f"/desk/posts/{post.pk}/delete/", form)
+        assert same.status_code == 400
+        assert again.status_code == 409
+        said[language] = same.content.decode() + again.content.decode()
+    assert "The wording is the same as the post&#x27;s now." in said["en-gb"]
+    assert "is already waiting for a supervisor to approve its deletion." in said["en-gb"]
+    assert "Mae&#x27;r geiriad yr un fath â&#x27;r neges nawr." in said["cy"]
+    assert "eisoes yn aros i oruchwyliwr gymeradwyo ei dileu." in said["cy"]
+    for page in said.values():
+        assert "--" not in re.sub(r"<!--.*?-->", "", page)
+        assert "text: " not in page
+        assert "post: " not in page
+    assert record.size() == size

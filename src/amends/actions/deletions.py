@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from amends.actions.base import Action, Forbidden, PolicyViolation
 from amends.actions.posts import guard_names
@@ -35,7 +36,12 @@ def _refuse_if_held(post: Post) -> None:
     if holds:
         raise PolicyViolation(
             f"post: a hold ({holds[0].reference}) stands on post {post.pk}; nothing about it may "
-            "be deleted until the hold is released"
+            "be deleted until the hold is released",
+            said=gettext(
+                "A hold (%(reference)s) stands on post %(n)s. Nothing about it can be deleted "
+                "until the hold is released: ask the person who placed it."
+            )
+            % {"reference": holds[0].reference, "n": post.pk},
         )
 
 
@@ -72,7 +78,10 @@ class RequestDeletion(Action):
         taken down already: one decision covers them all. Each is checked before any changes."""
         post = get(Post, self.post_id, "post")
         if post.deletions.filter(status=Deletion.Status.DONE).exists():
-            raise Refused(f"post: post {post.pk} is already deleted")
+            raise Refused(
+                f"post: post {post.pk} is already deleted",
+                said=gettext("Post %(n)s has already been deleted.") % {"n": post.pk},
+            )
         posts = [post]
         incident = incident_rules.incident_for(post) if self.everywhere else None
         if incident is not None:
@@ -101,7 +110,11 @@ class RequestDeletion(Action):
             waiting = post.deletions.filter(status=Deletion.Status.PENDING).first()
             if waiting is not None:
                 raise Refused(
-                    f"post: deletion {waiting.pk} of post {post.pk} is already awaiting approval"
+                    f"post: deletion {waiting.pk} of post {post.pk} is already awaiting approval",
+                    said=gettext(
+                        "Post %(n)s is already waiting for a supervisor to approve its deletion."
+                    )
+                    % {"n": post.pk},
                 )
         lead = None
         for post in posts:
@@ -264,6 +277,11 @@ def whole_decision(deletion: Deletion) -> Deletion:
             f"deletion: deletion {deletion.pk} is part of deletion {deletion.part_of_id}, which "
             "covers every channel of the incident; act on that one",
             field="deletion",
+            said=gettext(
+                "This deletion is part of deletion %(lead)s, which covers every channel of the "
+                "incident. Decide that one instead."
+            )
+            % {"lead": deletion.part_of_id},
         )
     return deletion
 
@@ -297,7 +315,8 @@ class _Decide(Action):
             )
         if self.deletion.status != Deletion.Status.PENDING:
             raise Refused(
-                f"deletion: deletion {self.deletion.pk} is already {self.deletion.status}"
+                f"deletion: deletion {self.deletion.pk} is already {self.deletion.status}",
+                said=gettext("Deletion %(n)s has already been decided.") % {"n": self.deletion.pk},
             )
 
 
@@ -368,7 +387,8 @@ class WithdrawDeletion(Action):
             )
         if self.deletion.status != Deletion.Status.PENDING:
             raise Refused(
-                f"deletion: deletion {self.deletion.pk} is already {self.deletion.status}"
+                f"deletion: deletion {self.deletion.pk} is already {self.deletion.status}",
+                said=gettext("Deletion %(n)s has already been decided.") % {"n": self.deletion.pk},
             )
 
     def apply(self) -> Deletion:
@@ -415,7 +435,11 @@ class ReviewRemoval(Action):
         if not self.deletion.urgent:
             raise Refused(
                 f"deletion: deletion {self.deletion.pk} was not an urgent removal; "
-                "there is nothing to review"
+                "there is nothing to review",
+                said=gettext(
+                    "Deletion %(n)s was not an urgent removal: there is nothing to review."
+                )
+                % {"n": self.deletion.pk},
             )
         if self.deletion.decided_by_id == self.actor.pk:
             raise Forbidden(
@@ -425,7 +449,8 @@ class ReviewRemoval(Action):
         if self.deletion.review:
             raise Refused(
                 f"deletion: deletion {self.deletion.pk} was already reviewed "
-                f"({self.deletion.review})"
+                f"({self.deletion.review})",
+                said=gettext("Deletion %(n)s has already been reviewed.") % {"n": self.deletion.pk},
             )
 
     def apply(self) -> Deletion:

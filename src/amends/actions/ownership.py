@@ -2,6 +2,7 @@
 (the opener, until handed over) and internal notes, never published."""
 
 from django.contrib.auth.models import User
+from django.utils.translation import gettext
 
 from amends.actions.base import Action
 from amends.clock import now
@@ -27,7 +28,12 @@ class AssignIncident(Action):
     def apply(self) -> Incident:
         incident = get(Incident, self.incident_id, "incident")
         if not incident.is_open:
-            raise Refused(f"incident: incident {incident.pk} is closed", field="incident")
+            raise Refused(
+                f"incident: incident {incident.pk} is closed",
+                field="incident",
+                said=gettext("Incident %(n)s is closed: there is nothing left to own.")
+                % {"n": incident.pk},
+            )
         owner = User.objects.filter(username=self.to, is_active=True).first()
         if owner is None:
             raise NotFound(f"to: there is no active user {self.to!r}", field="to")
@@ -35,9 +41,19 @@ class AssignIncident(Action):
             raise BadInput(
                 f"to: {owner.username} is not an author or a supervisor, who see incidents through",
                 field="to",
+                said=gettext(
+                    "%(name)s is not an author or a supervisor. Choose someone who can see the "
+                    "incident through."
+                )
+                % {"name": owner.username},
             )
         if incident.owner_id == owner.pk:
-            raise Refused(f"to: {owner.username} owns incident {incident.pk} already", field="to")
+            raise Refused(
+                f"to: {owner.username} owns incident {incident.pk} already",
+                field="to",
+                said=gettext("%(name)s already owns incident %(n)s.")
+                % {"name": owner.username, "n": incident.pk},
+            )
         was = incident.owner.username if incident.owner else None
         incident.owner = owner
         incident.save(update_fields=["owner"])

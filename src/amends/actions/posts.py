@@ -170,6 +170,7 @@ class Publish(Action):
             raise BadInput(
                 "twin_text: give the wording in the other language for the twin account",
                 field="twin_text",
+                said=gettext("Enter the wording in the other language, for the twin account"),
             )
         if self.twin_text.strip():
             required_text(self.twin_text, "twin_text")
@@ -238,15 +239,28 @@ class Correct(_Counted):
     def apply(self) -> Revision:
         post = get(Post, self.post_id, "post")
         if post.removal is not None:
-            raise PolicyViolation(f"post: post {post.pk} was deleted; it cannot be corrected")
+            raise PolicyViolation(
+                f"post: post {post.pk} was deleted; it cannot be corrected",
+                said=gettext("Post %(n)s was deleted, so it cannot be corrected.") % {"n": post.pk},
+            )
         old = current_text(post)
         if self.text == old:
-            raise BadInput("text: is the same as the current wording; nothing to correct")
+            raise BadInput(
+                "text: is the same as the current wording; nothing to correct",
+                field="text",
+                said=gettext(
+                    "The wording is the same as the post's now. Change the words that were wrong."
+                ),
+            )
         if self.as_quote and not rules_for(post.account).capabilities.quote:
             raise BadInput(
                 f"as_quote: {post.account} cannot quote a post; send the correction as an edit "
                 "or a reply",
                 field="as_quote",
+                said=gettext(
+                    "%(account)s cannot quote a post. Send the correction as an edit or a reply."
+                )
+                % {"account": post.account},
             )
         incident = incident_rules.incident_for(post)
         if incident is not None and incident.is_open and incident.kind == Incident.Kind.HARMFUL:
@@ -254,7 +268,12 @@ class Correct(_Counted):
             # through on the site and quoted in the plain-words text for platforms.
             raise PolicyViolation(
                 f"post: incident {incident.pk} is about harmful content; a correction would "
-                "publish the harmful words again. Ask for the post to be deleted instead"
+                "publish the harmful words again. Ask for the post to be deleted instead",
+                said=gettext(
+                    "Incident %(n)s is about harmful content: a correction would publish the "
+                    "harmful words again. Ask for the post to be deleted instead."
+                )
+                % {"n": incident.pk},
             )
         guard_names(incident, f"{self.text}\n{self.reason}")
         humour = guard_tone(incident, f"{self.text}\n{self.reason}", self.anyway)
