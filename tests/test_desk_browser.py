@@ -34,7 +34,12 @@ def test_the_five_steps_in_the_browser_from_incident_to_unsealing(desk, browser,
     author = browser.new_context(viewport=viewport)
     page = sign_in(author, desk, "alice")
     page.get_by_role("link", name="Posts", exact=True).click()
+    # Search as you type: the results change in place and the address keeps the search.
+    page.get_by_label("Words or post number").fill("no such words anywhere")
+    expect(page.get_by_text("0 posts.")).to_be_visible()
+    page.wait_for_url(f"{desk}/desk/posts/?q=no+such+words+anywhere*")
     page.get_by_label("Words or post number").fill("appeal")
+    expect(page.get_by_text("1 post.")).to_be_visible()
     with page.expect_navigation():
         page.get_by_role("button", name="Search").click()
     axe.check(page, "posts")

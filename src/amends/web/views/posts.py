@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -101,8 +102,12 @@ def index(request):
         "statuses": STATUSES,
         "kinds": KINDS,
     }
+    # The results alone for search-as-you-type (static/desk/search.js), else the whole page;
+    # a cache must keep the two apart.
     template = "desk/posts/_results.html" if request.htmx else "desk/posts/index.html"
-    return render(request, template, context, status=400 if error else 200)
+    response = render(request, template, context, status=400 if error else 200)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @desk_page("author", "supervisor")
