@@ -263,3 +263,22 @@ def test_refusals_of_a_correction_and_a_deletion_read_in_the_pages_language(clie
         assert "text: " not in page
         assert "post: " not in page
     assert record.size() == size
+
+
+def test_a_copy_recorded_twice_or_with_a_bad_address_is_refused_in_welsh(client, people):
+    from amends.actions import Publish
+    from amends.record import api as record
+
+    post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
+    client.force_login(people.alice)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "cy"
+    url = f"/desk/posts/{post.pk}/copies/"
+    copy = {"url": "https://forum.example/t/1", "found_by": "text"}
+    assert client.post(url, copy).status_code == 302
+    size = record.size()
+    twice = client.post(url, copy)
+    bad = client.post(url, {**copy, "url": "forum.example/t/2"})
+    assert (twice.status_code, bad.status_code) == (409, 400)
+    assert "Mae&#x27;r copi hwnnw o neges" in twice.content.decode()
+    assert "Rhowch gyfeiriad gwe&#x27;r copi" in bad.content.decode()
+    assert record.size() == size

@@ -39,7 +39,9 @@ class RecordCopy(Action):
         self.url = required_text(self.url, "url", limit=2000).strip()
         if not re.match(r"^https?://[^\s/]+\S*$", self.url):
             raise BadInput(
-                "url: must be a web address starting with https:// or http://", field="url"
+                "url: must be a web address starting with https:// or http://",
+                field="url",
+                said=gettext("Enter the copy's web address, starting with https:// or http://"),
             )
         allowed = KnownCopy.FoundBy.values
         if self.found_by not in allowed:
@@ -61,9 +63,16 @@ class RecordCopy(Action):
             raise BadInput(
                 f"revision: post {post.pk} has revisions 1 to {latest} (got {revision!r})",
                 field="revision",
+                said=gettext("Choose a wording the post has had: 1 to %(latest)s.")
+                % {"latest": latest},
             )
         if KnownCopy.objects.filter(post=post, url=self.url).exists():
-            raise Refused(f"url: this copy of post {post.pk} is already recorded", field="url")
+            raise Refused(
+                f"url: this copy of post {post.pk} is already recorded",
+                field="url",
+                said=gettext("That copy of post %(n)s is already in the register.")
+                % {"n": post.pk},
+            )
         return register.found(
             post,
             url=self.url,
@@ -89,7 +98,11 @@ class CopyGone(Action):
 
         copy = get(KnownCopy, self.copy_id, "copy")
         if copy.gone_at is not None:
-            raise Refused(f"copy: copy {copy.pk} was already recorded as gone", field="copy")
+            raise Refused(
+                f"copy: copy {copy.pk} was already recorded as gone",
+                field="copy",
+                said=gettext("That copy was already recorded as gone."),
+            )
         from amends.copies import register
 
         return register.gone(copy, actor=self.actor)
@@ -131,7 +144,11 @@ class NotifyCopy(Action):
                 said=gettext("There is no one to tell about an archive or a screenshot: leave it."),
             )
         if copy.gone_at is not None:
-            raise Refused(f"copy: copy {copy.pk} is gone; there is no one to tell", field="copy")
+            raise Refused(
+                f"copy: copy {copy.pk} is gone; there is no one to tell",
+                field="copy",
+                said=gettext("That copy is gone: there is no one to tell."),
+            )
         if copy.notified_at is not None:
             raise Refused(
                 f"copy: the place copy {copy.pk} is was already told; once is enough",

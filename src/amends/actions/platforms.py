@@ -2,6 +2,7 @@
 delivery again, and acknowledging a change made outside the desk."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from amends.actions.base import Action
 from amends.clock import now
@@ -129,7 +130,12 @@ class SeeOutsideChange(Action):
     def apply(self) -> OutsideChange:
         change = get(OutsideChange, self.change_id, "change")
         if change.seen_at is not None:
-            raise Refused(f"change: already seen by {change.seen_by.username}", field="change")
+            raise Refused(
+                f"change: already seen by {change.seen_by.username}",
+                field="change",
+                said=gettext("%(name)s has already seen this change.")
+                % {"name": change.seen_by.username},
+            )
         change.seen_by, change.seen_at = self.actor, now()
         change.save(update_fields=["seen_by", "seen_at"])
         record.append(
@@ -164,12 +170,24 @@ class ConfirmByHand(Action):
 
     def validate(self):
         if len(self.note) > 1000:
-            raise BadInput("note: must be at most 1,000 characters", field="note")
+            raise BadInput(
+                "note: must be at most 1,000 characters",
+                field="note",
+                said=gettext("The note must be 1,000 characters or fewer"),
+            )
         if self.screenshot is not None:
             if len(self.screenshot) > SCREENSHOT_LIMIT:
-                raise BadInput("screenshot: must be at most 5 MB", field="screenshot")
+                raise BadInput(
+                    "screenshot: must be at most 5 MB",
+                    field="screenshot",
+                    said=gettext("The screenshot must be smaller than 5 MB"),
+                )
             if not any(self.screenshot.startswith(m) for m in PICTURES):
-                raise BadInput("screenshot: must be a PNG or JPEG picture", field="screenshot")
+                raise BadInput(
+                    "screenshot: must be a PNG or JPEG picture",
+                    field="screenshot",
+                    said=gettext("The screenshot must be a PNG or JPEG picture"),
+                )
 
     def apply(self) -> Delivery:
         from amends.connectors import rules_for
@@ -183,6 +201,9 @@ class ConfirmByHand(Action):
             raise Refused(
                 f"delivery: delivery {delivery.pk} is not waiting for a step done by hand",
                 field="delivery",
+                said=gettext(
+                    "This step is no longer waiting to be done by hand: nothing to confirm."
+                ),
             )
         at = now()
         delivery.status, delivery.done_at, delivery.error = Delivery.Status.DONE, at, ""
