@@ -266,7 +266,8 @@ def test_on_the_desk_a_screenshot_is_checked_and_its_copy_recorded(posts, people
         {"url": "not a link", "found_by": "screenshot", "revision": "1"},
     )
     assert bad.status_code == 400
-    assert "Enter the copy&#x27;s web address, starting with https:// or http://" in bad.content.decode()
+    said = "Enter the copy&#x27;s web address, starting with https:// or http://"
+    assert said in bad.content.decode()
     done = client.post(
         f"/desk/posts/{post.pk}/copies/",
         {"url": "https://forum.example/t/5", "found_by": "screenshot", "revision": "1"},
