@@ -1,7 +1,9 @@
 """Shared fixtures. Keys always live in a fresh temporary folder, never in a user's home."""
 
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -87,8 +89,51 @@ def drop_triggers() -> None:
                 cursor.execute(f'DROP TRIGGER "{name}" ON "{table}"')
 
 
+def _pg_admin():
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    admin = psycopg.connect(
+        host=db["HOST"],
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return admin, f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/"
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory):
+    """One database migrated by the real ``amends migrate`` for the whole run, which each
+    :func:`fresh_database` starts as a copy of (a file copied on SQLite, a template database on
+    PostgreSQL): the same tables, without paying for the migrations each time."""
+    home = tmp_path_factory.mktemp("migrated")
+    env = {**os.environ, "AMENDS_HOME": str(home)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    if is_postgres():
+        admin, base = _pg_admin()
+        name = f"amends_tmpl_{uuid.uuid4().hex[:12]}"
+        admin.execute(f'CREATE DATABASE "{name}"')
+        env["AMENDS_DATABASE_URL"] = base + name
+        amends(["migrate"], env)
+        yield name
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+    else:
+        env["AMENDS_DATABASE_URL"] = f"sqlite:///{home / 'amends.sqlite3'}"
+        amends(["migrate"], env)
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(home / "amends.sqlite3")) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # all of it in the one file copied
+        yield home / "amends.sqlite3"
+
+
 @pytest.fixture
-def fresh_database(tmp_path):
+def fresh_database(tmp_path, migrated):
     """An empty, migrated database of the kind under test, for tests that run processes.
 
     Yields the environment those processes need (AMENDS_HOME, AMENDS_DATABASE_URL).
@@ -97,32 +142,18 @@ def fresh_database(tmp_path):
     home.mkdir()
     env = {**os.environ, "AMENDS_HOME": str(home), "AMENDS_CHECKPOINT_INTERVAL": "3600"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    name = None
     if is_postgres():
-        import psycopg
-
-        db = settings.DATABASES["default"]
+        admin, base = _pg_admin()
         name = f"amends_proc_{uuid.uuid4().hex[:12]}"
-        admin = psycopg.connect(
-            host=db["HOST"],
-            port=db["PORT"] or 5432,
-            user=db["USER"],
-            password=db["PASSWORD"] or None,
-            dbname="postgres",
-            autocommit=True,
-        )
-        admin.execute(f'CREATE DATABASE "{name}"')
-        password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-        env["AMENDS_DATABASE_URL"] = (
-            f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
-        )
-    else:
-        env["AMENDS_DATABASE_URL"] = f"sqlite:///{home / 'amends.sqlite3'}"
-    amends(["migrate"], env)
-    yield env
-    if name is not None:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{migrated}"')
+        env["AMENDS_DATABASE_URL"] = base + name
+        yield env
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+    else:
+        shutil.copyfile(migrated, home / "amends.sqlite3")
+        env["AMENDS_DATABASE_URL"] = f"sqlite:///{home / 'amends.sqlite3'}"
+        yield env
 
 
 def amends(args: list[str], env: dict, *, check: bool = True) -> subprocess.CompletedProcess:
