@@ -279,6 +279,7 @@ def test_a_worker_killed_at_random_points_delivers_every_post_exactly_once(
     kills = 0
     deadline = time.monotonic() + 240
     while (len(pds.list_records(did)) < 50 or kills < 3) and time.monotonic() < deadline:
+        before = len(pds.list_records(did))
         worker = subprocess.Popen(
             [sys.executable, "-m", "amends", "worker"],
             env=env,
@@ -287,7 +288,13 @@ def test_a_worker_killed_at_random_points_delivers_every_post_exactly_once(
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        time.sleep(rng.uniform(0.3, 2.0))
+        # Killed while it delivers (not while Python is still starting): at a random moment
+        # after the first post it sends this time reaches the PDS.
+        started = time.monotonic()
+        while len(pds.list_records(did)) == before and before < 50:
+            assert time.monotonic() - started < 60, "the worker delivered nothing in a minute"
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0.0, 1.0))
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
         kills += 1

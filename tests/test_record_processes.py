@@ -91,11 +91,12 @@ def test_killing_a_writer_at_random_moments_loses_nothing_acknowledged(fresh_dat
         process.send_signal(signal.SIGKILL)
         out, _ = process.communicate(timeout=30)
         acks |= acknowledged(first + out)
-        result = verified(env)
-        entries = recorded(env)
-        assert result["size"] == len(entries)
-        assert acks <= set(entries), "an acknowledged append was lost"
-        assert len(entries) == len(set(entries))
+        if round_ % 4 == 3:  # after every fourth kill (and so after the last), checked whole
+            result = verified(env)
+            entries = recorded(env)
+            assert result["size"] == len(entries)
+            assert acks <= set(entries), "an acknowledged append was lost"
+            assert len(entries) == len(set(entries))
     assert len(acks) >= kills  # every writer was appending when it was killed
 
 
