@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import amends
+from tests.conftest import amends, amends_each
 from tests.support.net import free_port
 from tests.support.serve import fetch, serving
 
@@ -88,8 +88,8 @@ def test_two_installs_witness_each_other_and_a_rewritten_log_is_refused(tmp_path
         forged["AMENDS_RECORD_ORIGIN"] = north["AMENDS_RECORD_ORIGIN"]
         shutil.rmtree(tmp_path / "forged" / "keys", ignore_errors=True)
         shutil.copytree(tmp_path / "north" / "keys", tmp_path / "forged" / "keys")
-        for who in ("mallory", "mal", "marlow", "mandy", "mavis", "milo"):
-            amends(["user", "add", who, "--role", "author"], forged)
+        people = ("mallory", "mal", "marlow", "mandy", "mavis", "milo")
+        amends_each([["user", "add", who, "--role", "author"] for who in people], forged)
         amends(["witnesses", "add", name_s, at_south.url + "/", south_witness], forged)
         refused = amends(["witnesses", "ask"], forged, check=False)
         assert refused.returncode == 1
