@@ -62,7 +62,7 @@ def test_a_bad_name_is_shown_beside_its_field_and_kept(alice):
     assert response.status_code == 400
     html = response.content.decode()
     assert 'id="new-token-name-error"' in html
-    assert "must be text of at most 100 characters" in html
+    assert "The token&#x27;s name must be 100 characters or fewer" in html
     assert 'value="' + "x" * 101 + '"' in html
     assert not ApiToken.objects.exists()
 

@@ -282,3 +282,23 @@ def test_a_copy_recorded_twice_or_with_a_bad_address_is_refused_in_welsh(client,
     assert "Mae&#x27;r copi hwnnw o neges" in twice.content.decode()
     assert "Rhowch gyfeiriad gwe&#x27;r copi" in bad.content.decode()
     assert record.size() == size
+
+
+def test_pausing_twice_or_resuming_what_is_not_paused_is_refused_in_welsh(client, people):
+    from amends.actions import PauseSending
+    from amends.record import api as record
+
+    client.force_login(people.sam)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "cy"
+    resumed = client.post("/desk/sending/", {"resume": "1"})
+    assert resumed.status_code == 409
+    said = "Nid yw anfon wedi&#x27;i oedi: does dim i&#x27;w ailddechrau."
+    assert said in resumed.content.decode()
+    PauseSending(people.adam, reason="Checking the X account.").run()
+    size = record.size()
+    again = client.post("/desk/sending/", {"reason": "Stop everything."})
+    assert again.status_code == 409
+    page = again.content.decode()
+    assert "Mae adam eisoes wedi oedi anfon ar " in page
+    assert re.search(r"wedi oedi anfon ar \d+ \w+ \d{4} am \d", page)
+    assert record.size() == size

@@ -3,6 +3,7 @@
 import re
 
 from django.contrib.auth.models import Group, User
+from django.utils.translation import gettext
 
 from amends import platforms
 from amends.actions.base import Action
@@ -34,7 +35,11 @@ def check_fields(connector, settings: dict, secrets: dict) -> None:
             raise BadInput(f"{field.name}: {connector.label} needs {field.help}", field=field.name)
     server = settings.get("server")
     if server is not None and not re.match(r"^https?://[^\s/]+", server):
-        raise BadInput("server: must be a URL starting with https:// or http://", field="server")
+        raise BadInput(
+            "server: must be a URL starting with https:// or http://",
+            field="server",
+            said=gettext("Enter the server's address, starting with https:// or http://"),
+        )
     refused = guard.server_refusal(server) if server is not None else None
     if refused:
         raise BadInput(f"server: {refused}", field="server")

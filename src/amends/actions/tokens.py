@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.models import User
+from django.utils.translation import gettext
 
 from amends.actions.base import Action, Forbidden
 from amends.actions.people import subject_of
@@ -50,11 +51,22 @@ class CreateToken(Action):
             raise BadInput(
                 f"days: must be a whole number of days from 1 to {MAX_DAYS} (got {self.days!r})",
                 field="days",
+                said=gettext("Enter how many days the token lasts, from 1 to %(most)s")
+                % {"most": MAX_DAYS},
             )
         if not isinstance(self.name, str) or len(self.name) > MAX_NAME:
-            raise BadInput(f"name: must be text of at most {MAX_NAME} characters", field="name")
+            raise BadInput(
+                f"name: must be text of at most {MAX_NAME} characters",
+                field="name",
+                said=gettext("The token's name must be %(most)s characters or fewer")
+                % {"most": MAX_NAME},
+            )
         if any(ord(c) < 32 for c in self.name):
-            raise BadInput("name: must be one line without control characters", field="name")
+            raise BadInput(
+                "name: must be one line without control characters",
+                field="name",
+                said=gettext("The token's name must be one line of plain text"),
+            )
 
     def apply(self) -> Issued:
         expires_at = None if self.days is None else now() + timedelta(days=self.days)
@@ -93,7 +105,11 @@ class RevokeToken(Action):
                 field="as",
             )
         if self.token.is_revoked:
-            raise Refused(f"token: token {self.token.pk} was already revoked", field="token")
+            raise Refused(
+                f"token: token {self.token.pk} was already revoked",
+                field="token",
+                said=gettext("That token was already revoked."),
+            )
 
     def apply(self) -> ApiToken:
         self.token.revoked_at = now()
