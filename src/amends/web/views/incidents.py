@@ -115,6 +115,7 @@ def _facts(incident: Incident) -> dict:
         # copy.gone, responses and corrections), so they are kept with the rest too.
         "answers": team_answers(incident),
         "copies": [{**c, "post": p.pk} for p in posts_of(incident) for c in copies_of(p)],
+        "post_ids": [p.pk for p in posts_of(incident)],
     }
 
 
@@ -127,7 +128,8 @@ def detail(request, incident_id: int):
 
 
 def _detail(request, incident: Incident) -> dict:
-    key = key_for("incident", incident.pk, record.version(), get_language())
+    version = record.version()
+    key = key_for("incident", incident.pk, version, get_language())
     facts = versioned(key, lambda: _facts(incident))
     writer = can_write(request.user)
     return {
@@ -136,23 +138,35 @@ def _detail(request, incident: Incident) -> dict:
         "can_write": writer,
         "can_note": bool(roles_of(request.user) & {"author", "supervisor", "auditor"}),
         **facts,
-        "conversation": _conversation(incident, facts["answers"], facts["report"]),
+        "conversation": _conversation(incident, facts, version),
         "writers": facts["writers"] if writer else [],
     }
 
 
-def _conversation(incident: Incident, answers: list, report: dict) -> dict:
+def _conversation(incident: Incident, facts: dict, version) -> dict:
     """What the public did about the incident, hour by hour, and what it says about answering
-    again (not kept with the facts: the public's activity is not a record change; the team's
-    answers and the copies found are, and come from the facts)."""
+    again. The public's activity is not a record change (the worker gathers it, every five
+    minutes at the most), so it is not kept with the facts but for the minute, in each process:
+    twenty people on the page cost one working-out a minute. What is still waiting to be read
+    is counted each time (marking a mention handled is not recorded either)."""
     from django.utils import timezone
 
+    from amends.copies.models import Mention
+
+    zone = timezone.get_current_timezone()
+    minute = timezone.now().strftime("%Y%m%d%H%M")
+    key = key_for("conversation", incident.pk, version, get_language(), str(zone), minute)
+    public = versioned(key, lambda: _public(incident, facts, zone))
+    waiting = Mention.objects.filter(post_id__in=facts["post_ids"], handled_at__isnull=True)
+    return {**public, "waiting": waiting.count()}
+
+
+def _public(incident: Incident, facts: dict, zone) -> dict:
     from amends.copies.conversation import advice, signal
-    from amends.copies.inbox import waiting
     from amends.web.conversation_chart import chart
 
+    answers, report = facts["answers"], facts["report"]
     hours, found = signal(incident, answers=answers)
-    zone = timezone.get_current_timezone()
     answered = {a.astimezone(zone).replace(minute=0, second=0, microsecond=0) for a in answers}
     busy = [h for h in hours if h.total or h.hour.astimezone(zone) in answered]
     return {
@@ -168,8 +182,7 @@ def _conversation(incident: Incident, answers: list, report: dict) -> dict:
         "rows": [{"hour": h, "answered": h.hour.astimezone(zone) in answered} for h in busy[-72:]],
         "advice": advice(found, zone),
         "state": found.state,
-        "waiting": waiting(incident),
-        "watching": _watching(incident),
+        "watching": _watching(facts["post_ids"]),
     }
 
 
@@ -180,7 +193,7 @@ def _after(incident: Incident, seconds: int | None):
     return None if seconds is None else incident.post.created_at + timedelta(seconds=seconds)
 
 
-def _watching(incident: Incident) -> list[dict]:
+def _watching(post_ids: list[int]) -> list[dict]:
     """Each platform the incident's posts are watched on: when it was last looked at, how
     often, what went wrong, and (for X, which bills each read) what it has cost."""
     from decimal import Decimal
@@ -188,12 +201,11 @@ def _watching(incident: Incident) -> list[dict]:
     from django.conf import settings
 
     from amends.connectors import CONNECTORS
-    from amends.copies.conversation import posts_of
     from amends.copies.models import Gathering
 
-    accounts = {p.account_id for p in posts_of(incident)}
     rows = []
-    for state in Gathering.objects.filter(account_id__in=accounts).select_related("account"):
+    watched = Gathering.objects.filter(account__posts__in=post_ids).distinct()
+    for state in watched.select_related("account"):
         platform = state.account.platform
         price = settings.X_READ_PRICE if platform == "x" else None
         rows.append(
