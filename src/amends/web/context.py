@@ -45,11 +45,19 @@ def desk(request: HttpRequest) -> dict:
             url = reverse(name)
             here = request.path == url or (url != home and request.path.startswith(url))
             sections.append((label, url, here))
-    from amends.delivery.models import Pause
-
     return {
         "roles": roles,
         "role_names": [ROLE_NAMES.get(r, r) for r in sorted(roles)],
         "sections": sections,
-        "paused": Pause.standing(),
+        "paused": standing_pause(),
     }
+
+
+def standing_pause():
+    """The pause that stands, if any (every desk page says so). Pausing and resuming are
+    recorded, so it is kept under the record's version."""
+    from amends.delivery.models import Pause
+    from amends.record import api as record
+    from amends.web.fragments import key_for, versioned
+
+    return versioned(key_for("paused", record.version()), lambda: (Pause.standing(),))[0]

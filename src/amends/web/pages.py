@@ -18,6 +18,7 @@ from amends.desk.reports import post_history
 from amends.desk.roles import can_write
 from amends.record import api as record
 from amends.text.render import correction_html
+from amends.web.fragments import key_for, versioned
 
 
 def history(post: Post) -> list[dict]:
@@ -112,15 +113,20 @@ def unseen_changes():
     )
 
 
-def awaiting_review():
-    """Urgent removals not yet reviewed, the oldest first, each marked ``overdue`` if so."""
+def awaiting_review(version: str | None = None):
+    """Urgent removals not yet reviewed, the oldest first, each marked ``overdue`` if so.
+    Given the record's ``version``, the list is kept under it (a removal and its review are
+    recorded); whether each is overdue is worked out each time."""
     found = (
         Deletion.objects.filter(urgent=True, status=Deletion.Status.DONE, review="", part_of=None)
         .select_related("post__account", "decided_by")
         .order_by("review_due")
     )
     at = now()
-    out = list(found[:50])
+    if version is None:
+        out = list(found[:50])
+    else:
+        out = versioned(key_for("awaiting-review", version), lambda: list(found[:50]))
     for deletion in out:
         deletion.overdue = deletion.review_overdue(at)
     return out

@@ -15,6 +15,7 @@ from amends.desk.roles import roles_of
 from amends.record import api as record
 from amends.web import needs
 from amends.web.access import desk_page
+from amends.web.fragments import key_for, versioned
 from amends.web.later import Later
 from amends.web.pages import awaiting_review, step_rows, unseen_changes
 
@@ -72,7 +73,8 @@ def _pending() -> list[Deletion]:
 @desk_page()
 def today(request):
     roles = roles_of(request.user)
-    reviews = awaiting_review()
+    version = record.version()
+    reviews = awaiting_review(version)
     context = {
         # Urgent removals waiting for a second person: overdue ones are raised for everyone.
         "reviews": reviews,
@@ -81,7 +83,7 @@ def today(request):
         # and by the worker's outcomes, each recorded: they are cached under the record's
         # version. (A delivery waiting to be tried again is still waiting; its tries are not
         # shown here.)
-        "version": record.version(),
+        "version": version,
         "supervisor": "supervisor" in roles,
         "counts": Later(_counts),
         "incidents": Later(_open_incidents),
@@ -93,7 +95,10 @@ def today(request):
         "can_pause": bool(roles & {"supervisor", "admin"}),
         "can_write": bool(roles & {"author", "supervisor"}),
         "can_review": "supervisor" in roles,
-        "changes": unseen_changes()[:SHOWN],
+        # Found by the worker and seen by someone, each recorded: kept under the version.
+        "changes": versioned(
+            key_for("today-changes", version), lambda: list(unseen_changes()[:SHOWN])
+        ),
         "needs": Later(lambda: needs.for_person(request.user)),
         # Whose list it is: the same for everyone with the same roles, except that a
         # supervisor is never asked to decide or review their own deletion.
