@@ -276,7 +276,7 @@ def test_harmful_words_come_down_at_once_on_a_phone_and_are_reviewed(
     page.get_by_label("What was removed and why").fill("It identified a witness.")
     page.get_by_role("button", name="Publish redacted version").click()
     expect(page.get_by_role("alert")).to_contain_text(
-        "It still contains what looks like a protected"
+        "This still contains what looks like a protected name. Replace it with"
     )
     page.get_by_label("Redacted wording").fill(REDACTED)
     axe.check(page)

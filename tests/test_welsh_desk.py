@@ -302,3 +302,32 @@ def test_pausing_twice_or_resuming_what_is_not_paused_is_refused_in_welsh(client
     assert "Mae adam eisoes wedi oedi anfon ar " in page
     assert re.search(r"wedi oedi anfon ar \d+ \w+ \d{4} am \d", page)
     assert record.size() == size
+
+
+def test_an_incident_opened_without_its_choices_and_a_stranger_s_link_are_refused_in_welsh(
+    client, people
+):
+    from amends.actions import Publish
+    from amends.record import api as record
+
+    post = Publish(people.alice, account="house:news", text="Closes on 4 May.").run()
+    client.force_login(people.alice)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "cy"
+    size = record.size()
+    form = {"summary": "Dyddiad anghywir.", "rationale": "Wythnos allan."}
+    unchosen = client.post(f"/desk/posts/{post.pk}/incident/", form)
+    assert unchosen.status_code == 400
+    page = unchosen.content.decode()
+    # The summary above the form links to the first choice; the words kept.
+    assert '<a href="#kind-fact">Dewiswch beth aeth o&#x27;i le</a>' in page
+    assert ">Dyddiad anghywir.</textarea>" in page
+    assert "must be" not in page
+    stranger = client.post(
+        "/desk/posts/adopt/",
+        {"url": "https://example.org/2026/05/appeal/", "back": "today"},
+        follow=True,
+    )
+    said = stranger.content.decode()
+    assert "Nid yw hon yn neges gan unrhyw gyfrif sydd wedi&#x27;i gysylltu ag Amends." in said
+    assert "amends account add" not in said
+    assert record.size() == size

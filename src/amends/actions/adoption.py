@@ -5,6 +5,7 @@ import hashlib
 from datetime import datetime
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from amends.actions.base import Action
 from amends.clock import now
@@ -42,6 +43,10 @@ class AdoptPost(Action):
                 "url: give the whole link to the post, starting https:// (or at:// for "
                 "Bluesky), as the platform's Share or Copy link gives it",
                 field="url",
+                said=gettext(
+                    "Paste the whole link to the post, starting https://, as the platform's "
+                    "Share or Copy link button gives it"
+                ),
             )
         self.url = self.url.strip()
 
@@ -62,6 +67,11 @@ class AdoptPost(Action):
                     f"url: Amends cannot read posts from {label} yet; open an incident on a "
                     "post it published, or record the manual steps",
                     field="url",
+                    said=gettext(
+                        "Amends cannot read posts from %(platform)s yet. Open an incident on a "
+                        "post Amends published, or record the steps you take by hand."
+                    )
+                    % {"platform": label},
                 )
         for account in accounts:
             if not CONNECTORS[account.platform].adopts:
@@ -80,7 +90,15 @@ class AdoptPost(Action):
                     # Where the platform signs its posts (Bluesky), the signed copy, checked.
                     self.proof = connector.prove(fetched) if fetched is not None else None
             except PlatformError as error:
-                raise Refused(f"url: {account} could not be asked: {error}", field="url") from None
+                raise Refused(
+                    f"url: {account} could not be asked: {error}",
+                    field="url",
+                    said=gettext(
+                        "%(account)s could not be asked about the post just now. Try again in a "
+                        "few minutes; if it keeps failing, ask an admin to check the account."
+                    )
+                    % {"account": account},
+                ) from None
             # What the platform answered, exactly, kept with the wording it gave.
             self.capture = capture.warc(
                 exchanges, why=f"{self.url} adopted from {account} by {self.actor_name}"
@@ -89,6 +107,11 @@ class AdoptPost(Action):
                 raise NotFound(
                     f"url: {account} has no such post now (deleted, or not published yet)",
                     field="url",
+                    said=gettext(
+                        "%(account)s has no such post now: it may have been deleted already, "
+                        "or not be published yet. Check the link."
+                    )
+                    % {"account": account},
                 )
             self.found = (account, fetched)
             return
@@ -97,6 +120,11 @@ class AdoptPost(Action):
             f"url: this is not a post of any account connected{where}; a copy of someone "
             "else's post is not adopted (connect the account first: amends account add)",
             field="url",
+            said=gettext(
+                "This is not a post of any account connected to Amends. If it is the force's "
+                "own account, ask an admin to connect it first; someone else's copy of a post "
+                "goes in the post's copy register instead."
+            ),
         )
 
     def _keep_capture(self, post: Post) -> None:
@@ -146,9 +174,17 @@ class AdoptPost(Action):
                 f"wording: Amends cannot read posts on {CONNECTORS[account.platform].label}; "
                 "paste the post's words as they stand",
                 field="wording",
+                said=gettext(
+                    "Amends cannot read posts on %(platform)s: paste the post's words as they stand"
+                )
+                % {"platform": CONNECTORS[account.platform].label},
             )
         if len(text) > 20_000:
-            raise BadInput("wording: must be at most 20,000 characters", field="wording")
+            raise BadInput(
+                "wording: must be at most 20,000 characters",
+                field="wording",
+                said=gettext("The post's words must be 20,000 characters or fewer"),
+            )
         self.pasted = True
         return Remote(id=remote.id, url=remote.url, text=text)
 
@@ -156,7 +192,12 @@ class AdoptPost(Action):
         if self.own is not None:
             post = Post.objects.filter(pk=self.own).first()
             if post is None:
-                raise NotFound(f"url: there is no post {self.own} on this site", field="url")
+                raise NotFound(
+                    f"url: there is no post {self.own} on this site",
+                    field="url",
+                    said=gettext("There is no post %(n)s on the force's site. Check the link.")
+                    % {"n": self.own},
+                )
             self.again = True
             return post
         assert self.found is not None

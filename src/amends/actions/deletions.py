@@ -69,6 +69,7 @@ class RequestDeletion(Action):
             raise BadInput(
                 f"ground: {self.ground!r} is not a ground for deletion; allowed: {allowed}",
                 field="ground",
+                said=gettext("Select why the post must come down"),
             )
         required_text(self.explanation, "explain", limit=2000)
         required_text(self.rationale, "rationale", limit=2000)
@@ -311,7 +312,8 @@ class _Decide(Action):
         self.deletion = whole_decision(get(Deletion, self.deletion_id, "deletion"))
         if self.deletion.requested_by_id == self.actor.pk:
             raise Forbidden(
-                f"as: you requested deletion {self.deletion.pk}; another supervisor must decide it"
+                f"as: you requested deletion {self.deletion.pk}; another supervisor must decide it",
+                said=gettext("You asked for this deletion: another supervisor must decide it."),
             )
         if self.deletion.status != Deletion.Status.PENDING:
             raise Refused(
@@ -383,7 +385,9 @@ class WithdrawDeletion(Action):
         if self.deletion.requested_by_id != self.actor.pk:
             raise Forbidden(
                 f"as: only {self.deletion.requested_by.username}, who asked for deletion "
-                f"{self.deletion.pk}, may withdraw it; {self.actor.username} may not"
+                f"{self.deletion.pk}, may withdraw it; {self.actor.username} may not",
+                said=gettext("Only %(name)s, who asked for this deletion, can withdraw it.")
+                % {"name": self.deletion.requested_by.username},
             )
         if self.deletion.status != Deletion.Status.PENDING:
             raise Refused(
@@ -425,7 +429,9 @@ class ReviewRemoval(Action):
     def validate(self):
         if self.verdict not in self.VERDICTS:
             raise BadInput(
-                f"verdict: must be confirm or disagree (got {self.verdict!r})", field="verdict"
+                f"verdict: must be confirm or disagree (got {self.verdict!r})",
+                field="verdict",
+                said=gettext("Select whether you agree the post had to come down"),
             )
         required_text(self.rationale, "rationale", limit=2000)
 
@@ -444,7 +450,8 @@ class ReviewRemoval(Action):
         if self.deletion.decided_by_id == self.actor.pk:
             raise Forbidden(
                 f"as: you removed the post in deletion {self.deletion.pk}; another "
-                "supervisor must review it"
+                "supervisor must review it",
+                said=gettext("You took this post down: another supervisor must review it."),
             )
         if self.deletion.review:
             raise Refused(

@@ -1,5 +1,7 @@
 """Opening and closing incidents."""
 
+from django.utils.translation import gettext
+
 from amends.actions.base import Action, PolicyViolation, require_override_reason
 from amends.actions.posts import checker_objects, guard_names, guard_tone, limit_of, publish_post
 from amends.clock import now
@@ -25,19 +27,37 @@ class OpenIncident(Action):
     def validate(self):
         if self.kind not in Incident.Kind.values:
             allowed = "|".join(Incident.Kind.values)
-            raise BadInput(f"kind: must be {allowed} (got {self.kind!r})", field="kind")
+            raise BadInput(
+                f"kind: must be {allowed} (got {self.kind!r})",
+                field="kind",
+                said=gettext("Select what went wrong"),
+            )
         if self.severity not in Incident.Severity.values:
             allowed = "|".join(Incident.Severity.values)
-            raise BadInput(f"severity: must be {allowed} (got {self.severity!r})", field="severity")
+            raise BadInput(
+                f"severity: must be {allowed} (got {self.severity!r})",
+                field="severity",
+                said=gettext("Select how serious it is"),
+            )
         required_text(self.summary, "summary", limit=2000)
         required_text(self.rationale, "rationale", limit=2000)
 
     def apply(self) -> Incident:
         post = get(Post, self.post_id, "post")
         if post.kind != Post.Kind.POST:
-            raise BadInput(f"post: post {post.pk} is a {post.kind}; open the incident on the post")
+            raise BadInput(
+                f"post: post {post.pk} is a {post.kind}; open the incident on the post",
+                said=gettext(
+                    "This is one of the force's responses, not the post that went wrong: open "
+                    "the incident on the post itself."
+                ),
+            )
         if post.incidents.filter(closed_at__isnull=True).exists():
-            raise Refused(f"post: post {post.pk} already has an open incident")
+            raise Refused(
+                f"post: post {post.pk} already has an open incident",
+                said=gettext("Post %(n)s already has an open incident: carry on with that one.")
+                % {"n": post.pk},
+            )
         incident = Incident.objects.create(
             post=post,
             kind=self.kind,
@@ -130,7 +150,10 @@ class CloseIncident(Action):
     def apply(self) -> Incident | None:
         incident = get(Incident, self.incident_id, "incident")
         if not incident.is_open:
-            raise Refused(f"incident: incident {incident.pk} is already closed")
+            raise Refused(
+                f"incident: incident {incident.pk} is already closed",
+                said=gettext("Incident %(n)s is already closed.") % {"n": incident.pk},
+            )
         account = incident.post.account
         self.findings = statement_findings(incident, self.statement)
         self.undone = [
@@ -144,6 +167,10 @@ class CloseIncident(Action):
             raise BadInput(
                 f"not_needed: not done yet: {names}; do it, or say for each why it was not needed",
                 field="not_needed",
+                said=gettext(
+                    "Some steps are not done yet. Do them, or say for each below why it was not "
+                    "needed."
+                ),
             )
         guard_names(incident, self.statement, "statement")
         errors = blocking(self.findings)

@@ -1,6 +1,8 @@
 """Harmful content: the names a case officer protects, and the redacted version of a post
 taken down, published without the words that were removed."""
 
+from django.utils.translation import gettext
+
 from amends.actions.base import Action, PolicyViolation
 from amends.actions.posts import guard_tone, publish_post
 from amends.connectors import rules_for
@@ -13,6 +15,17 @@ from amends.record import api as record
 from amends.text import personal
 
 MAX_NAMES = 50
+
+
+def _what(kind: str) -> str:
+    """What a finding of personal details is, in the page's language."""
+    return {
+        "phone": gettext("a phone number"),
+        "address": gettext("a home address"),
+        "vehicle": gettext("a vehicle registration"),
+        "email": gettext("an email address"),
+        "birth": gettext("a date of birth"),
+    }.get(kind, gettext("a protected name"))
 
 
 class ProtectNames(Action):
@@ -39,7 +52,11 @@ class ProtectNames(Action):
                 continue
             required_text(name.strip(), "names", limit=200)
             if "\n" in name:
-                raise BadInput("names: one name per line", field="names")
+                raise BadInput(
+                    "names: one name per line",
+                    field="names",
+                    said=gettext("Enter one protected name on each line"),
+                )
             if name.strip() not in cleaned:
                 cleaned.append(name.strip())
         self.names = cleaned
@@ -80,15 +97,26 @@ class PublishRedacted(Action):
         if incident is None or incident.kind != Incident.Kind.HARMFUL:
             raise Refused(
                 f"post: a redacted version is for a post taken down for harmful content; "
-                f"correct post {post.pk} visibly instead"
+                f"correct post {post.pk} visibly instead",
+                said=gettext(
+                    "A redacted version is only for a post taken down for harmful content. "
+                    "Correct this post visibly instead."
+                ),
             )
         if post.removal is None:
             raise Refused(
                 f"post: post {post.pk} is still up; take it down first, then publish the "
-                "redacted version"
+                "redacted version",
+                said=gettext(
+                    "Post %(n)s is still up. Take it down first, then publish the redacted version."
+                )
+                % {"n": post.pk},
             )
         if post.redactions.exists():
-            raise Refused(f"post: post {post.pk} already has a redacted version")
+            raise Refused(
+                f"post: post {post.pk} already has a redacted version",
+                said=gettext("Post %(n)s already has a redacted version.") % {"n": post.pk},
+            )
         for words, field in ((self.text, "text"), (self.reason, "reason")):
             found = personal.find(words, protected=incident.protected_names())
             if found:
@@ -99,6 +127,11 @@ class PublishRedacted(Action):
                     f"{field}: it still contains what looks like {what}; replace it with "
                     "[name removed] or [details removed]",
                     field=field,
+                    said=gettext(
+                        "This still contains what looks like %(what)s. Replace it with "
+                        "[name removed] or [details removed]."
+                    )
+                    % {"what": _what(found[0].kind)},
                 )
         guard_tone(incident, self.text, False)
         measure = rules_for(post.account).measure(self.text)

@@ -56,6 +56,10 @@ FIELD_IDS = {
     "twin_text": "twin_text",
     "twin_account": "twin_account",
     "account": "account",
+    # Opening an incident: a choice left unmade links to its first option.
+    "kind": "kind-fact",
+    "severity": "severity-minor",
+    "summary": "summary",
 }
 PREFIX = re.compile(r"^([a-z_]+): ")
 # What a page calls the input a message is about, where the message does not say it itself.
