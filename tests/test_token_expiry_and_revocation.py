@@ -103,7 +103,7 @@ def test_the_desk_shows_bad_days_beside_the_field(people):
     assert page.status_code == 400
     html = page.content.decode()
     assert '<p class="error" id="new-token-days-error">' in html
-    assert "must be a whole number of days from 1 to 3650" in html
+    assert "Enter how many days the token lasts, from 1 to 3650" in html
     assert not ApiToken.objects.exists()
 
 
