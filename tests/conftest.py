@@ -89,7 +89,10 @@ def drop_triggers() -> None:
                 cursor.execute(f'DROP TRIGGER "{name}" ON "{table}"')
 
 
-def _pg_admin():
+@contextlib.contextmanager
+def _pg_database(prefix: str, template: str | None = None):
+    """A new PostgreSQL database beside the test database (a copy of ``template`` if given),
+    dropped afterwards: its name and its URL."""
     import psycopg
 
     db = settings.DATABASES["default"]
@@ -101,8 +104,14 @@ def _pg_admin():
         dbname="postgres",
         autocommit=True,
     )
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return admin, f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/"
+    try:
+        yield name, f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 @pytest.fixture(scope="session")
@@ -114,14 +123,10 @@ def migrated(tmp_path_factory):
     env = {**os.environ, "AMENDS_HOME": str(home)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     if is_postgres():
-        admin, base = _pg_admin()
-        name = f"amends_tmpl_{uuid.uuid4().hex[:12]}"
-        admin.execute(f'CREATE DATABASE "{name}"')
-        env["AMENDS_DATABASE_URL"] = base + name
-        amends(["migrate"], env)
-        yield name
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        with _pg_database("amends_tmpl") as (name, url):
+            env["AMENDS_DATABASE_URL"] = url
+            amends(["migrate"], env)
+            yield name
     else:
         env["AMENDS_DATABASE_URL"] = f"sqlite:///{home / 'amends.sqlite3'}"
         amends(["migrate"], env)
@@ -143,13 +148,9 @@ def fresh_database(tmp_path, migrated):
     env = {**os.environ, "AMENDS_HOME": str(home), "AMENDS_CHECKPOINT_INTERVAL": "3600"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     if is_postgres():
-        admin, base = _pg_admin()
-        name = f"amends_proc_{uuid.uuid4().hex[:12]}"
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{migrated}"')
-        env["AMENDS_DATABASE_URL"] = base + name
-        yield env
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        with _pg_database("amends_proc", template=migrated) as (_, url):
+            env["AMENDS_DATABASE_URL"] = url
+            yield env
     else:
         shutil.copyfile(migrated, home / "amends.sqlite3")
         env["AMENDS_DATABASE_URL"] = f"sqlite:///{home / 'amends.sqlite3'}"
