@@ -3,15 +3,18 @@
 A busy day brings mentions in bursts; committing each on its own makes every sender wait for
 its own disk flush (SQLite's FULL synchronous mode) and for the others' write locks. Instead each
 server process has one keeper thread: a request hands its mention over and waits; the keeper
-takes everything handed over while the last commit ran, decides each sender's hourly allowance
-for the whole batch in one query, writes the batch in one statement and one commit, and only
-then answers every waiting request — so a 202 still means the mention is on disk.
+takes everything handed over while the last commit ran, asks which of their posts exist and
+each sender's hourly allowance for the whole batch (a query each), writes the batch in one
+statement and one commit, and only then answers every waiting request — so a 202 still means
+the mention is on disk. The requests themselves never touch the database: only the keeper's one
+connection does, however many senders wait.
 
 Inside a transaction the caller already holds (a test's, an import's), mentions are kept
 there, directly: another thread's connection could not see that transaction.
 """
 
 import contextlib
+import enum
 import fcntl
 import logging
 import queue
@@ -25,25 +28,44 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import Count
 
 from amends.copies.models import Webmention
+from amends.desk.models import Post
 
 logger = logging.getLogger(__name__)
 BATCH = 500  # mentions in one commit, at most
 WAIT = 30.0  # seconds a request waits for its commit before it is told to try again
+TURN = 0x616D656E  # the PostgreSQL advisory lock the keepers take turns by
+
+
+class Kept(enum.Enum):
+    """What became of one mention handed to be kept."""
+
+    KEPT = "kept"
+    LIMITED = "limited"  # past its sending host's hourly allowance
+    NO_POST = "no post"  # its target names no post of this site
 
 
 @dataclass
 class _Handed:
     mention: Webmention
     done: threading.Event = field(default_factory=threading.Event)
-    kept: bool | None = None  # None: the commit failed
+    kept: Kept | None = None  # None: the commit failed
 
 
-def keep_all(mentions: list[Webmention]) -> list[bool]:
+def keep_all(mentions: list[Webmention]) -> list[Kept]:
     """Keep ``mentions`` (in the caller's transaction), each sending host held to its hourly
-    allowance: for each, whether it was kept."""
+    allowance: for each, what became of it."""
     if not mentions:
         return []
-    hosts = {m.host for m in mentions}
+    if connection.vendor == "postgresql":
+        # The server processes' keepers take turns, as the lock file makes them on SQLite: a
+        # host's allowance is counted and spent by one of them at a time, and two batches never
+        # wait on each other's rows (the same mention sent to both at once).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TURN])
+    posts = set(
+        Post.objects.filter(pk__in={m.post_id for m in mentions}).values_list("pk", flat=True)
+    )
+    hosts = {m.host for m in mentions if m.post_id in posts}
     since = min(m.received_at for m in mentions) - timedelta(hours=1)
     seen = Counter(
         dict(
@@ -53,10 +75,14 @@ def keep_all(mentions: list[Webmention]) -> list[bool]:
             .values_list("host", "n")
         )
     )
-    kept, rows = [], {}
+    kept: list[Kept] = []
+    rows = {}
     for mention in mentions:
+        if mention.post_id not in posts:
+            kept.append(Kept.NO_POST)
+            continue
         allowed = seen[mention.host] < settings.WEBMENTION_PER_HOST
-        kept.append(allowed)
+        kept.append(Kept.KEPT if allowed else Kept.LIMITED)
         if allowed:
             seen[mention.host] += 1
             # The same source and target twice in one batch: one row (the later wins).
@@ -65,7 +91,7 @@ def keep_all(mentions: list[Webmention]) -> list[bool]:
         # One statement: a new mention is kept; the same one sent again (its source changed)
         # is checked again.
         Webmention.objects.bulk_create(
-            list(rows.values()),
+            [rows[key] for key in sorted(rows)],
             update_conflicts=True,
             unique_fields=["source", "target"],
             update_fields=["state", "received_at", "protocol"],
@@ -79,7 +105,7 @@ class _Keeper:
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
 
-    def keep(self, mention: Webmention) -> bool | None:
+    def keep(self, mention: Webmention) -> Kept | None:
         handed = _Handed(mention)
         with self.lock:
             if self.thread is None or not self.thread.is_alive():
@@ -116,7 +142,8 @@ class _Keeper:
 def _one_writer():
     """On SQLite, the server processes' keepers take turns through a lock file: a waiting one
     wakes the moment the other is done, where SQLite's own busy wait sleeps in steps of up to
-    100 ms (the tail latency of a busy endpoint). PostgreSQL needs nothing of the kind."""
+    100 ms (the tail latency of a busy endpoint). On PostgreSQL, :func:`keep_all` takes an
+    advisory lock inside the transaction instead."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -132,9 +159,9 @@ def _one_writer():
 _keeper = _Keeper()
 
 
-def keep(mention: Webmention) -> bool | None:
-    """Keep one mention: True once committed, False past its host's allowance, None when it
-    could not be kept (the sender is told to try again)."""
+def keep(mention: Webmention) -> Kept | None:
+    """Keep one mention: what became of it once committed, or None when it could not be kept
+    (the sender is told to try again)."""
     if connection.in_atomic_block:
         return keep_all([mention])[0]
     return _keeper.keep(mention)

@@ -23,13 +23,14 @@ from django.conf import settings
 from django.db import transaction
 
 from amends.clock import now
-from amends.copies.keeping import keep
+from amends.copies.keeping import Kept, keep
 from amends.copies.models import KnownCopy, Webmention
 from amends.desk.models import Post
 
 logger = logging.getLogger(__name__)
 LARGEST = 1024 * 1024
 REDIRECTS = 5
+NOT_A_POST = "target: is not a post on this site"
 TIMEOUT = 10.0
 _POST_PATH = re.compile(r"^/(?:cy/)?posts/(\d+)/?$")
 LINKING = {
@@ -61,10 +62,8 @@ def _url(value: object) -> str | None:
 
 
 def target_post(target: str) -> int | None:
-    """The id of the post whose page ``target`` is, if it is one of this site's post pages
-    (one indexed lookup, without the ORM: the endpoint answers many of these a second)."""
-    from django.db import connection
-
+    """The id in ``target`` if it is the address of one of this site's post pages (the address
+    alone: whether that post exists is asked with the rest of its batch, when it is kept)."""
     site = urlsplit(settings.SITE_URL)
     parts = urlsplit(target)
     if (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
@@ -73,18 +72,12 @@ def target_post(target: str) -> int | None:
     found = _POST_PATH.match(path)
     if not found or len(found.group(1)) > 18:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {Post._meta.db_table} WHERE id = %s",
-            [int(found.group(1))],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+    return int(found.group(1))
 
 
 def receive(source: object, target: object, *, protocol: str = "webmention") -> Received:
     """Answer one Webmention request (``source`` and ``target`` as posted), or a Pingback's
-    (``protocol="pingback"``)."""
+    (``protocol="pingback"``). Nothing here touches the database but the keeper's batch."""
     source_url, target_url = _url(source), _url(target)
     if source_url is None:
         return Received(400, "source: must be an http or https URL")
@@ -94,7 +87,7 @@ def receive(source: object, target: object, *, protocol: str = "webmention") -> 
         return Received(400, "source: must not be the target itself")
     post = target_post(target_url)
     if post is None:
-        return Received(400, "target: is not a post on this site")
+        return Received(400, NOT_A_POST)
     host = (urlsplit(source_url).hostname or "").lower()
     kept = keep(
         Webmention(
@@ -108,7 +101,9 @@ def receive(source: object, target: object, *, protocol: str = "webmention") -> 
     )
     if kept is None:
         return Received(503, "Not kept: try again in a minute", 60)
-    if not kept:
+    if kept is Kept.NO_POST:
+        return Received(400, NOT_A_POST)
+    if kept is Kept.LIMITED:
         return Received(429, f"source: too many mentions from {host} this hour; try later", 3600)
     return Received(202, "Accepted: the source will be checked")
 
