@@ -1,6 +1,8 @@
 """Recognising copies among 100,000 posts (targets: p95 ≤ 50 ms for words, ≤ 1 s for a
 screenshot read by OCR), and the Webmention endpoint under 64 concurrent senders (targets: at
-least 1,000 requests/s, p99 ≤ 50 ms; the sources are checked later, by the worker).
+least 1,000 requests/s, p99 ≤ 50 ms; the sources are checked later, by the worker) — measured
+both as 64 senders offering 1,000 a second between them (open loop) and as 64 that send again
+the moment they are answered (closed loop: the most it takes).
 
 The posts are a 100,000-post X archive imported whole (the imports section's), fingerprinted
 once (timed). Each query is a post's wording re-typed (lower case, a word dropped, a slip);
@@ -196,6 +198,15 @@ def _p(values: list[float], q: float) -> float:
 
 
 SENDING = """
+-- each wrk thread its own random sources (they share a seed otherwise, and send the same ones)
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+init = function(args)
+  math.randomseed(id * 7919)
+end
 counter = 0
 request = function()
   counter = counter + 1
@@ -208,9 +219,66 @@ end
 """
 
 
+def _paced(port: int, posts: int, rate: int, seconds: int) -> dict:
+    """{SENDERS} senders (kept-alive connections) offering ``rate`` Webmentions a second for
+    ``seconds``, each sent when due whether or not the last was answered (an open loop: a
+    mention waits for a free connection when all are busy); latencies counted from when each
+    was due, so a server that falls behind shows it."""
+    import asyncio
+
+    async def run() -> dict:
+        loop = asyncio.get_running_loop()
+        rng = random.Random(5)
+        free: asyncio.Queue = asyncio.Queue()
+        for _ in range(SENDERS):
+            free.put_nowait(await asyncio.open_connection("127.0.0.1", port))
+        latencies: list[float] = []
+        statuses: dict[int, int] = {}
+        start = loop.time() + 0.5
+
+        async def send(i: int) -> None:
+            body = (
+                f"source=https%3A%2F%2Fpaced{i % 64}.example%2F{rng.randrange(10**9)}"
+                f"&target=https%3A%2F%2Fnews.example%2Fposts%2F{rng.randrange(1, posts + 1)}%2F"
+            ).encode()
+            due = start + i / rate
+            await asyncio.sleep(max(0.0, due - loop.time()))
+            reader, writer = await free.get()
+            writer.write(
+                b"POST /webmention HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            status = int((await reader.readline()).split()[1])
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.decode().partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+            await reader.readexactly(length)
+            latencies.append((loop.time() - due) * 1000)
+            statuses[status] = statuses.get(status, 0) + 1
+            free.put_nowait((reader, writer))
+
+        await asyncio.gather(*(send(i) for i in range(rate * seconds)))
+        took = loop.time() - start
+        while not free.empty():
+            free.get_nowait()[1].close()
+        return {
+            "rate": len(latencies) / took,
+            "p50": _p(latencies, 50),
+            "p99": _p(latencies, 99),
+            "errors": sum(n for status, n in statuses.items() if status != 202),
+        }
+
+    return asyncio.run(run())
+
+
 def _webmentions(env: dict, posts: int, folder: Path) -> dict:
-    """wrk's 64 connections posting Webmentions (a new source each time, from 64 hosts) for
-    {SECONDS} s to `amends serve` (2 workers, no delivery worker)."""
+    """Webmentions (a new source each time, from 64 hosts) posted to `amends serve` (2 workers,
+    no delivery worker) for {SECONDS} s by {SENDERS} senders: offering the target rate (open
+    loop), then wrk's {SENDERS} connections as fast as they are answered (closed loop)."""
     import re
     import signal
 
@@ -232,6 +300,7 @@ def _webmentions(env: dict, posts: int, folder: Path) -> dict:
         url = f"http://127.0.0.1:{port}"
         run = ["wrk", "-t2", f"-c{SENDERS}", "-s", str(script)]
         subprocess.run([*run, "-d3s", url], capture_output=True, check=True)
+        paced = _paced(port, posts, TARGET_RATE, SECONDS)
         out = subprocess.run(
             [*run, f"-d{SECONDS}s", "--latency", url], capture_output=True, text=True, check=True
         ).stdout
@@ -246,6 +315,7 @@ def _webmentions(env: dict, posts: int, folder: Path) -> dict:
         "p99": float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit],
         "mean": float(mean) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[mean_unit],
         "errors": int(errors.group(1)) if errors else 0,
+        "paced": paced,
     }
 
 
@@ -332,13 +402,30 @@ def bench(work: Path, table, step, env_for) -> str:
         ok = m["rate"] >= TARGET_RATE and m["p99"] <= TARGET_P99_MS and not m["errors"]
         rows.append(
             [
-                f"{label}: Webmention endpoint, wrk {SENDERS} connections, {SECONDS} s "
-                "(`amends serve`, 2 workers)",
+                f"{label}: Webmention endpoint, wrk {SENDERS} connections as fast as answered, "
+                f"{SECONDS} s (`amends serve`, 2 workers)",
                 f"{m['rate']:,.0f} req/s, p99 {m['p99']:.1f} ms, mean {m['mean']:.1f} ms, "
                 f"{m['errors']} not accepted",
                 # Little's law: senders that each wait for their answer before sending again
                 # are answered, on average, no faster than senders ÷ rate.
                 f"mean ≥ {SENDERS / m['rate'] * 1000:.0f} ms at this rate",
+                f"≥ {TARGET_RATE:,} req/s, p99 ≤ {TARGET_P99_MS:.0f} ms",
+                "met" if ok else "NOT MET",
+            ]
+        )
+        paced = m["paced"]
+        ok = (
+            paced["rate"] >= TARGET_RATE * 0.99
+            and paced["p99"] <= TARGET_P99_MS
+            and not paced["errors"]
+        )
+        rows.append(
+            [
+                f"{label}: Webmention endpoint, {SENDERS} senders offering {TARGET_RATE:,} a "
+                f"second between them, {SECONDS} s (open loop, latency from when each was due)",
+                f"{paced['rate']:,.0f} req/s, p50 {paced['p50']:.1f} ms, "
+                f"p99 {paced['p99']:.1f} ms, {paced['errors']} not accepted",
+                "",
                 f"≥ {TARGET_RATE:,} req/s, p99 ≤ {TARGET_P99_MS:.0f} ms",
                 "met" if ok else "NOT MET",
             ]
