@@ -5,8 +5,6 @@ The same answer as the Django view (amends.copies.views), from the same :func:`r
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qs
 
-from django.db import close_old_connections, connection
-
 from amends.copies import pingback
 from amends.copies.webmention import receive
 
@@ -53,10 +51,7 @@ def answer(environ: dict, start_response: Callable) -> Iterable[bytes]:
     if not 0 <= length <= LARGEST:
         return _answer(start_response, 413, f"The body must be at most {LARGEST} bytes")
     form = parse_qs(environ["wsgi.input"].read(length).decode("utf-8", "replace"))
-    # As Django's own request cycle does: a connection the database dropped is not reused.
-    # (Never inside a transaction: a test's, or a caller's.)
-    if not connection.in_atomic_block:
-        close_old_connections()
+    # No database here: the keeper thread keeps the mention (amends.copies.keeping).
     said = receive(form.get("source", [None])[0], form.get("target", [None])[0])
     extra = [("Retry-After", str(said.retry_after))] if said.retry_after is not None else []
     return _answer(start_response, said.status, said.message, *extra)
@@ -75,6 +70,4 @@ def pinged(environ: dict, start_response: Callable) -> Iterable[bytes]:
     if not 0 <= length <= pingback.LARGEST:
         return _answer(start_response, 413, f"The body must be at most {pingback.LARGEST} bytes")
     body = environ["wsgi.input"].read(length)
-    if not connection.in_atomic_block:
-        close_old_connections()
     return _answer(start_response, 200, "", xml=pingback.answer(body))
