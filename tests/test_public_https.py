@@ -59,38 +59,3 @@ def test_the_desk_and_the_api_are_left_to_django(post):
     app = PublicFiles(django, site_url="https://news.example")
     assert call(app, "/desk/")[2] == b"from django"
     assert call(app, "/api/openapi.json")[2] == b"from django"
-
-
-def test_only_a_few_requests_are_in_django_at_once_while_public_pages_go_on(post):
-    """The server takes many requests into Python at once (most of them wait: a Webmention for
-    its commit); Django gets at most DJANGO_AT_ONCE of them at a time, and a public page is
-    answered while Django's turns are all taken."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    from amends.site.wsgi import DJANGO_AT_ONCE
-
-    inside, most, lock, release = 0, 0, threading.Lock(), threading.Event()
-
-    def slow_django(environ, start_response):
-        nonlocal inside, most
-        with lock:
-            inside += 1
-            most = max(most, inside)
-        release.wait(10)
-        with lock:
-            inside -= 1
-        start_response("200 OK", [])
-        return [b"from django"]
-
-    app = PublicFiles(slow_django, site_url="http://news.example")
-    with ThreadPoolExecutor(DJANGO_AT_ONCE * 3) as pool:
-        desk = [pool.submit(call, app, "/desk/") for _ in range(DJANGO_AT_ONCE * 3 - 1)]
-        for _ in range(500):  # until Django's turns are all taken (at most 5 s)
-            if most >= DJANGO_AT_ONCE:
-                break
-            threading.Event().wait(0.01)
-        assert call(app, f"/posts/{post.pk}/")[0] == "200 OK"  # not waiting for Django
-        release.set()
-        assert [f.result()[2] for f in desk] == [b"from django"] * (DJANGO_AT_ONCE * 3 - 1)
-    assert most == DJANGO_AT_ONCE

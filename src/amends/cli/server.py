@@ -103,8 +103,8 @@ def granian(app: str, host: str, port: int, workers: int, threads: int) -> list[
         "--http1-header-read-timeout",
         str(settings.SERVE_HEADER_SECONDS * 1000),
         # Many connections held open per worker (idle keep-alive ones cost a socket, not a
-        # place), and a bounded number of requests taken into Python at once (the WSGI
-        # application lets only a few of them into Django at a time).
+        # place), but few requests in Python at once: more only queue inside it and the tail
+        # latency grows (measured with make bench, also under 200 slow clients).
         "--backpressure",
         str(settings.SERVE_CONNECTIONS),
         "--blocking-threads",
@@ -115,11 +115,7 @@ def granian(app: str, host: str, port: int, workers: int, threads: int) -> list[
 
 
 STOP_GRACE = 20  # seconds the web server has to stop once asked
-# Requests taken into Python at once, per worker. Most of them wait rather than work: a
-# Webmention for its group commit (amends.copies.keeping), a desk request for its turn in
-# Django (amends.site.wsgi.DJANGO_AT_ONCE). With 8, a burst of senders made commits of at most
-# 8 mentions each; with 32, four times as many are kept to a commit.
-PYTHON_THREADS = 32
+PYTHON_THREADS = 8  # requests in Python at once, per worker
 
 
 def _more_open_files() -> None:

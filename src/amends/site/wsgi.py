@@ -11,7 +11,6 @@ on, never a stale one.
 """
 
 import os
-import threading
 from collections.abc import Callable, Iterable
 
 from amends.site.views import TYPES, locate
@@ -35,11 +34,6 @@ SECURITY_HEADERS = [
 HSTS = ("Strict-Transport-Security", "max-age=31536000")
 CACHE_BYTES = 32 * 1024 * 1024  # per server process; pages are a few kilobytes each
 LARGEST = 1024 * 1024  # bigger files (a long feed) are read from disk every time
-# Requests in Django at once, per server process. The server takes in more than this at a time
-# (a Webmention mostly waits for its commit, a public page is a copy from memory), but more desk
-# and API requests in Python at once only queue for the interpreter, and the tail latency grows
-# (measured with make bench: Today's p95, and under 200 slow clients).
-DJANGO_AT_ONCE = 8
 
 
 def pingback_header() -> tuple[str, str]:
@@ -103,7 +97,6 @@ class PublicFiles:
         from django.conf import settings
 
         self.django_app = django_app
-        self.django_turns = threading.BoundedSemaphore(DJANGO_AT_ONCE)
         self.pages: dict[str, Page] = {}  # by URL path, the oldest read first
         self.held = 0
         self.site_url = (site_url or settings.SITE_URL).rstrip("/")
@@ -127,7 +120,7 @@ class PublicFiles:
 
             return pinged(environ, start_response)
         if method != "GET" and method != "HEAD":
-            return self.django(environ, start_response)
+            return self.django_app(environ, start_response)
         path = environ.get("PATH_INFO", "/")
         # A load balancer checks health over plain HTTP on the inside: never redirected.
         inside = path.startswith(("/desk/", "/api/")) or path in ("/healthz", "/metrics")
@@ -143,18 +136,13 @@ class PublicFiles:
         page = self.pages.get(path)
         if page is None or not page.current():
             if path.startswith(("/desk/", "/api/")):
-                return self.django(environ, start_response)
+                return self.django_app(environ, start_response)
             page = read(path)
             if page is None:
-                return self.django(environ, start_response)
+                return self.django_app(environ, start_response)
             self.keep(path, page)
         start_response(page.status, [*page.headers, HSTS] if self.https else page.headers)
         return [b""] if method == "HEAD" else [page.body]
-
-    def django(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        """Django's answer, once it is this request's turn (a streamed body is sent after)."""
-        with self.django_turns:
-            return self.django_app(environ, start_response)
 
     def keep(self, path: str, page: Page) -> None:
         if len(page.body) > LARGEST:
