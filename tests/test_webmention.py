@@ -7,10 +7,14 @@ allowance while mentions from others still come in."""
 import http.server
 import threading
 import xmlrpc.client
+import zlib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from amends.actions import Correct, Publish
+from amends.copies.keeping import _lock_key
 from amends.copies.models import KnownCopy, Webmention
 from amends.copies.webmention import receive, verify_due
 from amends.record import api as record
@@ -355,3 +359,11 @@ def test_the_endpoint_is_answered_before_django(post):
     assert shown["status"] == "200 OK"
     assert shown["headers"]["X-Pingback"] == "https://news.police.example/pingback"
     assert request("GET", "/pingback")["headers"]["Allow"] == "POST"
+
+
+@given(st.text(min_size=1, max_size=255))
+def test_every_host_has_a_postgresql_lock_key_the_same_in_every_process(host):
+    # An advisory lock key takes a signed 32-bit number; Python's own hash differs per process.
+    key = _lock_key(host)
+    assert -(2**31) <= key < 2**31
+    assert key == zlib.crc32(host.encode()) - 2**31

@@ -19,6 +19,7 @@ import fcntl
 import logging
 import queue
 import threading
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -33,7 +34,7 @@ from amends.desk.models import Post
 logger = logging.getLogger(__name__)
 BATCH = 500  # mentions in one commit, at most
 WAIT = 30.0  # seconds a request waits for its commit before it is told to try again
-TURN = 0x616D656E  # the PostgreSQL advisory lock the keepers take turns by
+TURN = 0x616D656E  # the class of the PostgreSQL advisory locks the keepers hold hosts by
 
 
 class Kept(enum.Enum):
@@ -56,16 +57,20 @@ def keep_all(mentions: list[Webmention]) -> list[Kept]:
     allowance: for each, what became of it."""
     if not mentions:
         return []
-    if connection.vendor == "postgresql":
-        # The server processes' keepers take turns, as the lock file makes them on SQLite: a
-        # host's allowance is counted and spent by one of them at a time, and two batches never
-        # wait on each other's rows (the same mention sent to both at once).
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TURN])
     posts = set(
         Post.objects.filter(pk__in={m.post_id for m in mentions}).values_list("pk", flat=True)
     )
     hosts = {m.host for m in mentions if m.post_id in posts}
+    if connection.vendor == "postgresql" and hosts:
+        # The server processes' keepers run side by side, each holding its batch's sending
+        # hosts until it commits: a host's allowance is counted and spent by one keeper at a
+        # time, and the same mention (its host with it) is never written by two at once. Every
+        # keeper takes its hosts in one order, so none waits on another that waits on it.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_advisory_xact_lock(%s, k)) FROM unnest(%s::int[]) AS k",
+                [TURN, sorted({_lock_key(host) for host in hosts})],
+            )
     since = min(m.received_at for m in mentions) - timedelta(hours=1)
     seen = Counter(
         dict(
@@ -97,6 +102,11 @@ def keep_all(mentions: list[Webmention]) -> list[Kept]:
             update_fields=["state", "received_at", "protocol"],
         )
     return kept
+
+
+def _lock_key(host: str) -> int:
+    """A host's advisory lock (a signed 32-bit number, the same in every process)."""
+    return zlib.crc32(host.encode()) - 2**31
 
 
 class _Keeper:
@@ -142,8 +152,8 @@ class _Keeper:
 def _one_writer():
     """On SQLite, the server processes' keepers take turns through a lock file: a waiting one
     wakes the moment the other is done, where SQLite's own busy wait sleeps in steps of up to
-    100 ms (the tail latency of a busy endpoint). On PostgreSQL, :func:`keep_all` takes an
-    advisory lock inside the transaction instead."""
+    100 ms (the tail latency of a busy endpoint). On PostgreSQL, which has no single writer,
+    :func:`keep_all` holds its batch's hosts by advisory locks inside the transaction instead."""
     if connection.vendor != "sqlite":
         yield
         return
