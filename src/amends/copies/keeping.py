@@ -26,7 +26,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Count
 
 from amends.copies.models import Webmention
 from amends.desk.models import Post
@@ -52,15 +51,23 @@ class _Handed:
     kept: Kept | None = None  # None: the commit failed
 
 
-def keep_all(mentions: list[Webmention]) -> list[Kept]:
-    """Keep ``mentions`` (in the caller's transaction), each sending host held to its hourly
-    allowance: for each, what became of it."""
-    if not mentions:
-        return []
-    posts = set(
+def existing_posts(mentions: list[Webmention]) -> set[int]:
+    """Which of the posts ``mentions`` name exist (asked before the batch's write turn: posts
+    are never deleted, so the answer holds until it commits)."""
+    return set(
         Post.objects.filter(pk__in={m.post_id for m in mentions}).values_list("pk", flat=True)
     )
-    hosts = {m.host for m in mentions if m.post_id in posts}
+
+
+def keep_all(mentions: list[Webmention], posts: set[int] | None = None) -> list[Kept]:
+    """Keep ``mentions`` (in the caller's transaction), each sending host held to its hourly
+    allowance: for each, what became of it. ``posts``: which of their posts exist, if already
+    asked (:func:`existing_posts`)."""
+    if not mentions:
+        return []
+    if posts is None:
+        posts = existing_posts(mentions)
+    hosts = sorted({m.host for m in mentions if m.post_id in posts})
     if connection.vendor == "postgresql" and hosts:
         # The server processes' keepers run side by side, each holding its batch's sending
         # hosts until it commits: a host's allowance is counted and spent by one keeper at a
@@ -72,14 +79,7 @@ def keep_all(mentions: list[Webmention]) -> list[Kept]:
                 [TURN, sorted({_lock_key(host) for host in hosts})],
             )
     since = min(m.received_at for m in mentions) - timedelta(hours=1)
-    seen = Counter(
-        dict(
-            Webmention.objects.filter(host__in=hosts, received_at__gte=since)
-            .values("host")
-            .annotate(n=Count("id"))
-            .values_list("host", "n")
-        )
-    )
+    seen = _counted(hosts, since)
     kept: list[Kept] = []
     rows = {}
     for mention in mentions:
@@ -93,15 +93,51 @@ def keep_all(mentions: list[Webmention]) -> list[Kept]:
             # The same source and target twice in one batch: one row (the later wins).
             rows[mention.source, mention.target] = mention
     if rows:
-        # One statement: a new mention is kept; the same one sent again (its source changed)
-        # is checked again.
-        Webmention.objects.bulk_create(
-            [rows[key] for key in sorted(rows)],
-            update_conflicts=True,
-            unique_fields=["source", "target"],
-            update_fields=["state", "received_at", "protocol"],
-        )
+        _write([rows[key] for key in sorted(rows)])
     return kept
+
+
+# The two statements of a batch's write turn, written out: the ORM's building of them was most
+# of the time the turn took (its own cost, ~0.6 ms of ~1.3 ms a batch on SQLite), and every
+# server process waits for the turn. Both run on SQLite and PostgreSQL alike.
+COUNTED = (
+    "SELECT host, COUNT(*) FROM copies_webmention"
+    " WHERE host IN ({hosts}) AND received_at >= %s GROUP BY host"
+)
+WRITTEN = (
+    "INSERT INTO copies_webmention"
+    " (source, target, protocol, post_id, host, state, received_at, checked_at, problem, copy_id)"
+    " VALUES {rows}"
+    # A new mention is kept; the same one sent again (its source changed) is checked again.
+    " ON CONFLICT (source, target) DO UPDATE SET state = excluded.state,"
+    " received_at = excluded.received_at, protocol = excluded.protocol"
+)
+
+
+def _counted(hosts: list[str], since) -> Counter:
+    """How many mentions each of ``hosts`` has had kept since ``since``."""
+    if not hosts:
+        return Counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            COUNTED.format(hosts=", ".join(["%s"] * len(hosts))),
+            [*hosts, connection.ops.adapt_datetimefield_value(since)],
+        )
+        return Counter(dict(cursor.fetchall()))
+
+
+def _write(mentions: list[Webmention]) -> None:
+    values = []
+    for m in mentions:
+        at = connection.ops.adapt_datetimefield_value(m.received_at)
+        values += [m.source, m.target, m.protocol, m.post_id, m.host, m.state, at, None, "", None]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            WRITTEN.format(
+                rows=", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(mentions))
+            ),
+            values,
+        )
 
 
 def _lock_key(host: str) -> int:
@@ -134,10 +170,12 @@ class _Keeper:
                     batch.append(self.handed.get_nowait())
                 except queue.Empty:
                     break
+            mentions = [h.mention for h in batch]
             try:
                 close_old_connections()
+                posts = existing_posts(mentions)  # before the write turn: nobody waits on it
                 with _one_writer(), transaction.atomic():
-                    kept = keep_all([h.mention for h in batch])
+                    kept = keep_all(mentions, posts)
                 for handed, was in zip(batch, kept, strict=True):
                     handed.kept = was
             except Exception:
