@@ -3,11 +3,11 @@
 A busy day brings mentions in bursts; committing each on its own makes every sender wait for
 its own disk flush (SQLite's FULL synchronous mode) and for the others' write locks. Instead each
 server process has one keeper thread: a request hands its mention over and waits; the keeper
-takes everything handed over while the last commit ran, asks which of their posts exist and
-each sender's hourly allowance for the whole batch (a query each), writes the batch in one
-statement and one commit, and only then answers every waiting request — so a 202 still means
-the mention is on disk. The requests themselves never touch the database: only the keeper's one
-connection does, however many senders wait.
+takes everything handed over while the last commit ran, asks which of their posts exist, then,
+in its turn to write, each sender's hourly allowance for the whole batch (a query each), writes
+the batch in one statement and one commit, and only then answers every waiting request — so a
+202 still means the mention is on disk. The requests themselves never touch the database: only
+the keeper's one connection does, however many senders wait.
 
 Inside a transaction the caller already holds (a test's, an import's), mentions are kept
 there, directly: another thread's connection could not see that transaction.
